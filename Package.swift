@@ -1,0 +1,61 @@
+// swift-tools-version:6.1
+// Portrait: a real-time user-profiling platform. The target list mirrors the layers in
+// docs/ARCHITECTURE.md: C shims → clients → pure core → services → one executable.
+import PackageDescription
+
+/// A `.systemLibrary` target over a Debian `-dev` package found through pkg-config.
+func systemLibrary(_ name: String, pkgConfig: String, apt: String) -> Target {
+    .systemLibrary(name: name, pkgConfig: pkgConfig, providers: [.apt([apt])])
+}
+
+let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
+let metrics: Target.Dependency = .product(name: "Metrics", package: "swift-metrics")
+
+let package = Package(
+    name: "Portrait",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "portrait", targets: ["portrait"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        // C shims: nothing but the headers and the link line.
+        systemLibrary("CRdKafka", pkgConfig: "rdkafka", apt: "librdkafka-dev"),
+        systemLibrary("CMariaDB", pkgConfig: "libmariadb", apt: "libmariadb-dev"),
+        systemLibrary("CHiredis", pkgConfig: "hiredis", apt: "libhiredis-dev"),
+
+        // Clients: the only code that touches the C libraries.
+        .target(name: "Kafka", dependencies: ["CRdKafka", logging]),
+        .target(name: "MySQL", dependencies: ["CMariaDB", logging]),
+        .target(name: "Redis", dependencies: ["CHiredis", logging]),
+
+        // Services.
+        .target(name: "PortraitConfig", dependencies: ["MySQL", "Redis", .product(name: "Yams", package: "Yams")]),
+        .target(name: "PortraitMetadata", dependencies: ["MySQL", logging]),
+
+        // The one executable.
+        .executableTarget(
+            name: "portrait",
+            dependencies: [
+                "Kafka", "MySQL", "Redis", "PortraitConfig", "PortraitMetadata",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                logging, metrics,
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
+
+        // Tests. Pure-module tests run anywhere; IntegrationTests needs `scripts/services up`.
+        .testTarget(name: "PortraitConfigTests", dependencies: ["PortraitConfig"]),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["Kafka", "MySQL", "Redis", "PortraitMetadata", "PortraitConfig"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,54 @@
+internal import CHiredis
+
+/// Commands being appended to a connection's output buffer; replies are read when the
+/// `RedisConnection.pipeline` closure returns. Arguments are passed with their lengths, so
+/// any bytes are safe.
+public struct RedisPipeline {
+    private let context: UnsafeMutablePointer<redisContext>
+    /// Commands appended so far.
+    public private(set) var count = 0
+    private var bytes: [UInt8] = []
+    private var offsets: [Int] = []
+    var failure: RedisError?
+
+    init(context: UnsafeMutablePointer<redisContext>) {
+        self.context = context
+    }
+
+    /// Appends one command, e.g. `["HSET", key, field, value]`.
+    public mutating func append(_ arguments: [any RedisArgument]) {
+        bytes.removeAll(keepingCapacity: true)
+        offsets.removeAll(keepingCapacity: true)
+        for argument in arguments {
+            offsets.append(bytes.count)
+            argument.withRedisBytes { bytes.append(contentsOf: $0) }
+        }
+        offsets.append(bytes.count)
+        appendCollected()
+    }
+
+    /// Appends one command; variadic form of `append(_:)`.
+    public mutating func append(_ arguments: any RedisArgument...) {
+        append(arguments)
+    }
+
+    private mutating func appendCollected() {
+        let argumentCount = offsets.count - 1
+        let status: Int32 = bytes.withUnsafeBufferPointer { buffer in
+            // An empty buffer may have no base address; hiredis only needs a valid pointer.
+            let base = UnsafeRawPointer(buffer.baseAddress) ?? UnsafeRawPointer(bitPattern: 1)!
+            var pointers = [UnsafePointer<CChar>?](repeating: nil, count: argumentCount)
+            var lengths = [Int](repeating: 0, count: argumentCount)
+            for index in 0..<argumentCount {
+                pointers[index] = (base + offsets[index]).assumingMemoryBound(to: CChar.self)
+                lengths[index] = offsets[index + 1] - offsets[index]
+            }
+            return redisAppendCommandArgv(context, Int32(argumentCount), &pointers, lengths)
+        }
+        if status == REDIS_OK {
+            count += 1
+        } else if failure == nil {
+            failure = .connectionFailed(endpoint: "redis", detail: "cannot buffer command")
+        }
+    }
+}

@@ -1,0 +1,63 @@
+import ArgumentParser
+
+/// A role or admin area whose implementation lands with a later issue. Each says which, and
+/// exits with status 2 so scripts cannot mistake it for success.
+protocol PlannedCommand: ParsableCommand {
+    static var arrivesWith: String { get }
+}
+
+extension PlannedCommand {
+    func run() throws {
+        throw CleanExit.message("portrait \(Self.configuration.commandName ?? ""): not yet — arrives with \(Self.arrivesWith)", code: 2)
+    }
+}
+
+struct DemoCommand: PlannedCommand {
+    static let configuration = CommandConfiguration(commandName: "demo", abstract: "Start services, a mock Kafka, sample data, the processor and the API in one process.")
+    static let arrivesWith = "the tags end-to-end issue (#6)"
+}
+
+struct IngestCommand: PlannedCommand {
+    static let configuration = CommandConfiguration(commandName: "ingest", abstract: "Stream MySQL/MariaDB row changes (snapshot, then binlog) into Kafka.")
+    static let arrivesWith = "the binlog CDC issue (#3)"
+}
+
+struct ProcessCommand: PlannedCommand {
+    static let configuration = CommandConfiguration(commandName: "process", abstract: "Compute metrics, tags and model outputs into Redis profiles.")
+    static let arrivesWith = "the tags end-to-end issue (#6)"
+}
+
+struct ServeCommand: PlannedCommand {
+    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Serve the REST/JSON API, the web console and /metrics.")
+    static let arrivesWith = "the API issue (#8)"
+}
+
+struct ScheduleCommand: PlannedCommand {
+    static let configuration = CommandConfiguration(commandName: "schedule", abstract: "Run scheduled recompute, backfill and retraining jobs.")
+    static let arrivesWith = "the scheduled jobs issue (#9)"
+}
+
+struct RecomputeCommand: PlannedCommand {
+    static let configuration = CommandConfiguration(commandName: "recompute", abstract: "Rebuild every profile from history into a new generation.")
+    static let arrivesWith = "the scheduled jobs issue (#9)"
+}
+
+struct TagsCommand: PlannedCommand {
+    static let configuration = CommandConfiguration(commandName: "tags", abstract: "List, show, create, update, validate and retire tag definitions.")
+    static let arrivesWith = "the tags end-to-end issue (#6)"
+}
+
+struct MetricsCommand: PlannedCommand {
+    static let configuration = CommandConfiguration(commandName: "metrics", abstract: "List, show, create, update, validate and retire metric definitions.")
+    static let arrivesWith = "the tags end-to-end issue (#6)"
+}
+
+struct ModelsCommand: PlannedCommand {
+    static let configuration = CommandConfiguration(commandName: "models", abstract: "Train, register and publish clustering and prediction models.")
+    static let arrivesWith = "the scheduled jobs and models issue (#9)"
+}
+
+struct SegmentsCommand: PlannedCommand {
+    static let configuration = CommandConfiguration(commandName: "segments", abstract: "Count, export and save audience segments.")
+    static let arrivesWith = "the API issue (#8)"
+}
