@@ -1,16 +1,31 @@
 internal import CRdKafka
 import Logging
 
-/// Topic administration.
+/// Topic administration, against a real cluster (the Admin API) or the in-process mock
+/// (whose brokers in librdkafka 2.0.2 do not implement CreateTopics, so it is asked directly).
 public struct KafkaAdmin: Sendable {
     private let client: RDKafkaClient
+    private let mock: KafkaMockCluster?
 
     public init(configuration: KafkaClientConfiguration, logger: Logger = Logger(label: "portrait.kafka.admin")) throws(KafkaError) {
         client = try RDKafkaClient(kind: .producer, properties: configuration.allProperties(adding: [:]), callbacks: RDKafkaCallbacks(logger: logger))
+        mock = nil
     }
 
-    /// Creates `name` unless it exists. `config` holds topic settings such as `cleanup.policy`.
+    /// An admin for the mock cluster: topics are created through the mock's own API.
+    public init(mock cluster: KafkaMockCluster, logger: Logger = Logger(label: "portrait.kafka.admin")) throws(KafkaError) {
+        client = try RDKafkaClient(
+            kind: .producer, properties: ["bootstrap.servers": cluster.bootstrapServers], callbacks: RDKafkaCallbacks(logger: logger))
+        mock = cluster
+    }
+
+    /// Creates `name` unless it exists. `config` holds topic settings such as `cleanup.policy`
+    /// (the mock cluster ignores them).
     public func createTopic(_ name: String, partitions: Int, replicationFactor: Int = 1, config: [String: String] = [:], timeoutMs: Int = 10_000) throws(KafkaError) {
+        if let mock {
+            try mock.createTopic(name, partitions: partitions, replicationFactor: replicationFactor)
+            return
+        }
         var errorText = [CChar](repeating: 0, count: 512)
         guard let newTopic = rd_kafka_NewTopic_new(name, Int32(partitions), Int32(replicationFactor), &errorText, errorText.count) else {
             throw KafkaError(message: "invalid topic \(name): \(text(of: errorText))")
@@ -27,7 +42,7 @@ public struct KafkaAdmin: Sendable {
         rd_kafka_CreateTopics(client.handle, &topics, 1, options, queue)
 
         guard let event = rd_kafka_queue_poll(queue, Int32(timeoutMs + 1_000)) else {
-            throw KafkaError.unreachable(client.bootstrapServers, detail: "no answer to CreateTopics within \(timeoutMs) ms")
+            throw KafkaError(code: -185, message: "no answer to CreateTopics for \(name) from \(client.bootstrapServers) within \(timeoutMs) ms")
         }
         defer { rd_kafka_event_destroy(event) }
         if rd_kafka_event_error(event) != RD_KAFKA_RESP_ERR_NO_ERROR {

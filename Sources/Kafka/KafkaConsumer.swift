@@ -54,14 +54,14 @@ public final class KafkaConsumer: Sendable {
             while messages.count < maxMessages, let raw = rd_kafka_consumer_poll(client.handle, wait) {
                 defer { rd_kafka_message_destroy(raw) }
                 wait = 0
-                let message = raw.pointee
-                if message.err == RD_KAFKA_RESP_ERR__PARTITION_EOF { continue }
-                if message.err != RD_KAFKA_RESP_ERR_NO_ERROR {
+                let error = raw.pointee.err
+                if error == RD_KAFKA_RESP_ERR__PARTITION_EOF { continue }
+                if error != RD_KAFKA_RESP_ERR_NO_ERROR {
                     // Transport errors are retried by librdkafka; surface only what needs attention.
-                    if message.err == RD_KAFKA_RESP_ERR__TRANSPORT || message.err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN { continue }
-                    throw RDKafkaClient.error(message.err, "consume failed")
+                    if error == RD_KAFKA_RESP_ERR__TRANSPORT || error == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN { continue }
+                    throw RDKafkaClient.error(error, "consume failed")
                 }
-                messages.append(Self.copy(message))
+                messages.append(Self.copy(raw))
             }
             return messages
         }
@@ -113,10 +113,12 @@ public final class KafkaConsumer: Sendable {
         }
     }
 
-    private static func copy(_ message: rd_kafka_message_t) -> KafkaMessage {
+    /// Copies out of librdkafka's message; the timestamp needs the original pointer, since
+    /// librdkafka finds its internal message struct around it.
+    private static func copy(_ raw: UnsafeMutablePointer<rd_kafka_message_t>) -> KafkaMessage {
         var timestampType = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
-        var pointer = message
-        let timestamp = rd_kafka_message_timestamp(&pointer, &timestampType)
+        let timestamp = rd_kafka_message_timestamp(raw, &timestampType)
+        let message = raw.pointee
         return KafkaMessage(
             topic: message.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? "",
             partition: message.partition,

@@ -25,9 +25,11 @@ public final class KafkaMockCluster: @unchecked Sendable {
         rd_kafka_mock_cluster_destroy(cluster)
     }
 
-    /// Creates `topic` with `partitions` partitions (auto-created topics get 4).
+    /// Creates `topic` with `partitions` partitions unless it exists (auto-created topics get 4).
     public func createTopic(_ topic: String, partitions: Int, replicationFactor: Int = 1) throws(KafkaError) {
         let error = rd_kafka_mock_topic_create(cluster, topic, Int32(partitions), Int32(replicationFactor))
-        if error != RD_KAFKA_RESP_ERR_NO_ERROR { throw RDKafkaClient.error(error, "cannot create mock topic \(topic)") }
+        if error != RD_KAFKA_RESP_ERR_NO_ERROR && error != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS {
+            throw RDKafkaClient.error(error, "cannot create mock topic \(topic)")
+        }
     }
 }

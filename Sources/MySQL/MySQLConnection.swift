@@ -76,6 +76,7 @@ public final class MySQLConnection: Sendable {
     }
 
     /// Runs `body` in a transaction: committed if it returns, rolled back if it throws.
+    @discardableResult
     public func transaction<R>(_ body: (MySQLConnection) throws -> R) throws -> R {
         try executeText("START TRANSACTION")
         do {

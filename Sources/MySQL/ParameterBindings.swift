@@ -91,7 +91,9 @@ extension MYSQL_TIME {
 
     init(time: MySQLTime) {
         self.init()
-        hour = UInt32(time.hours); minute = UInt32(time.minutes); second = UInt32(time.seconds)
+        // The binary protocol carries TIME as days + hours (one byte), so split long durations.
+        day = UInt32(time.hours / 24); hour = UInt32(time.hours % 24)
+        minute = UInt32(time.minutes); second = UInt32(time.seconds)
         second_part = UInt(time.microseconds)
         neg = time.negative ? 1 : 0
         time_type = MYSQL_TIMESTAMP_TIME

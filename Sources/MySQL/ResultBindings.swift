@@ -73,15 +73,20 @@ struct ResultBindings {
     mutating func row(statement: UnsafeMutablePointer<MYSQL_STMT>) -> [MySQLValue] {
         var values: [MySQLValue] = []
         values.reserveCapacity(count)
+        var grown = false
         for index in 0..<count {
             if nulls[index] != 0 { values.append(.null); continue }
             let length = Int(lengths[index])
             if length > capacities[index] {  // only variable-length columns can outgrow their buffer
                 grow(index, to: length)
                 mysql_stmt_fetch_column(statement, binds + index, UInt32(index), 0)
+                grown = true
             }
             values.append(value(at: index, length: length))
         }
+        // The statement keeps its own copy of the binds: hand it the new buffers, or the next
+        // fetch writes into freed memory.
+        if grown { mysql_stmt_bind_result(statement, binds) }
         return values
     }
 
@@ -121,7 +126,9 @@ struct ResultBindings {
     private static func kind(of field: MYSQL_FIELD) -> Kind {
         let unsigned = field.flags & UInt32(UNSIGNED_FLAG) != 0
         switch field.type {
-        case MYSQL_TYPE_TINY, MYSQL_TYPE_SHORT, MYSQL_TYPE_INT24, MYSQL_TYPE_LONG, MYSQL_TYPE_LONGLONG, MYSQL_TYPE_YEAR:
+        case MYSQL_TYPE_YEAR:
+            return .signed  // flagged UNSIGNED, but a year reads naturally as a plain integer
+        case MYSQL_TYPE_TINY, MYSQL_TYPE_SHORT, MYSQL_TYPE_INT24, MYSQL_TYPE_LONG, MYSQL_TYPE_LONGLONG:
             return unsigned ? .unsigned : .signed
         case MYSQL_TYPE_FLOAT, MYSQL_TYPE_DOUBLE:
             return .double

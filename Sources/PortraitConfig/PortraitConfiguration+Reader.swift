@@ -109,10 +109,8 @@ extension PortraitConfiguration {
         return values
     }
 
-    /// Every key with its effective value, secrets masked: for `portrait config`.
-    public static func describe(values: [String: String]) -> [(key: String, value: String)] {
-        ConfigurationKey.all.map { key in
-            (key.name, key.isSecret ? "***" : (values[key.name] ?? key.defaultValue))
-        }
+    /// `flatten` for tests of the YAML shape.
+    public static func flattenForTesting(_ yaml: String) throws(ConfigurationError) -> [String: String] {
+        try flatten(yaml: yaml, path: "test")
     }
 }
