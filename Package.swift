@@ -35,6 +35,16 @@ let package = Package(
         .target(name: "MySQL", dependencies: ["CMariaDB", logging]),
         .target(name: "Redis", dependencies: ["CHiredis", logging]),
 
+        // Pure core: no I/O, no C.
+        .target(name: "StreamEngine"),
+        .target(name: "StreamEngineTesting", dependencies: ["StreamEngine"]),
+        .target(name: "Learning"),
+
+        // Connectors and workloads: the pure core wired to files (and later to the clients).
+        .target(name: "Connectors", dependencies: ["StreamEngine"]),
+        .target(name: "EngineWorkloads", dependencies: ["StreamEngine", "Connectors"]),
+        .target(name: "LearningWorkloads", dependencies: ["Learning"]),
+
         // Services.
         .target(name: "PortraitConfig", dependencies: ["MySQL", "Redis", .product(name: "Yams", package: "Yams")]),
         .target(name: "PortraitMetadata", dependencies: ["MySQL", logging]),
@@ -44,6 +54,7 @@ let package = Package(
             name: "portrait",
             dependencies: [
                 "Kafka", "MySQL", "Redis", "PortraitConfig", "PortraitMetadata",
+                "StreamEngine", "EngineWorkloads", "LearningWorkloads",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 logging, metrics,
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -52,6 +63,12 @@ let package = Package(
 
         // Tests. Pure-module tests run anywhere; IntegrationTests needs `scripts/services up`.
         .testTarget(name: "PortraitConfigTests", dependencies: ["PortraitConfig"]),
+        .testTarget(name: "StreamEngineTests", dependencies: ["StreamEngine", "StreamEngineTesting"]),
+        .testTarget(
+            name: "EngineWorkloadsTests", dependencies: ["EngineWorkloads", "StreamEngine", "Connectors"],
+            exclude: ["Fixtures"]
+        ),
+        .testTarget(name: "LearningTests", dependencies: ["Learning", "LearningWorkloads"]),
         .testTarget(
             name: "IntegrationTests",
             dependencies: ["Kafka", "MySQL", "Redis", "PortraitMetadata", "PortraitConfig"]

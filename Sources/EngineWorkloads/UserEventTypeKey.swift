@@ -1,0 +1,26 @@
+import StreamEngine
+
+/// The W1 key: user and event type, packed so hashing is two integers.
+public struct UserEventTypeKey: Hashable, Sendable, StateCodable {
+    /// The user.
+    public var userID: Int64
+    /// The event type.
+    public var eventType: EventType
+
+    /// Creates a key.
+    @inlinable
+    public init(userID: Int64, eventType: EventType) {
+        self.userID = userID
+        self.eventType = eventType
+    }
+
+    public func encode(to encoder: inout StateEncoder) {
+        userID.encode(to: &encoder)
+        eventType.encode(to: &encoder)
+    }
+
+    public init(from decoder: inout StateDecoder) throws(StateDecodingError) {
+        userID = try Int64(from: &decoder)
+        eventType = try EventType(from: &decoder)
+    }
+}
