@@ -7,8 +7,11 @@ public struct RedisPipeline {
     private let context: UnsafeMutablePointer<redisContext>
     /// Commands appended so far.
     public private(set) var count = 0
+    // Reused across commands so appending allocates nothing once the buffers have grown.
     private var bytes: [UInt8] = []
     private var offsets: [Int] = []
+    private var pointers: [UnsafePointer<CChar>?] = []
+    private var lengths: [Int] = []
     var failure: RedisError?
 
     init(context: UnsafeMutablePointer<redisContext>) {
@@ -34,14 +37,14 @@ public struct RedisPipeline {
 
     private mutating func appendCollected() {
         let argumentCount = offsets.count - 1
+        pointers.removeAll(keepingCapacity: true)
+        lengths.removeAll(keepingCapacity: true)
         let status: Int32 = bytes.withUnsafeBufferPointer { buffer in
             // An empty buffer may have no base address; hiredis only needs a valid pointer.
             let base = UnsafeRawPointer(buffer.baseAddress) ?? UnsafeRawPointer(bitPattern: 1)!
-            var pointers = [UnsafePointer<CChar>?](repeating: nil, count: argumentCount)
-            var lengths = [Int](repeating: 0, count: argumentCount)
             for index in 0..<argumentCount {
-                pointers[index] = (base + offsets[index]).assumingMemoryBound(to: CChar.self)
-                lengths[index] = offsets[index + 1] - offsets[index]
+                pointers.append((base + offsets[index]).assumingMemoryBound(to: CChar.self))
+                lengths.append(offsets[index + 1] - offsets[index])
             }
             return redisAppendCommandArgv(context, Int32(argumentCount), &pointers, lengths)
         }

@@ -56,6 +56,21 @@ struct RedisClientIntegrationTests {
         #expect(try redis.command("GET", "pooled").int == 6)
     }
 
+    @Test func reconnectsAfterTheServerDropsTheConnection() throws {
+        let redis = try TestServices.scratchRedis()
+        let id = try #require(try redis.command("CLIENT", "ID").int)
+        try TestServices.scratchRedis().command("CLIENT", "KILL", "ID", id)
+        // The command that meets the dead socket fails (it may or may not have been applied)...
+        #expect(throws: RedisError.self) { try redis.command("PING") }
+        // ...and the next one runs on a fresh connection, on the same database.
+        #expect(try redis.command("PING") == .status("PONG"))
+        #expect(try redis.command("CLIENT", "ID").int != id)
+        try redis.command("SET", "after-reconnect", "1")
+        var sameDatabase = try RedisConfiguration(url: TestServices.redisURL)
+        sameDatabase.database = 15
+        #expect(try RedisConnection(configuration: sameDatabase).command("GET", "after-reconnect").string == "1")
+    }
+
     @Test func unreachableRedisIsOneClearError() throws {
         let port = TestServices.closedPort()
         #expect {
