@@ -1,0 +1,21 @@
+/// Why a TagLang text was rejected: where, and what was expected there.
+public struct TagLangError: Error, Sendable, Hashable, CustomStringConvertible {
+    public enum Kind: String, Sendable {
+        /// The text does not lex or parse.
+        case syntax
+        /// It parses but does not make sense: unknown names, mismatched types.
+        case type
+    }
+
+    public var kind: Kind
+    public var location: SourceLocation
+    public var message: String
+
+    public init(_ kind: Kind, at location: SourceLocation, _ message: String) {
+        self.kind = kind
+        self.location = location
+        self.message = message
+    }
+
+    public var description: String { "\(kind.rawValue) error at \(location): \(message)" }
+}
