@@ -39,6 +39,7 @@ let package = Package(
         .target(name: "StreamEngine"),
         .target(name: "StreamEngineTesting", dependencies: ["StreamEngine"]),
         .target(name: "Learning"),
+        .target(name: "TagLang"),
 
         // Connectors and workloads: the pure core wired to files (and later to the clients).
         .target(name: "Connectors", dependencies: ["StreamEngine"]),
@@ -69,6 +70,7 @@ let package = Package(
             exclude: ["Fixtures"]
         ),
         .testTarget(name: "LearningTests", dependencies: ["Learning", "LearningWorkloads"]),
+        .testTarget(name: "TagLangTests", dependencies: ["TagLang"]),
         .testTarget(
             name: "IntegrationTests",
             dependencies: ["Kafka", "MySQL", "Redis", "PortraitMetadata", "PortraitConfig"]
