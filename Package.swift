@@ -40,6 +40,7 @@ let package = Package(
         .target(name: "StreamEngineTesting", dependencies: ["StreamEngine"]),
         .target(name: "Learning"),
         .target(name: "TagLang"),
+        .target(name: "PortraitCore", dependencies: ["TagLang"]),
 
         // Connectors and workloads: the pure core wired to files (and later to the clients).
         .target(name: "Connectors", dependencies: ["StreamEngine"]),
@@ -48,14 +49,14 @@ let package = Package(
 
         // Services.
         .target(name: "PortraitConfig", dependencies: ["MySQL", "Redis", .product(name: "Yams", package: "Yams")]),
-        .target(name: "PortraitMetadata", dependencies: ["MySQL", logging]),
+        .target(name: "PortraitMetadata", dependencies: ["MySQL", "PortraitCore", logging]),
 
         // The one executable.
         .executableTarget(
             name: "portrait",
             dependencies: [
-                "Kafka", "MySQL", "Redis", "PortraitConfig", "PortraitMetadata",
-                "StreamEngine", "EngineWorkloads", "LearningWorkloads",
+                "Kafka", "MySQL", "Redis", "PortraitConfig", "PortraitMetadata", "PortraitCore",
+                .product(name: "Yams", package: "Yams"), "StreamEngine", "EngineWorkloads", "LearningWorkloads",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 logging, metrics,
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -71,9 +72,10 @@ let package = Package(
         ),
         .testTarget(name: "LearningTests", dependencies: ["Learning", "LearningWorkloads"]),
         .testTarget(name: "TagLangTests", dependencies: ["TagLang"]),
+        .testTarget(name: "PortraitCoreTests", dependencies: ["PortraitCore", "TagLang"]),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["Kafka", "MySQL", "Redis", "PortraitMetadata", "PortraitConfig"]
+            dependencies: ["Kafka", "MySQL", "Redis", "PortraitMetadata", "PortraitConfig", "PortraitCore"]
         ),
     ],
     swiftLanguageModes: [.v6]

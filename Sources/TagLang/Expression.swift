@@ -29,6 +29,8 @@ public enum Reference: Sendable, Hashable, CustomStringConvertible {
     case model(name: String, output: String)
     /// Another tag's value (segments combine tags).
     case tag(String)
+    /// A field of the event being filtered (metric filters): `event.type`, `event.amount`.
+    case event(String)
 
     public var description: String {
         switch self {
@@ -36,6 +38,7 @@ public enum Reference: Sendable, Hashable, CustomStringConvertible {
         case .metric(let name): "metric.\(name)"
         case .model(let name, let output): "model.\(name).\(output)"
         case .tag(let name): "tag.\(name)"
+        case .event(let name): "event.\(name)"
         }
     }
 }

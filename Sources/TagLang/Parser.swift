@@ -197,10 +197,11 @@ public struct Parser {
         case ("attr", 2): return .attribute(parts[1])
         case ("metric", 2): return .metric(parts[1])
         case ("tag", 2): return .tag(parts[1])
+        case ("event", 2): return .event(parts[1])
         case ("model", 3) where ["score", "cluster"].contains(parts[2]): return .model(name: parts[1], output: parts[2])
         case ("model", _): throw TagLangError(.syntax, at: location, "a model output is written model.<name>.score or model.<name>.cluster, found '\(name)'")
         default:
-            throw TagLangError(.syntax, at: location, "unknown name '\(name)': write attr.<name>, metric.<name>, tag.<name> or model.<name>.score")
+            throw TagLangError(.syntax, at: location, "unknown name '\(name)': write attr.<name>, metric.<name>, tag.<name>, event.<name> or model.<name>.score")
         }
     }
 }

@@ -42,15 +42,7 @@ struct RecomputeCommand: PlannedCommand {
     static let arrivesWith = "the scheduled jobs issue (#9)"
 }
 
-struct TagsCommand: PlannedCommand {
-    static let configuration = CommandConfiguration(commandName: "tags", abstract: "List, show, create, update, validate and retire tag definitions.")
-    static let arrivesWith = "the tags end-to-end issue (#6)"
-}
 
-struct MetricsCommand: PlannedCommand {
-    static let configuration = CommandConfiguration(commandName: "metrics", abstract: "List, show, create, update, validate and retire metric definitions.")
-    static let arrivesWith = "the tags end-to-end issue (#6)"
-}
 
 struct ModelsCommand: PlannedCommand {
     static let configuration = CommandConfiguration(commandName: "models", abstract: "Train, register and publish clustering and prediction models.")

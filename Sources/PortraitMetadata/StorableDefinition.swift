@@ -1,0 +1,37 @@
+import MySQL
+import PortraitCore
+
+/// A definition kind the store can keep: which tables, and which columns besides the JSON body.
+/// Column names are constants from this file, never user input; values are always parameters.
+public protocol StorableDefinition: Codable, Sendable {
+    static var kindName: String { get }
+    static var table: String { get }
+    static var versionsTable: String { get }
+    var name: String { get }
+    var status: DefinitionStatus { get set }
+    var headerColumns: [(String, MySQLValue)] { get }
+    var versionColumns: [(String, MySQLValue)] { get }
+}
+
+extension MetricDefinition: StorableDefinition {
+    public static let kindName = "metric"
+    public static let table = "metric_definitions"
+    public static let versionsTable = "metric_definition_versions"
+    public var headerColumns: [(String, MySQLValue)] {
+        [("description", description.map(MySQLValue.string) ?? .null), ("owner", owner.map(MySQLValue.string) ?? .null)]
+    }
+    public var versionColumns: [(String, MySQLValue)] { [] }
+}
+
+extension TagDefinition: StorableDefinition {
+    public static let kindName = "tag"
+    public static let table = "tag_definitions"
+    public static let versionsTable = "tag_definition_versions"
+    public var headerColumns: [(String, MySQLValue)] {
+        [("description", description.map(MySQLValue.string) ?? .null), ("owner", owner.map(MySQLValue.string) ?? .null),
+         ("category_path", .string(categoryPath)), ("kind", .string(kind.rawValue))]
+    }
+    public var versionColumns: [(String, MySQLValue)] {
+        headerColumns + [("expression", .string(expression))]
+    }
+}

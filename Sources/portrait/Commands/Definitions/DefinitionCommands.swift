@@ -1,0 +1,75 @@
+import ArgumentParser
+import Foundation
+import MySQL
+import PortraitCore
+import PortraitMetadata
+
+/// What the definition subcommands need to know about a kind beyond its store mapping.
+protocol DefinitionKind {
+    associatedtype Definition: StorableDefinition & Equatable
+    associatedtype Fields: DefinitionFields where Fields.Definition == Definition
+    static var plural: String { get }
+    static func validate(_ definition: Definition, store: DefinitionStore) throws
+    static func summary(_ definition: Definition) -> String
+}
+
+enum MetricKind: DefinitionKind {
+    typealias Fields = MetricFields
+    static let plural = "metrics"
+    static func validate(_ definition: MetricDefinition, store: DefinitionStore) throws {
+        try DefinitionValidator().validate(definition)
+    }
+    static func summary(_ metric: MetricDefinition) -> String {
+        "\(metric.aggregation.rawValue)\(metric.field.map { "(\($0))" } ?? "") over \(metric.window) where \(metric.filter)"
+    }
+}
+
+enum TagKind: DefinitionKind {
+    typealias Fields = TagFields
+    static let plural = "tags"
+    static func validate(_ definition: TagDefinition, store: DefinitionStore) throws {
+        let metrics = try store.list(MetricDefinition.self).map(\.definition)
+        let tags = try store.list(TagDefinition.self).map(\.definition)
+        try DefinitionValidator().validate(definition, metrics: metrics, tags: tags)
+    }
+    static func summary(_ tag: TagDefinition) -> String {
+        "\(tag.kind.rawValue)\(tag.categoryPath.isEmpty ? "" : " in \(tag.categoryPath)"): \(tag.expression)"
+    }
+}
+
+/// Options shared by every definition subcommand.
+struct DefinitionOptions: ParsableArguments {
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "Who makes the change (recorded in the history). Default: $USER.")
+    var author: String = ProcessInfo.processInfo.environment["USER"] ?? "cli"
+
+    func store() throws -> DefinitionStore {
+        let configuration = try global.bootstrap()
+        do { return DefinitionStore(connection: try MySQLConnection(configuration: configuration.mysql)) } catch {
+            throw CleanExit.message("error: \(error)", code: 1)
+        }
+    }
+}
+
+/// Runs `body`, turning the store's and the validator's errors into one line and a status.
+func reportingErrors(_ body: () throws -> Void) throws {
+    do { try body() } catch let error as DefinitionError {
+        throw CleanExit.message("error: \(error)", code: 65)  // the message already says where
+    } catch let error as DefinitionStoreError {
+        throw CleanExit.message("error: \(error)", code: 1)
+    } catch let error as MySQLError {
+        throw CleanExit.message("error: \(error)", code: 1)
+    }
+}
+
+func printDefinition<K: DefinitionKind>(_ kind: K.Type, _ stored: StoredDefinition<K.Definition>, verbose: Bool) throws {
+    if verbose {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        print(String(decoding: try encoder.encode(stored.definition), as: UTF8.self))
+        print("version \(stored.version) by \(stored.author) at \(stored.createdAt)\(stored.note.map { " — \($0)" } ?? "")")
+    } else {
+        print("\(stored.definition.name)\tv\(stored.version)\t\(stored.definition.status.rawValue)\t\(K.summary(stored.definition))")
+    }
+}

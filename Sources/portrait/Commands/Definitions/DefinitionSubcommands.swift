@@ -1,0 +1,133 @@
+import ArgumentParser
+import PortraitCore
+import PortraitMetadata
+
+struct DefinitionList<K: DefinitionKind>: ParsableCommand {
+    static var configuration: CommandConfiguration { CommandConfiguration(commandName: "list", abstract: "List current \(K.plural).") }
+    @OptionGroup var options: DefinitionOptions
+    @Option(help: "Only this status: draft, active or retired.") var status: DefinitionStatus?
+
+    func run() throws {
+        let store = try options.store()
+        try reportingErrors { for stored in try store.list(K.Definition.self, status: status) { try printDefinition(K.self, stored, verbose: false) } }
+    }
+}
+
+struct DefinitionShow<K: DefinitionKind>: ParsableCommand {
+    static var configuration: CommandConfiguration { CommandConfiguration(commandName: "show", abstract: "Show the current version of one of the \(K.plural).") }
+    @OptionGroup var options: DefinitionOptions
+    @Argument var name: String
+
+    func run() throws {
+        let store = try options.store()
+        try reportingErrors {
+            guard let stored = try store.current(K.Definition.self, named: name) else { throw DefinitionStoreError.notFound(kind: K.Definition.kindName, name: name) }
+            try printDefinition(K.self, stored, verbose: true)
+        }
+    }
+}
+
+struct DefinitionHistory<K: DefinitionKind>: ParsableCommand {
+    static var configuration: CommandConfiguration { CommandConfiguration(commandName: "history", abstract: "Every version of one of the \(K.plural), oldest first.") }
+    @OptionGroup var options: DefinitionOptions
+    @Argument var name: String
+
+    func run() throws {
+        let store = try options.store()
+        try reportingErrors {
+            for stored in try store.history(K.Definition.self, named: name) {
+                print("v\(stored.version)\t\(stored.createdAt)\t\(stored.author)\t\(stored.definition.status.rawValue)\t\(K.summary(stored.definition))\(stored.note.map { "\t\($0)" } ?? "")")
+            }
+        }
+    }
+}
+
+struct DefinitionCreate<K: DefinitionKind>: ParsableCommand {
+    static var configuration: CommandConfiguration { CommandConfiguration(commandName: "create", abstract: "Validate and store a new definition (version 1).") }
+    @OptionGroup var options: DefinitionOptions
+    @Argument(help: "Name (or give it in --file).") var name: String?
+    @Option(help: "YAML or JSON file with the definition's fields.") var file: String?
+    @OptionGroup var fields: K.Fields
+
+    func run() throws {
+        let definition = try DefinitionInput.definition(file: file, fields: fields, name: name)
+        let store = try options.store()
+        try reportingErrors {
+            try K.validate(definition, store: store)
+            try printDefinition(K.self, try store.create(definition, author: options.author), verbose: false)
+        }
+    }
+}
+
+struct DefinitionUpdate<K: DefinitionKind>: ParsableCommand {
+    static var configuration: CommandConfiguration { CommandConfiguration(commandName: "update", abstract: "Change fields of a definition; stored as its next version.") }
+    @OptionGroup var options: DefinitionOptions
+    @Argument var name: String
+    @Option(help: "YAML or JSON file with fields to change.") var file: String?
+    @Option(help: "Why (kept in the history).") var note: String?
+    @OptionGroup var fields: K.Fields
+
+    func run() throws {
+        let store = try options.store()
+        try reportingErrors {
+            guard let current = try store.current(K.Definition.self, named: name) else { throw DefinitionStoreError.notFound(kind: K.Definition.kindName, name: name) }
+            let merged = try DefinitionInput.merging(current.definition, file: file, fields: fields)
+            guard merged != current.definition else { print("no change"); return }
+            try K.validate(merged, store: store)
+            try printDefinition(K.self, try store.update(merged, author: options.author, note: note), verbose: false)
+        }
+    }
+}
+
+struct DefinitionSetStatus<K: DefinitionKind>: ParsableCommand {
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(commandName: "set-status", abstract: "Activate or retire a definition (`delete` retires: history is never erased).", aliases: ["delete"])
+    }
+    @OptionGroup var options: DefinitionOptions
+    @Argument var name: String
+    @Option(help: "draft, active or retired.") var status: DefinitionStatus = .retired
+
+    func run() throws {
+        let store = try options.store()
+        try reportingErrors {
+            try printDefinition(K.self, try store.setStatus(K.Definition.self, named: name, to: status, author: options.author), verbose: false)
+        }
+    }
+}
+
+struct DefinitionValidate<K: DefinitionKind>: ParsableCommand {
+    static var configuration: CommandConfiguration { CommandConfiguration(commandName: "validate", abstract: "Type-check a definition against what exists, without saving it.") }
+    @OptionGroup var options: DefinitionOptions
+    @Argument var name: String?
+    @Option(help: "YAML or JSON file.") var file: String?
+    @OptionGroup var fields: K.Fields
+
+    func run() throws {
+        let definition = try DefinitionInput.definition(file: file, fields: fields, name: name)
+        let store = try options.store()
+        try reportingErrors {
+            try K.validate(definition, store: store)
+            print("valid: \(K.summary(definition))")
+        }
+    }
+}
+
+extension DefinitionStatus: ExpressibleByArgument {}
+
+struct MetricsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "metrics", abstract: "Manage metric definitions (windowed aggregations over events).",
+        subcommands: [
+            DefinitionList<MetricKind>.self, DefinitionShow<MetricKind>.self, DefinitionCreate<MetricKind>.self, DefinitionUpdate<MetricKind>.self,
+            DefinitionSetStatus<MetricKind>.self, DefinitionValidate<MetricKind>.self, DefinitionHistory<MetricKind>.self,
+        ])
+}
+
+struct TagsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tags", abstract: "Manage tag definitions (boolean or enumerated TagLang expressions).",
+        subcommands: [
+            DefinitionList<TagKind>.self, DefinitionShow<TagKind>.self, DefinitionCreate<TagKind>.self, DefinitionUpdate<TagKind>.self,
+            DefinitionSetStatus<TagKind>.self, DefinitionValidate<TagKind>.self, DefinitionHistory<TagKind>.self,
+        ])
+}
