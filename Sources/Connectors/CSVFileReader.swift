@@ -18,12 +18,21 @@ public final class CSVFileReader<Decoder: CSVRecordDecoder>: SourceReader {
     /// File offset of `buffer[0]`.
     @usableFromInline var bufferOffset: Int64
     @usableFromInline var reachedEndOfFile = false
-    @usableFromInline var nextLineNumber: Int
-    @usableFromInline var skipNextLine: Bool
+    /// This reader's byte range ends here: it reads the lines that start before it.
+    @usableFromInline let rangeEnd: Int64
+    /// Lines (header, blank and malformed ones included) consumed since `countOrigin`.
+    @usableFromInline var linesConsumed = 0
+    /// The line start from which `linesConsumed` counts.
+    @usableFromInline var countOrigin: Int64
+    /// Newlines before `countOrigin`, counted only when an error needs a line number.
+    @usableFromInline var linesBeforeOrigin: Int?
+    @usableFromInline var skipHeader: Bool
+    /// A reader that starts inside the file skips the line it lands in (the previous range's).
+    @usableFromInline var skipPartialLine: Bool
     @usableFromInline let fieldStarts: UnsafeMutablePointer<Int>
     @usableFromInline let fieldEnds: UnsafeMutablePointer<Int>
 
-    init(source: CSVFileSource<Decoder>, startingAt offset: SourceOffset) throws {
+    init(source: CSVFileSource<Decoder>, range: Range<Int64>, startingAt offset: SourceOffset?) throws {
         path = source.path
         decoder = source.decoder
         policy = source.errorPolicy
@@ -34,14 +43,21 @@ public final class CSVFileReader<Decoder: CSVRecordDecoder>: SourceReader {
         buffer = .allocate(byteCount: source.chunkSize, alignment: 64)
         fieldStarts = .allocate(capacity: Self.maximumFields)
         fieldEnds = .allocate(capacity: Self.maximumFields)
-        bufferOffset = offset
-        nextLineNumber = 1
-        skipNextLine = source.hasHeader && offset == 0
-        if offset > 0 {
-            // Resuming from a checkpoint: count the lines before `offset` so errors keep
-            // reporting true line numbers.
-            nextLineNumber = try countLines(upTo: offset) + 1
-            guard POSIXFile.seek(descriptor, to: offset) else { throw CSVError.readFailed(path: path, errno: 0) }
+        rangeEnd = range.upperBound
+        // Resuming from a checkpoint starts at a line start; a fresh reader of a later range
+        // starts one byte early so that a line beginning exactly at its range is kept.
+        let first = offset ?? max(0, range.lowerBound - 1)
+        skipPartialLine = offset == nil && range.lowerBound > 0
+        bufferOffset = first
+        countOrigin = first
+        skipHeader = source.hasHeader && first == 0 && !skipPartialLine
+        if first > 0, !POSIXFile.seek(descriptor, to: first) {
+            throw CSVError.readFailed(path: path, errno: 0)
+        }
+        if offset != nil {
+            // Resuming from a checkpoint: count the lines before it now, so rows and errors
+            // keep reporting true line numbers.
+            linesBeforeOrigin = try countLines(upTo: first)
         }
     }
 
@@ -58,51 +74,81 @@ public final class CSVFileReader<Decoder: CSVRecordDecoder>: SourceReader {
     @inlinable
     public func read(into batch: inout [Decoder.Record], maxRecords: Int) throws -> SourceReadStatus {
         var produced = 0
-        while produced < maxRecords {
-            guard let newline = findNewline() else {
-                if reachedEndOfFile {
-                    if start < end {
-                        // Last line without a trailing newline.
-                        if try consumeLine(upTo: end, into: &batch) { produced += 1 }
+        while true {
+            guard let base = buffer.baseAddress else { return .endOfInput }
+            if skipPartialLine || skipHeader {
+                // Rare: done once per reader, outside the per-line loop.
+                guard let newline = POSIXFile.firstNewline(base, from: start, to: end) else {
+                    if reachedEndOfFile {
                         start = end
+                        return .endOfInput
                     }
-                    return .endOfInput
+                    try refill()
+                    continue
                 }
-                try refill()
+                start = newline + 1
+                if skipPartialLine {
+                    skipPartialLine = false
+                    countOrigin = bufferOffset + Int64(start)
+                } else {
+                    skipHeader = false
+                    linesConsumed += 1
+                }
                 continue
             }
-            if try consumeLine(upTo: newline, into: &batch) { produced += 1 }
-            start = newline + 1
+            // The per-line loop works on local copies: class properties are read and written
+            // once per batch, not once per line.
+            var cursor = start
+            let limit = end
+            let offset = bufferOffset
+            let rangeEnd = self.rangeEnd
+            var consumed = linesConsumed
+            let lineBase = linesBeforeOrigin ?? 0
+            var finished = false
+            while produced < maxRecords {
+                if offset + Int64(cursor) >= rangeEnd {
+                    finished = true
+                    break
+                }
+                guard let newline = POSIXFile.firstNewline(base, from: cursor, to: limit) else { break }
+                consumed += 1
+                if try consumeLine(base: base, from: cursor, to: newline, line: consumed, lineBase: lineBase, into: &batch) {
+                    produced += 1
+                }
+                cursor = newline + 1
+            }
+            start = cursor
+            linesConsumed = consumed
+            if finished { return .endOfInput }
+            if produced >= maxRecords { return .available }
+            if reachedEndOfFile {
+                if start < end, offset + Int64(start) < rangeEnd {
+                    // Last line without a trailing newline.
+                    linesConsumed += 1
+                    if try consumeLine(base: base, from: start, to: end, line: linesConsumed, lineBase: lineBase, into: &batch) {
+                        produced += 1
+                    }
+                    start = end
+                }
+                return .endOfInput
+            }
+            try refill()
         }
-        return .available
     }
 
+    /// Parses `base[lineStart..<lineEnd]`, the `line`-th line since `countOrigin`; returns
+    /// whether a record was appended. `lineBase` is the known count of earlier lines (0 in a
+    /// split reader until an error made it count them).
     @inlinable
-    func findNewline() -> Int? {
-        guard start < end, let base = buffer.baseAddress else { return nil }
-        var index = start
-        while index < end {
-            if base.load(fromByteOffset: index, as: UInt8.self) == 0x0A { return index }
-            index += 1
-        }
-        return nil
-    }
-
-    /// Parses `buffer[start..<lineEnd]`; returns whether a record was appended.
-    @inlinable
-    func consumeLine(upTo lineEnd: Int, into batch: inout [Decoder.Record]) throws -> Bool {
-        let lineNumber = nextLineNumber
-        nextLineNumber += 1
-        if skipNextLine {
-            skipNextLine = false
-            return false
-        }
-        guard let base = buffer.baseAddress else { return false }
+    func consumeLine(
+        base: UnsafeMutableRawPointer, from lineStart: Int, to lineEnd: Int, line: Int, lineBase: Int,
+        into batch: inout [Decoder.Record]
+    ) throws -> Bool {
         var stop = lineEnd
-        if stop > start, base.load(fromByteOffset: stop - 1, as: UInt8.self) == 0x0D { stop -= 1 }
-        if stop == start { return false }  // blank line
+        if stop > lineStart, base.load(fromByteOffset: stop - 1, as: UInt8.self) == 0x0D { stop -= 1 }
+        if stop == lineStart { return false }  // blank line
         do throws(CSVFieldError) {
-            let row = try split(base: UnsafeRawPointer(base), from: start, to: stop, lineNumber: lineNumber)
+            let row = try split(base: UnsafeRawPointer(base), from: lineStart, to: stop, lineNumber: lineBase + line)
             if let expected = decoder.expectedFieldCount, row.count != expected {
                 throw CSVFieldError(field: nil, reason: "expected \(expected) fields, found \(row.count)")
             }
@@ -110,7 +156,7 @@ public final class CSVFileReader<Decoder: CSVRecordDecoder>: SourceReader {
             return true
         } catch {
             let reason = error.field.map { "field \($0 + 1): \(error.reason)" } ?? error.reason
-            let malformed = CSVError.malformedLine(path: path, line: lineNumber, reason: reason)
+            let malformed = CSVError.malformedLine(path: path, line: try lineNumber(consumed: line), reason: reason)
             switch policy {
             case .fail: throw malformed
             case .skip:
@@ -120,9 +166,67 @@ public final class CSVFileReader<Decoder: CSVRecordDecoder>: SourceReader {
         }
     }
 
-    /// Finds field boundaries; quoted fields may contain commas and doubled quotes.
+    /// The 1-based line number in the file of the `consumed`-th line since `countOrigin`.
+    @usableFromInline
+    func lineNumber(consumed: Int) throws -> Int {
+        if linesBeforeOrigin == nil { linesBeforeOrigin = try countLines(upTo: countOrigin) }
+        return (linesBeforeOrigin ?? 0) + consumed
+    }
+
+    /// Finds field boundaries. Lines without quotes (the common case) are scanned eight bytes
+    /// at a time; a quote anywhere sends the line to ``splitQuoted(base:from:to:lineNumber:)``.
     @inlinable
     func split(base: UnsafeRawPointer, from lineStart: Int, to lineEnd: Int, lineNumber: Int) throws(CSVFieldError) -> CSVRow {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        /// 0x80 in every byte of `word` that is zero, nothing elsewhere (exact, no carries).
+        @inline(__always) func zeroBytes(_ word: UInt64) -> UInt64 { ~(((word & low7) &+ low7) | word | low7) }
+        var count = 0
+        var fieldStart = lineStart
+        var index = lineStart
+        while index + 8 <= lineEnd {
+            let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+            if zeroBytes(word ^ (ones &* 0x22)) != 0 {
+                return try splitQuoted(base: base, from: lineStart, to: lineEnd, lineNumber: lineNumber)
+            }
+            var commas = zeroBytes(word ^ (ones &* 0x2C))
+            while commas != 0 {
+                guard count < Self.maximumFields - 1 else {
+                    throw CSVFieldError(field: nil, reason: "more than \(Self.maximumFields) fields")
+                }
+                let comma = index + commas.trailingZeroBitCount / 8
+                fieldStarts[count] = fieldStart
+                fieldEnds[count] = comma
+                count += 1
+                fieldStart = comma + 1
+                commas &= commas &- 1
+            }
+            index += 8
+        }
+        while index < lineEnd {
+            let byte = base.load(fromByteOffset: index, as: UInt8.self)
+            if byte == 0x22 { return try splitQuoted(base: base, from: lineStart, to: lineEnd, lineNumber: lineNumber) }
+            if byte == 0x2C {
+                guard count < Self.maximumFields - 1 else {
+                    throw CSVFieldError(field: nil, reason: "more than \(Self.maximumFields) fields")
+                }
+                fieldStarts[count] = fieldStart
+                fieldEnds[count] = index
+                count += 1
+                fieldStart = index + 1
+            }
+            index += 1
+        }
+        // The last field (empty after a trailing comma).
+        fieldStarts[count] = fieldStart
+        fieldEnds[count] = lineEnd
+        count += 1
+        return CSVRow(base: base, starts: fieldStarts, ends: fieldEnds, count: count, quoted: 0, lineNumber: lineNumber)
+    }
+
+    /// Finds field boundaries; quoted fields may contain commas and doubled quotes.
+    @inlinable
+    func splitQuoted(base: UnsafeRawPointer, from lineStart: Int, to lineEnd: Int, lineNumber: Int) throws(CSVFieldError) -> CSVRow {
         var count = 0
         var quoted: UInt64 = 0
         var index = lineStart
@@ -182,7 +286,7 @@ public final class CSVFileReader<Decoder: CSVRecordDecoder>: SourceReader {
         let remaining = end - start
         if remaining == buffer.count {
             guard buffer.count < Self.maximumLineLength else {
-                throw CSVError.lineTooLong(path: path, line: nextLineNumber, limit: Self.maximumLineLength)
+                throw CSVError.lineTooLong(path: path, line: try lineNumber(consumed: linesConsumed + 1), limit: Self.maximumLineLength)
             }
             let larger = UnsafeMutableRawBufferPointer.allocate(byteCount: buffer.count * 2, alignment: 64)
             larger.copyMemory(from: UnsafeRawBufferPointer(rebasing: buffer[start..<end]))
@@ -201,15 +305,27 @@ public final class CSVFileReader<Decoder: CSVRecordDecoder>: SourceReader {
         end += count
     }
 
+    /// Newlines in the file before `offset`, read through a second descriptor so the reading
+    /// position and buffer stay untouched.
     @usableFromInline
     func countLines(upTo offset: Int64) throws -> Int {
+        guard offset > 0 else { return 0 }
+        let opened = POSIXFile.openForReading(path)
+        guard opened.descriptor >= 0 else { throw CSVError.cannotOpen(path: path, errno: opened.errno) }
+        defer { POSIXFile.close(opened.descriptor) }
+        let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 64)
+        defer { chunk.deallocate() }
+        guard let base = chunk.baseAddress else { return 0 }
         var lines = 0
         var remaining = offset
-        guard let base = buffer.baseAddress else { return 0 }
         while remaining > 0 {
-            let count = POSIXFile.read(descriptor, into: base, count: Int(min(Int64(buffer.count), remaining)))
+            let count = POSIXFile.read(opened.descriptor, into: base, count: Int(min(Int64(chunk.count), remaining)))
             guard count > 0 else { throw CSVError.readFailed(path: path, errno: count < 0 ? Int32(-count) : 0) }
-            for index in 0..<count where base.load(fromByteOffset: index, as: UInt8.self) == 0x0A { lines += 1 }
+            var index = 0
+            while let newline = POSIXFile.firstNewline(base, from: index, to: count) {
+                lines += 1
+                index = newline + 1
+            }
             remaining -= Int64(count)
         }
         return lines

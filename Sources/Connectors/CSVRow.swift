@@ -9,7 +9,8 @@ public struct CSVRow {
     @usableFromInline let quoted: UInt64
     /// Number of fields.
     public let count: Int
-    /// 1-based line number in the file.
+    /// 1-based line number in the file (in a reader of a later byte range of a split file,
+    /// counted from the range's first line).
     public let lineNumber: Int
 
     @usableFromInline
@@ -63,6 +64,32 @@ public struct CSVRow {
         if negative { position = 1 }
         guard position < raw.count else { throw CSVFieldError(field: index, reason: "'-' without digits") }
         var value: Int64 = 0
+        if raw.count - position <= 18 {
+            // 18 digits cannot overflow Int64: skip the overflow checks.
+            if raw.count - position >= 8, let start = raw.baseAddress {
+                // Long numbers (epoch-ms timestamps): leading digits one by one, the last eight
+                // in one word.
+                let head = raw.count - 8
+                while position < head {
+                    let digit = raw[position] &- UInt8(ascii: "0")
+                    guard digit < 10 else { throw notANumber(index) }
+                    value = value &* 10 &+ Int64(digit)
+                    position += 1
+                }
+                guard let eight = Self.eightDigits(start.loadUnaligned(fromByteOffset: head, as: UInt64.self)) else {
+                    throw notANumber(index)
+                }
+                value = value &* 100_000_000 &+ Int64(eight)
+                return negative ? -value : value
+            }
+            while position < raw.count {
+                let digit = raw[position] &- UInt8(ascii: "0")
+                guard digit < 10 else { throw notANumber(index) }
+                value = value &* 10 &+ Int64(digit)
+                position += 1
+            }
+            return negative ? -value : value
+        }
         while position < raw.count {
             let digit = raw[position] &- UInt8(ascii: "0")
             guard digit < 10 else { throw notANumber(index) }
@@ -73,6 +100,21 @@ public struct CSVRow {
             position += 1
         }
         return negative ? -value : value
+    }
+
+    /// The value of eight ASCII digits loaded as a little-endian word, or `nil` if any byte
+    /// is not a digit (SWAR: digits combine into pairs, quads, then the whole by three multiplications).
+    @inlinable
+    static func eightDigits(_ raw: UInt64) -> UInt32? {
+        let word = UInt64(littleEndian: raw)
+        let digits = word &- 0x3030_3030_3030_3030
+        // A byte is a digit iff it is >= '0' (no borrow into bit 7) and adding 118 keeps it < 128.
+        guard (word & 0x8080_8080_8080_8080) == 0,
+              ((digits | (digits &+ 0x7676_7676_7676_7676)) & 0x8080_8080_8080_8080) == 0 else { return nil }
+        var value = (digits &* (10 << 8 + 1)) >> 8
+        value = ((value & 0x00FF_00FF_00FF_00FF) &* (100 << 16 + 1)) >> 16
+        value = ((value & 0x0000_FFFF_0000_FFFF) &* (10_000 << 32 + 1)) >> 32
+        return UInt32(truncatingIfNeeded: value)
     }
 
     /// Field `index` as an exact decimal scaled to `scale` fraction digits: `"12.5"` with

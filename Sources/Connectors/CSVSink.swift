@@ -55,6 +55,7 @@ public struct CSVSinkWriter<Encoder: CSVRowEncoder>: SinkWriter {
 
     @usableFromInline
     mutating func flushBuffer() throws {
+        line.flushStaged()
         try file.write(line.bytes, rows: pendingRows)
         line.bytes.removeAll(keepingCapacity: true)
         pendingRows = 0

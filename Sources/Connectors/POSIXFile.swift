@@ -8,6 +8,7 @@ import Darwin
 
 /// Thin wrappers over POSIX file calls used by the CSV connectors, so the rest of the code
 /// never sees C types.
+@usableFromInline
 enum POSIXFile {
     static func openForReading(_ path: String) -> (descriptor: Int32, errno: Int32) {
         let descriptor = open(path, O_RDONLY)
@@ -41,6 +42,20 @@ enum POSIXFile {
             written += result
         }
         return 0
+    }
+
+    /// Size of the file at `path` in bytes, or `nil` (with errno) if it cannot be examined.
+    static func size(_ path: String) -> (size: Int64?, errno: Int32) {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return (nil, errno) }
+        return (Int64(info.st_size), 0)
+    }
+
+    /// Index of the first `\n` in `base[from..<to]`, if any (libc's vectorised `memchr`).
+    @usableFromInline
+    static func firstNewline(_ base: UnsafeRawPointer, from: Int, to: Int) -> Int? {
+        guard from < to, let found = memchr(base + from, 0x0A, to - from) else { return nil }
+        return UnsafeRawPointer(found) - base
     }
 
     static func seek(_ descriptor: Int32, to offset: Int64) -> Bool {

@@ -15,7 +15,7 @@ public enum EngineBenchmark {
         let statistics = CSVReadStatistics()
         let source = CSVFileSource(
             path: options.input, decoder: UserEventDecoder(eventTypes: eventTypes),
-            hasHeader: true, errorPolicy: options.errorPolicy, statistics: statistics)
+            hasHeader: true, errorPolicy: options.errorPolicy, statistics: statistics, partitions: options.inputSplits)
         let environment = StreamExecutionEnvironment(ExecutionConfiguration(mode: options.mode, parallelism: options.parallelism))
         let watermarks = WatermarkStrategy<UserEvent>.boundedOutOfOrderness(
             options.outOfOrderness, emitEvery: options.watermarkInterval) { $0.timestamp }

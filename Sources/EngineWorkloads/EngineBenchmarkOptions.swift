@@ -19,11 +19,17 @@ public struct EngineBenchmarkOptions: Sendable {
     public var outOfOrderness: Int64
     /// Stream mode: records between periodic watermarks. Default: 4096.
     public var watermarkInterval: Int
+    /// Byte ranges the input file is split into, each read by its own source thread when
+    /// `parallelism > 1`. Default: `parallelism` in batch mode, 1 in stream mode (the file is
+    /// in time order, so a later range would run far ahead of the watermark and its windows
+    /// would pile up in state).
+    public var inputSplits: Int
 
     /// Creates options.
     public init(
         workload: EngineWorkload, input: String, output: String, mode: ExecutionMode = .batch, parallelism: Int = 1,
-        errorPolicy: CSVErrorPolicy = .skip, outOfOrderness: Int64 = 5_000, watermarkInterval: Int = 4096
+        errorPolicy: CSVErrorPolicy = .skip, outOfOrderness: Int64 = 5_000, watermarkInterval: Int = 4096,
+        inputSplits: Int? = nil
     ) {
         self.workload = workload
         self.input = input
@@ -33,5 +39,6 @@ public struct EngineBenchmarkOptions: Sendable {
         self.errorPolicy = errorPolicy
         self.outOfOrderness = outOfOrderness
         self.watermarkInterval = watermarkInterval
+        self.inputSplits = inputSplits ?? (mode == .batch ? parallelism : 1)
     }
 }

@@ -2,7 +2,7 @@ import StreamEngine
 
 /// An interned event type (`view`, `click`, …): a small integer, so keys stay compact and
 /// hashing never touches strings.
-public struct EventType: Hashable, Sendable, StateCodable {
+public struct EventType: StateHashable, Sendable, StateCodable {
     /// The interned id (index into ``EventTypeTable``).
     public var id: UInt8
 
@@ -18,6 +18,9 @@ public struct EventType: Hashable, Sendable, StateCodable {
     public static let cart = EventType(id: 2)
     /// `purchase`.
     public static let purchase = EventType(id: 3)
+
+    /// The id itself.
+    @inlinable public var stateHash: UInt64 { UInt64(id) }
 
     public func encode(to encoder: inout StateEncoder) { encoder.writeByte(id) }
     public init(from decoder: inout StateDecoder) throws(StateDecodingError) { id = try decoder.readByte() }

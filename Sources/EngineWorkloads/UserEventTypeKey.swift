@@ -1,7 +1,7 @@
 import StreamEngine
 
-/// The W1 key: user and event type, packed so hashing is two integers.
-public struct UserEventTypeKey: Hashable, Sendable, StateCodable {
+/// The W1 key: user and event type, so hashing is two integers.
+public struct UserEventTypeKey: StateHashable, Sendable, StateCodable {
     /// The user.
     public var userID: Int64
     /// The event type.
@@ -13,6 +13,10 @@ public struct UserEventTypeKey: Hashable, Sendable, StateCodable {
         self.userID = userID
         self.eventType = eventType
     }
+
+    /// User and type folded together with integer math.
+    @inlinable
+    public var stateHash: UInt64 { StateHash.combine(UInt64(bitPattern: userID), UInt64(eventType.id)) }
 
     public func encode(to encoder: inout StateEncoder) {
         userID.encode(to: &encoder)

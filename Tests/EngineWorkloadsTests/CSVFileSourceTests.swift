@@ -89,6 +89,48 @@ import Testing
         #expect(String(decoding: writer.bytes, as: UTF8.self) == "-9223372036854775808,0,0.05,-1234.56,\"a,\"\"b\"\"\"\n")
     }
 
+    @Test func longIntegersParseExactlyAndRejectStrayCharacters() throws {
+        let text = """
+            ts_ms,user_id,event_type,item_id,category,amount
+            1767225600788,123456789012345678,view,1,c01,0.00
+            -1767225600788,12345678,view,1,c01,0.00
+            17672256007x8,1,view,1,c01,0.00
+            1767225600/88,1,view,1,c01,0.00
+            999999999999999999,99999999,view,1,c01,0.00
+            9223372036854775807,1,view,1,c01,0.00
+            9223372036854775808,1,view,1,c01,0.00
+            """
+        let statistics = CSVReadStatistics()
+        let events = try Self.readAll(try Self.write(text), policy: .skip, statistics: statistics)
+        #expect(events.map(\.timestamp) == [1_767_225_600_788, -1_767_225_600_788, 999_999_999_999_999_999, .max])
+        #expect(events.map(\.userID) == [123_456_789_012_345_678, 12_345_678, 99_999_999, 1])
+        #expect(statistics.skippedLines == 3)
+    }
+
+    @Test func splitReadersTogetherReadEveryLineOnce() throws {
+        var text = "ts_ms,user_id,event_type,item_id,category,amount\n"
+        for line in 0..<500 { text += "\(line),\(line % 7),view,\(line),c01,\(line).25\n" }
+        text += "oops,1,view,1,c01,0.00\n"
+        let path = try Self.write(text)
+        for partitions in [1, 2, 3, 7, 4096] {
+            let statistics = CSVReadStatistics()
+            let source = CSVFileSource(path: path, decoder: UserEventDecoder(eventTypes: EventTypeTable()), errorPolicy: .skip,
+                                       chunkSize: 4096, statistics: statistics, partitions: partitions)
+            var events: [UserEvent] = []
+            for partition in 0..<source.partitionCount {
+                let reader = try source.createReader(partition: partition, startingAt: nil)
+                while try reader.read(into: &events, maxRecords: 64) != .endOfInput {}
+            }
+            #expect(events.map(\.timestamp) == Array(0..<500))
+            #expect(statistics.skippedLines == 1)
+            let lines = statistics.firstErrors.compactMap { error -> Int? in
+                if case .malformedLine(_, let line, _) = error { return line }
+                return nil
+            }
+            #expect(lines == [502])
+        }
+    }
+
     @Test func readerResumesFromAnOffsetWithTrueLineNumbers() throws {
         let path = try Self.write(Self.input)
         let table = EventTypeTable()

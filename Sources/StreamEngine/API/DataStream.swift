@@ -34,7 +34,7 @@ public struct DataStream<S: Source, Transform: RecordTransform>: Sendable where 
     }
 
     /// Partitions the stream by `key`; equal keys go to the same task and share keyed state.
-    public func keyBy<Key: Hashable & StateCodable & Sendable>(
+    public func keyBy<Key: StateHashable & StateCodable & Sendable>(
         _ key: @escaping @Sendable (Element) -> Key
     ) -> KeyedStream<S, Transform, Key> {
         KeyedStream(upstream: self, keySelector: key)

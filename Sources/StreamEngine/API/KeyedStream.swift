@@ -1,5 +1,5 @@
 /// A stream partitioned by key (Flink's `KeyedStream`): the input of stateful operators.
-public struct KeyedStream<S: Source, Transform: RecordTransform, Key: Hashable & StateCodable & Sendable>: Sendable
+public struct KeyedStream<S: Source, Transform: RecordTransform, Key: StateHashable & StateCodable & Sendable>: Sendable
 where Transform.Input == S.Reader.Record {
     let upstream: DataStream<S, Transform>
     let keySelector: @Sendable (Transform.Output) -> Key

@@ -1,7 +1,7 @@
 /// A keyed stream grouped into windows (Flink's `WindowedStream`); finish it with
 /// ``aggregate(_:output:)``.
 public struct WindowedStream<
-    S: Source, Transform: RecordTransform, Key: Hashable & StateCodable & Sendable,
+    S: Source, Transform: RecordTransform, Key: StateHashable & StateCodable & Sendable,
     Assigner: WindowAssigner, WindowTrigger: Trigger
 >: Sendable where Transform.Input == S.Reader.Record {
     let keyed: KeyedStream<S, Transform, Key>

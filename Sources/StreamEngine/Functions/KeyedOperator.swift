@@ -5,7 +5,7 @@
 /// and calls it from one thread only.
 public protocol KeyedOperator: SendableMetatype {
     /// The key type produced by `keyBy`.
-    associatedtype Key: Hashable & StateCodable & Sendable
+    associatedtype Key: StateHashable & StateCodable & Sendable
     /// Input element type.
     associatedtype Input
     /// Main-output element type.
@@ -22,6 +22,11 @@ public protocol KeyedOperator: SendableMetatype {
 
     /// Advances processing time to `time`, firing due processing-time timers.
     mutating func advanceProcessingTime<Out: OperatorOutput<Output, SideOutput>>(to time: Int64, output: inout Out)
+
+    /// Batch mode, once every element of a key group was processed: fires all event-time and
+    /// then processing-time timers as at end of input, then resets both clocks to −∞ for the
+    /// next key group (Flink's batch execution does the same whenever the key changes).
+    mutating func finishKeyGroup<Out: OperatorOutput<Output, SideOutput>>(output: inout Out)
 
     /// Writes all keyed state and timers.
     func snapshotState(to encoder: inout StateEncoder)

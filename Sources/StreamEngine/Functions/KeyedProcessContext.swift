@@ -1,7 +1,7 @@
 /// What a ``KeyedProcessFunction`` sees while handling an element or a timer (Flink's
 /// `KeyedProcessFunction.Context`/`OnTimerContext`): the key, the timestamp, timers and the
 /// side output.
-public struct KeyedProcessContext<Key: Hashable & StateCodable, SideOutput> {
+public struct KeyedProcessContext<Key: StateHashable & StateCodable, SideOutput> {
     @usableFromInline let timers: TimerService<Key, VoidNamespace>
     /// The key of the element or timer.
     public let currentKey: Key

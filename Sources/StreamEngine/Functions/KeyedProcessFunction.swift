@@ -5,7 +5,7 @@
 /// must survive a restore in that state, not in stored properties.
 public protocol KeyedProcessFunction: SendableMetatype {
     /// The key type produced by `keyBy`.
-    associatedtype Key: Hashable & StateCodable & Sendable
+    associatedtype Key: StateHashable & StateCodable & Sendable
     /// Input element type.
     associatedtype Input
     /// Main-output element type.

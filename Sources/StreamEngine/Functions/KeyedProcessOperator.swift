@@ -53,7 +53,7 @@ public struct KeyedProcessOperator<Function: KeyedProcessFunction>: KeyedOperato
     public mutating func advanceWatermark<Out: OperatorOutput<Output, SideOutput>>(to watermark: Int64, output: inout Out) {
         guard watermark > timers.currentWatermark else { return }
         timers.currentWatermark = watermark
-        while let (time, bucket) = timers.eventTimers.popDue(atOrBefore: watermark) {
+        while let (time, bucket) = timers.popDueEventTimers(atOrBefore: watermark) {
             fire(time, domain: .eventTime, bucket: bucket, output: &output)
         }
     }
@@ -62,9 +62,16 @@ public struct KeyedProcessOperator<Function: KeyedProcessFunction>: KeyedOperato
     public mutating func advanceProcessingTime<Out: OperatorOutput<Output, SideOutput>>(to time: Int64, output: inout Out) {
         guard time > timers.currentProcessingTime else { return }
         timers.currentProcessingTime = time
-        while let (due, bucket) = timers.processingTimers.popDue(atOrBefore: time) {
+        while let (due, bucket) = timers.popDueProcessingTimers(atOrBefore: time) {
             fire(due, domain: .processingTime, bucket: bucket, output: &output)
         }
+    }
+
+    @inlinable
+    public mutating func finishKeyGroup<Out: OperatorOutput<Output, SideOutput>>(output: inout Out) {
+        advanceWatermark(to: Watermark.maximum, output: &output)
+        advanceProcessingTime(to: Watermark.maximum, output: &output)
+        timers.resetClocks()
     }
 
     public func snapshotState(to encoder: inout StateEncoder) {

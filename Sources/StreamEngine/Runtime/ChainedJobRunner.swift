@@ -54,6 +54,10 @@ where Pre.Input == S.Reader.Record, Pre.Output == Op.Input, Post.Input == Op.Out
         let timestampOf = job.watermarks.timestamp
         let pre = job.pre
         let keySelector = job.keySelector
+        // Batch without checkpoints: buffer by key group and run the groups at end of input.
+        // (A checkpoint would miss buffered records, so checkpointed jobs process as they read.)
+        let grouped = !streaming && configuration.checkpointing == nil && restored == nil
+        var buffer = KeyGroupBuffer<Pre.Output>()
 
         while !valve.allFinished {
             var progressed = false
@@ -79,6 +83,13 @@ where Pre.Input == S.Reader.Record, Pre.Output == Op.Input, Post.Input == Op.Out
                                 op.advanceWatermark(to: watermark, output: &output)
                             }
                         }
+                    } else if grouped {
+                        for record in batch {
+                            let timestamp = timestampOf(record)
+                            pre.apply(record) { element in
+                                buffer.append(element, key: keySelector(element), timestamp: timestamp)
+                            }
+                        }
                     } else {
                         for record in batch {
                             let timestamp = timestampOf(record)
@@ -101,7 +112,7 @@ where Pre.Input == S.Reader.Record, Pre.Output == Op.Input, Post.Input == Op.Out
                 case .endOfInput:
                     finished[partition] = true
                     // End of a bounded partition: its watermark becomes +∞ (Flink does the same).
-                    if let watermark = valve.markFinished(partition) {
+                    if let watermark = valve.markFinished(partition), !grouped {
                         op.advanceWatermark(to: watermark, output: &output)
                     }
                 }
@@ -116,6 +127,9 @@ where Pre.Input == S.Reader.Record, Pre.Output == Op.Input, Post.Input == Op.Out
                 // Every open partition is idle: wait a little instead of spinning.
                 checkpointer.pause()
             }
+        }
+        if grouped {
+            try buffer.drain(into: &op, key: keySelector, output: &output) { try $0.check() }
         }
         if !streaming {
             op.advanceProcessingTime(to: Watermark.maximum, output: &output)

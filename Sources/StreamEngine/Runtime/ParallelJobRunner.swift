@@ -203,13 +203,20 @@ where Pre.Input == S.Reader.Record, Pre.Output == Op.Input, Post.Input == Op.Out
             side: try job.sideSink.createWriter(subtask: subtask, parallelism: parallelism))
         var valve = WatermarkValve(inputCount: partitions)
         var alignment = BarrierAlignment<Message>(inputs: partitions)
+        // Batch without checkpoints: buffer by key group, run the groups at end of input.
+        let grouped = !streaming && configuration.checkpointing == nil && restored == nil
+        var buffer = KeyGroupBuffer<Pre.Output>()
 
         func handle(_ message: Message) throws {
             switch message {
             case .records(let input, let records):
                 valve.markActive(input)
-                for record in records {
-                    op.processElement(record.element, key: record.key, timestamp: record.timestamp, output: &output)
+                if grouped {
+                    for record in records { buffer.append(record.element, key: record.key, timestamp: record.timestamp) }
+                } else {
+                    for record in records {
+                        op.processElement(record.element, key: record.key, timestamp: record.timestamp, output: &output)
+                    }
                 }
             case .watermark(let input, let watermark):
                 if let combined = valve.onWatermark(watermark, input: input) { op.advanceWatermark(to: combined, output: &output) }
@@ -218,7 +225,7 @@ where Pre.Input == S.Reader.Record, Pre.Output == Op.Input, Post.Input == Op.Out
             case .barrier(let input, let id):
                 alignment.barrierArrived(id, input: input)
             case .end(let input):
-                if let combined = valve.markFinished(input) { op.advanceWatermark(to: combined, output: &output) }
+                if let combined = valve.markFinished(input), !grouped { op.advanceWatermark(to: combined, output: &output) }
             }
             try output.check()
             // Aligned: every input delivered the barrier or ended. Snapshot, then replay
@@ -240,6 +247,9 @@ where Pre.Input == S.Reader.Record, Pre.Output == Op.Input, Post.Input == Op.Out
             if streaming { op.advanceProcessingTime(to: clock.now(), output: &output) }
         }
         if coordinator.isCancelled { return }
+        if grouped {
+            try buffer.drain(into: &op, key: job.keySelector, output: &output) { try $0.check() }
+        }
         if !streaming { op.advanceProcessingTime(to: Watermark.maximum, output: &output) }
         let metrics = op.stateMetrics
         try output.close()

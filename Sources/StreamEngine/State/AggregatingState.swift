@@ -13,7 +13,7 @@ public struct AggregatingStateDescriptor<Function: AggregateFunction>: Sendable 
 }
 
 /// One accumulator per key, scoped to the operator's current key.
-public struct AggregatingState<Key: Hashable & StateCodable, Function: AggregateFunction> {
+public struct AggregatingState<Key: StateHashable & StateCodable, Function: AggregateFunction> {
     @usableFromInline let store: KeyedStateStore<Key>
     @usableFromInline let table: StateTable<Key, VoidNamespace, Function.Accumulator>
     @usableFromInline let function: Function
@@ -27,8 +27,9 @@ public struct AggregatingState<Key: Hashable & StateCodable, Function: Aggregate
     /// Adds `value` (with its event timestamp) to the current key's accumulator, in place.
     @inlinable
     public func add(_ value: Function.Input, timestamp: Int64) {
-        function.add(value, timestamp: timestamp,
-                     to: &table.entries[StateKey(store.requireCurrentKey, VoidNamespace()), default: function.createAccumulator()])
+        table.withValue(store.requireCurrentKey, VoidNamespace(), default: function.createAccumulator) { accumulator in
+            function.add(value, timestamp: timestamp, to: &accumulator)
+        }
     }
 
     /// The aggregate of the current key, or `nil` if nothing was added.

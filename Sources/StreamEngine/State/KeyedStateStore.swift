@@ -4,7 +4,7 @@
 /// Operators set ``currentKey`` before calling user code; state handles (``ValueState`` …)
 /// read it, so user code never passes keys around. Snapshots cover every table, so anything
 /// kept in state survives a restore.
-public final class KeyedStateStore<Key: Hashable & StateCodable> {
+public final class KeyedStateStore<Key: StateHashable & StateCodable> {
     /// The key of the element or timer being processed.
     public var currentKey: Key?
     @usableFromInline var tables: [AnyStateTable<Key>] = []
@@ -15,7 +15,7 @@ public final class KeyedStateStore<Key: Hashable & StateCodable> {
     /// Returns the table registered under `name`, creating it on first use.
     ///
     /// - Precondition: a table of that name, if any, has the same namespace and value types.
-    public func table<Namespace: Hashable & StateCodable, Value: StateCodable>(
+    public func table<Namespace: StateHashable & StateCodable, Value: StateCodable>(
         named name: String, namespace: Namespace.Type = Namespace.self, value: Value.Type = Value.self,
         countElements: ((Value) -> Int)? = nil
     ) -> StateTable<Key, Namespace, Value> {

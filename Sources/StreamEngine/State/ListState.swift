@@ -8,7 +8,7 @@ public struct ListStateDescriptor<Element: StateCodable>: Sendable {
 }
 
 /// An append-mostly list per key, scoped to the operator's current key.
-public struct ListState<Key: Hashable & StateCodable, Element: StateCodable> {
+public struct ListState<Key: StateHashable & StateCodable, Element: StateCodable> {
     @usableFromInline let store: KeyedStateStore<Key>
     @usableFromInline let table: StateTable<Key, VoidNamespace, [Element]>
 
@@ -20,7 +20,7 @@ public struct ListState<Key: Hashable & StateCodable, Element: StateCodable> {
     /// Appends to the current key's list (in place, no copy of the list).
     @inlinable
     public func add(_ element: Element) {
-        table.entries[StateKey(store.requireCurrentKey, VoidNamespace()), default: []].append(element)
+        table.withValue(store.requireCurrentKey, VoidNamespace(), default: { [] }) { $0.append(element) }
     }
 
     /// The current key's list, empty if none.

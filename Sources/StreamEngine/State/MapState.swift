@@ -8,7 +8,7 @@ public struct MapStateDescriptor<MapKey: Hashable & StateCodable, MapValue: Stat
 }
 
 /// A map per key, scoped to the operator's current key.
-public struct MapState<Key: Hashable & StateCodable, MapKey: Hashable & StateCodable, MapValue: StateCodable> {
+public struct MapState<Key: StateHashable & StateCodable, MapKey: Hashable & StateCodable, MapValue: StateCodable> {
     @usableFromInline let store: KeyedStateStore<Key>
     @usableFromInline let table: StateTable<Key, VoidNamespace, [MapKey: MapValue]>
 
@@ -20,20 +20,24 @@ public struct MapState<Key: Hashable & StateCodable, MapKey: Hashable & StateCod
     /// The value under `mapKey` for the current key; setting `nil` removes it.
     @inlinable
     public subscript(mapKey: MapKey) -> MapValue? {
-        get { table.entries[StateKey(store.requireCurrentKey, VoidNamespace())]?[mapKey] }
+        get { table.get(store.requireCurrentKey, VoidNamespace())?[mapKey] }
         nonmutating set {
             let stateKey = StateKey(store.requireCurrentKey, VoidNamespace())
             if let newValue {
-                table.entries[stateKey, default: [:]][mapKey] = newValue
-            } else if table.entries[stateKey]?.removeValue(forKey: mapKey) != nil, table.entries[stateKey]?.isEmpty == true {
-                table.entries.removeValue(forKey: stateKey)
+                table.entries.withValue(forKey: stateKey, default: { [:] }) { $0[mapKey] = newValue }
+            } else if let slot = table.entries.slot(forKey: stateKey) {
+                let isEmpty = table.entries.withValue(atSlot: slot) { map in
+                    map.removeValue(forKey: mapKey)
+                    return map.isEmpty
+                }
+                if isEmpty { table.entries.remove(atSlot: slot) }
             }
         }
     }
 
     /// All entries of the current key.
     @inlinable
-    public var entries: [MapKey: MapValue] { table.entries[StateKey(store.requireCurrentKey, VoidNamespace())] ?? [:] }
+    public var entries: [MapKey: MapValue] { table.get(store.requireCurrentKey, VoidNamespace()) ?? [:] }
 
     /// Removes every entry of the current key.
     @inlinable

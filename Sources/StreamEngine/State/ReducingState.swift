@@ -13,7 +13,7 @@ public struct ReducingStateDescriptor<Value: StateCodable>: Sendable {
 }
 
 /// One reduced value per key, scoped to the operator's current key.
-public struct ReducingState<Key: Hashable & StateCodable, Value: StateCodable> {
+public struct ReducingState<Key: StateHashable & StateCodable, Value: StateCodable> {
     @usableFromInline let store: KeyedStateStore<Key>
     @usableFromInline let table: StateTable<Key, VoidNamespace, Value>
     @usableFromInline let reduce: @Sendable (Value, Value) -> Value
@@ -28,10 +28,10 @@ public struct ReducingState<Key: Hashable & StateCodable, Value: StateCodable> {
     @inlinable
     public func add(_ value: Value) {
         let stateKey = StateKey(store.requireCurrentKey, VoidNamespace())
-        if let current = table.entries[stateKey] {
-            table.entries[stateKey] = reduce(current, value)
+        if let slot = table.entries.slot(forKey: stateKey) {
+            table.entries.withValue(atSlot: slot) { $0 = reduce($0, value) }
         } else {
-            table.entries[stateKey] = value
+            table.entries.put(stateKey, value)
         }
     }
 

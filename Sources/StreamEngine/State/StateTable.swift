@@ -1,7 +1,7 @@
 /// Type-erased view of a state table, used only at snapshot/restore/metrics time.
 ///
 /// The per-event path always goes through the typed ``StateTable`` subclass.
-public class AnyStateTable<Key: Hashable & StateCodable> {
+public class AnyStateTable<Key: StateHashable & StateCodable> {
     /// The descriptor name; snapshots match tables by it.
     public let name: String
 
@@ -15,15 +15,18 @@ public class AnyStateTable<Key: Hashable & StateCodable> {
     func restoreEntries(from decoder: inout StateDecoder, keyFilter: (Key) -> Bool) throws(StateDecodingError) {}
 
     func collectKeys(into keys: inout Set<Key>) {}
+
+    func clearEntries() {}
 }
 
 /// All entries of one keyed state: `(key, namespace) → value`.
 ///
-/// A class so that state handles and the store share one table; the dictionary is keyed by a
-/// compact ``StateKey`` struct so lookups hash inline without allocating.
-public final class StateTable<Key: Hashable & StateCodable, Namespace: Hashable & StateCodable, Value: StateCodable>: AnyStateTable<Key> {
-    /// The entries. Operators mutate values in place through the dictionary's `_modify`.
-    public var entries: [StateKey<Key, Namespace>: Value] = [:]
+/// A class so that state handles and the store share one table. Entries live in a
+/// ``StateHashMap`` keyed by the compact ``StateKey`` struct, so a lookup is one cheap hash
+/// and a probe; operators edit values in place with ``withValue(_:_:default:_:)``.
+public final class StateTable<Key: StateHashable & StateCodable, Namespace: StateHashable & StateCodable, Value: StateCodable>: AnyStateTable<Key> {
+    /// The entries.
+    public let entries = StateHashMap<StateKey<Key, Namespace>, Value>()
     @usableFromInline let countElements: ((Value) -> Int)?
 
     init(name: String, countElements: ((Value) -> Int)? = nil) {
@@ -40,7 +43,7 @@ public final class StateTable<Key: Hashable & StateCodable, Namespace: Hashable 
     /// Stores `value` for `key` in `namespace`.
     @inlinable
     public func put(_ key: Key, _ namespace: Namespace, _ value: Value) {
-        entries[StateKey(key, namespace)] = value
+        entries.put(StateKey(key, namespace), value)
     }
 
     /// Removes and returns the value for `key` in `namespace`.
@@ -50,14 +53,28 @@ public final class StateTable<Key: Hashable & StateCodable, Namespace: Hashable 
         entries.removeValue(forKey: StateKey(key, namespace))
     }
 
+    /// Edits the value for `key` in `namespace` in place, creating it with `makeDefault()`
+    /// first if absent. `body` must not use this table.
+    @inlinable
+    public func withValue<Result>(
+        _ key: Key, _ namespace: Namespace, default makeDefault: () -> Value, _ body: (inout Value) throws -> Result
+    ) rethrows -> Result {
+        try entries.withValue(forKey: StateKey(key, namespace), default: makeDefault, body)
+    }
+
+    /// Removes every entry (keeping capacity).
+    public func removeAll() { entries.removeAll() }
+
     public override var entryCount: Int {
         guard let countElements else { return entries.count }
-        return entries.values.reduce(0) { $0 + countElements($1) }
+        var total = 0
+        entries.forEach { _, value in total += countElements(value) }
+        return total
     }
 
     override func encodeEntries(to encoder: inout StateEncoder) {
         encoder.writeVarUInt(UInt64(entries.count))
-        for (stateKey, value) in entries {
+        entries.forEach { stateKey, value in
             stateKey.key.encode(to: &encoder)
             stateKey.namespace.encode(to: &encoder)
             value.encode(to: &encoder)
@@ -70,11 +87,13 @@ public final class StateTable<Key: Hashable & StateCodable, Namespace: Hashable 
             let key = try Key(from: &decoder)
             let namespace = try Namespace(from: &decoder)
             let value = try Value(from: &decoder)
-            if keyFilter(key) { entries[StateKey(key, namespace)] = value }
+            if keyFilter(key) { entries.put(StateKey(key, namespace), value) }
         }
     }
 
     override func collectKeys(into keys: inout Set<Key>) {
-        for stateKey in entries.keys { keys.insert(stateKey.key) }
+        entries.forEach { stateKey, _ in keys.insert(stateKey.key) }
     }
+
+    override func clearEntries() { entries.removeAll() }
 }

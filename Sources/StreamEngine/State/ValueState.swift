@@ -13,7 +13,7 @@ public struct ValueStateDescriptor<Value: StateCodable & Sendable>: Sendable {
 }
 
 /// One value per key, scoped to the operator's current key.
-public struct ValueState<Key: Hashable & StateCodable, Value: StateCodable> {
+public struct ValueState<Key: StateHashable & StateCodable, Value: StateCodable> {
     @usableFromInline let store: KeyedStateStore<Key>
     @usableFromInline let table: StateTable<Key, VoidNamespace, Value>
     @usableFromInline let defaultValue: Value?

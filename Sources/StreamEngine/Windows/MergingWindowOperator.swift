@@ -5,7 +5,7 @@
 /// as in Flink's `WindowOperator` with a `MergingWindowAssigner`. Lateness and side-output
 /// rules are those of ``WindowOperator``.
 public struct MergingWindowOperator<
-    Key: Hashable & StateCodable & Sendable,
+    Key: StateHashable & StateCodable & Sendable,
     Assigner: MergingWindowAssigner,
     WindowTrigger: Trigger,
     Function: AggregateFunction,
@@ -46,10 +46,15 @@ public struct MergingWindowOperator<
     ) {
         var skipped = true
         let setKey = StateKey(key, VoidNamespace())
-        // Mutate the key's window set in place: one hash lookup per element.
-        let isEmpty = process(value, key: key, timestamp: timestamp, skipped: &skipped,
-                              windowSet: &windowSets.entries[setKey, default: MergingWindowSet()], output: &output)
-        if isEmpty { windowSets.entries.removeValue(forKey: setKey) }
+        // Mutate the key's window set in place: one hash lookup per element. `process` edits
+        // other tables and timers only, never `windowSets`, so its slot stays valid.
+        let sets = windowSets
+        let hash = StateHashMap<StateKey<Key, VoidNamespace>, MergingWindowSet>.hash(setKey)
+        let slot = sets.entries.slot(forKey: setKey, hash: hash) ?? sets.entries.insertNew(setKey, hash: hash, MergingWindowSet())
+        let isEmpty = sets.entries.withValue(atSlot: slot) { windowSet in
+            process(value, key: key, timestamp: timestamp, skipped: &skipped, windowSet: &windowSet, output: &output)
+        }
+        if isEmpty { sets.entries.remove(atSlot: slot) }
         if skipped, configuration.emitLateElements, configuration.cleanupTime(timestamp) <= timers.currentWatermark {
             output.emitSide(value)
         }
@@ -72,7 +77,9 @@ public struct MergingWindowOperator<
                 trigger.onMerge(context: &context)
                 for stateWindow in mergedStateWindows {
                     guard let accumulator = windowState.remove(key, stateWindow) else { continue }
-                    function.merge(accumulator, into: &windowState.entries[StateKey(key, resultStateWindow), default: function.createAccumulator()])
+                    windowState.withValue(key, resultStateWindow, default: function.createAccumulator) { merged in
+                        function.merge(accumulator, into: &merged)
+                    }
                 }
             }
             let cleanup = configuration.cleanupTime(actual.maxTimestamp)
@@ -82,8 +89,9 @@ public struct MergingWindowOperator<
                 return
             }
             skipped = false
-            function.add(value, timestamp: timestamp,
-                         to: &windowState.entries[StateKey(key, stateWindow), default: function.createAccumulator()])
+            windowState.withValue(key, stateWindow, default: function.createAccumulator) { accumulator in
+                function.add(value, timestamp: timestamp, to: &accumulator)
+            }
             var context = TriggerContext(timers: timers, key: key, window: actual, isFirstElement: isNewWindow)
             let result = trigger.onElement(timestamp: timestamp, context: &context)
             if result != .continue {
@@ -116,7 +124,7 @@ public struct MergingWindowOperator<
     public mutating func advanceWatermark<Out: OperatorOutput<Output, SideOutput>>(to watermark: Int64, output: inout Out) {
         guard watermark > timers.currentWatermark else { return }
         timers.currentWatermark = watermark
-        while let (time, bucket) = timers.eventTimers.popDue(atOrBefore: watermark) {
+        while let (time, bucket) = timers.popDueEventTimers(atOrBefore: watermark) {
             bucket.forEach { target in
                 onTimer(time, domain: .eventTime, key: target.key, window: target.namespace, output: &output)
             }
@@ -127,7 +135,7 @@ public struct MergingWindowOperator<
     public mutating func advanceProcessingTime<Out: OperatorOutput<Output, SideOutput>>(to time: Int64, output: inout Out) {
         guard time > timers.currentProcessingTime else { return }
         timers.currentProcessingTime = time
-        while let (due, bucket) = timers.processingTimers.popDue(atOrBefore: time) {
+        while let (due, bucket) = timers.popDueProcessingTimers(atOrBefore: time) {
             bucket.forEach { target in
                 onTimer(due, domain: .processingTime, key: target.key, window: target.namespace, output: &output)
             }
@@ -141,8 +149,9 @@ public struct MergingWindowOperator<
         // Look the key's window set up once and edit it in place: copying it out would copy
         // every live session of a busy key on each timer.
         let setKey = StateKey(key, VoidNamespace())
-        guard let setIndex = windowSets.entries.index(forKey: setKey),
-              let stateWindow = windowSets.entries.values[setIndex].stateWindow(for: window) else {
+        let sets = windowSets
+        guard let setIndex = sets.entries.slot(forKey: setKey),
+              let stateWindow = sets.entries.withValue(atSlot: setIndex, { $0.stateWindow(for: window) }) else {
             return  // the window was merged away or already cleaned up
         }
         var context = TriggerContext(timers: timers, key: key, window: window)
@@ -155,9 +164,19 @@ public struct MergingWindowOperator<
         if domain == .eventTime, time == configuration.cleanupTime(window.maxTimestamp) {
             windowState.remove(key, stateWindow)
             trigger.clear(context: &context)
-            windowSets.entries.values[setIndex].retire(window)
-            if windowSets.entries.values[setIndex].isEmpty { windowSets.entries.remove(at: setIndex) }
+            let isEmpty = sets.entries.withValue(atSlot: setIndex) { windowSet in
+                windowSet.retire(window)
+                return windowSet.isEmpty
+            }
+            if isEmpty { sets.entries.remove(atSlot: setIndex) }
         }
+    }
+
+    @inlinable
+    public mutating func finishKeyGroup<Out: OperatorOutput<Output, SideOutput>>(output: inout Out) {
+        advanceWatermark(to: Watermark.maximum, output: &output)
+        advanceProcessingTime(to: Watermark.maximum, output: &output)
+        timers.resetClocks()
     }
 
     public func snapshotState(to encoder: inout StateEncoder) {

@@ -40,6 +40,10 @@ public struct TimeWindow: Window, Comparable, CustomStringConvertible {
         (lhs.start, lhs.end) < (rhs.start, rhs.end)
     }
 
+    /// Start and end folded together; both are integers, so no `Hasher` is needed.
+    @inlinable
+    public var stateHash: UInt64 { StateHash.combine(UInt64(bitPattern: start), UInt64(bitPattern: end)) }
+
     public var description: String { "[\(start), \(end))" }
 
     public func encode(to encoder: inout StateEncoder) {

@@ -1,5 +1,5 @@
 /// What a trigger may see and do for one (key, window): read the clocks, set and delete timers.
-public struct TriggerContext<Key: Hashable & StateCodable, W: Window> {
+public struct TriggerContext<Key: StateHashable & StateCodable, W: Window> {
     @usableFromInline let timers: TimerService<Key, W>
     /// The key whose window this is.
     public let key: Key

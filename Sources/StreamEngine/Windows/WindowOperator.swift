@@ -5,7 +5,7 @@
 /// a window is late once `end - 1 + allowedLateness <= watermark`; an element whose windows
 /// are all late is dropped, or sent to the side output when it is itself late.
 public struct WindowOperator<
-    Key: Hashable & StateCodable & Sendable,
+    Key: StateHashable & StateCodable & Sendable,
     Assigner: WindowAssigner,
     WindowTrigger: Trigger,
     Function: AggregateFunction,
@@ -50,11 +50,12 @@ public struct WindowOperator<
             guard cleanup > watermark else { return }  // window is late: ignore it
             skipped = false
             var isFirstElement = false
-            function.add(value, timestamp: timestamp,
-                         to: &windowState.entries[StateKey(key, window), default: {
-                             isFirstElement = true
-                             return function.createAccumulator()
-                         }()])
+            windowState.withValue(key, window, default: {
+                isFirstElement = true
+                return function.createAccumulator()
+            }) { accumulator in
+                function.add(value, timestamp: timestamp, to: &accumulator)
+            }
             var context = TriggerContext(timers: timers, key: key, window: window, isFirstElement: isFirstElement)
             let result = trigger.onElement(timestamp: timestamp, context: &context)
             if result != .continue { apply(result, key: key, window: window, output: &output) }
@@ -82,7 +83,7 @@ public struct WindowOperator<
     public mutating func advanceWatermark<Out: OperatorOutput<Output, SideOutput>>(to watermark: Int64, output: inout Out) {
         guard watermark > timers.currentWatermark else { return }
         timers.currentWatermark = watermark
-        while let (time, bucket) = timers.eventTimers.popDue(atOrBefore: watermark) {
+        while let (time, bucket) = timers.popDueEventTimers(atOrBefore: watermark) {
             bucket.forEach { target in
                 onEventTime(time, key: target.key, window: target.namespace, output: &output)
             }
@@ -110,13 +111,20 @@ public struct WindowOperator<
     public mutating func advanceProcessingTime<Out: OperatorOutput<Output, SideOutput>>(to time: Int64, output: inout Out) {
         guard time > timers.currentProcessingTime else { return }
         timers.currentProcessingTime = time
-        while let (due, bucket) = timers.processingTimers.popDue(atOrBefore: time) {
+        while let (due, bucket) = timers.popDueProcessingTimers(atOrBefore: time) {
             bucket.forEach { target in
                 var context = TriggerContext(timers: timers, key: target.key, window: target.namespace)
                 let result = trigger.onProcessingTime(due, context: &context)
                 if result != .continue { apply(result, key: target.key, window: target.namespace, output: &output) }
             }
         }
+    }
+
+    @inlinable
+    public mutating func finishKeyGroup<Out: OperatorOutput<Output, SideOutput>>(output: inout Out) {
+        advanceWatermark(to: Watermark.maximum, output: &output)
+        advanceProcessingTime(to: Watermark.maximum, output: &output)
+        timers.resetClocks()
     }
 
     public func snapshotState(to encoder: inout StateEncoder) {
