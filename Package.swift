@@ -48,6 +48,7 @@ let package = Package(
         .target(name: "LearningWorkloads", dependencies: ["Learning"]),
 
         // Services.
+        .target(name: "PortraitIngest", dependencies: ["MySQL", "Kafka", logging]),
         .target(name: "PortraitConfig", dependencies: ["MySQL", "Redis", .product(name: "Yams", package: "Yams")]),
         .target(name: "PortraitMetadata", dependencies: ["MySQL", "PortraitCore", logging]),
 
@@ -55,7 +56,7 @@ let package = Package(
         .executableTarget(
             name: "portrait",
             dependencies: [
-                "Kafka", "MySQL", "Redis", "PortraitConfig", "PortraitMetadata", "PortraitCore",
+                "Kafka", "MySQL", "Redis", "PortraitConfig", "PortraitMetadata", "PortraitCore", "PortraitIngest",
                 .product(name: "Yams", package: "Yams"), "StreamEngine", "EngineWorkloads", "LearningWorkloads",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 logging, metrics,
@@ -72,6 +73,8 @@ let package = Package(
         ),
         .testTarget(name: "LearningTests", dependencies: ["Learning", "LearningWorkloads"]),
         .testTarget(name: "TagLangTests", dependencies: ["TagLang"]),
+        .testTarget(name: "BinlogDecoderTests", dependencies: ["MySQL"]),
+        .testTarget(name: "CDCIntegrationTests", dependencies: ["MySQL", "Kafka", "PortraitIngest", logging]),
         .testTarget(name: "PortraitCoreTests", dependencies: ["PortraitCore", "TagLang"]),
         .testTarget(
             name: "IntegrationTests",

@@ -17,10 +17,6 @@ struct DemoCommand: PlannedCommand {
     static let arrivesWith = "the tags end-to-end issue (#6)"
 }
 
-struct IngestCommand: PlannedCommand {
-    static let configuration = CommandConfiguration(commandName: "ingest", abstract: "Stream MySQL/MariaDB row changes (snapshot, then binlog) into Kafka.")
-    static let arrivesWith = "the binlog CDC issue (#3)"
-}
 
 struct ProcessCommand: PlannedCommand {
     static let configuration = CommandConfiguration(commandName: "process", abstract: "Compute metrics, tags and model outputs into Redis profiles.")

@@ -1,0 +1,19 @@
+import MySQL
+
+/// A failure of the ingest, with what to do about it.
+public enum IngestError: Error, CustomStringConvertible {
+    /// Neither Kafka brokers nor an output file were given.
+    case noDestination
+    /// The output file cannot be opened.
+    case cannotOpenOutput(path: String, reason: String)
+    /// The metadata schema (cdc_positions) is missing.
+    case metadataMissing(MySQLError)
+
+    public var description: String {
+        switch self {
+        case .noDestination: "no destination: give Kafka brokers, or --output - for JSON lines on standard output"
+        case .cannotOpenOutput(let path, let reason): "cannot open output \(path): \(reason)"
+        case .metadataMissing(let error): "cannot use Portrait's metadata schema (run `portrait migrate` first): \(error)"
+        }
+    }
+}
