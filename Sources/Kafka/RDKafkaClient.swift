@@ -8,7 +8,7 @@ import Synchronization
 /// except that one consumer must be polled from one thread at a time, which `KafkaConsumer`
 /// guarantees). The handle pointer itself never changes after `init`.
 // @unchecked: the only stored state is the immutable handle (thread-safe per librdkafka) and a
-// Sendable callback box; the mock cluster pointer is set once at init.
+// Sendable callback box.
 final class RDKafkaClient: @unchecked Sendable {
     enum Kind { case producer, consumer }
 
