@@ -48,7 +48,7 @@ let package = Package(
         .target(name: "LearningWorkloads", dependencies: ["Learning"]),
 
         // Services.
-        .target(name: "PortraitIngest", dependencies: ["MySQL", "Kafka", logging]),
+        .target(name: "PortraitIngest", dependencies: ["MySQL", "Kafka", logging, .product(name: "Metrics", package: "swift-metrics")]),
         .target(name: "PortraitConfig", dependencies: ["MySQL", "Redis", .product(name: "Yams", package: "Yams")]),
         .target(name: "PortraitMetadata", dependencies: ["MySQL", "PortraitCore", logging]),
 

@@ -27,6 +27,8 @@ public struct IngestOptions: Sendable {
     public var keyColumns: [String: String]
     /// Topic prefix (`<prefix>.<db>.<table>`).
     public var topicPrefix: String
+    /// Topic per `db.table`, overriding the prefix (from the routing file).
+    public var topics: [String: String]
     /// Trigger to stop a running ingest (e.g. from a SIGTERM handler).
     public var stop: IngestStopSignal
     /// Stop (default) or skip on an event that cannot be decoded.
@@ -35,7 +37,7 @@ public struct IngestOptions: Sendable {
     public init(
         mysqlURL: String, kafkaBootstrap: String? = nil, output: String? = nil, untilEnd: Bool = false, includes: [String] = [],
         excludes: [String] = [], fromStart: Bool = false, snapshot: Bool = true, serverId: UInt32 = 0x5054, ingestName: String = "default",
-        keyColumns: [String: String] = [:], topicPrefix: String = "portrait.cdc", stop: IngestStopSignal = IngestStopSignal(),
+        keyColumns: [String: String] = [:], topicPrefix: String = "portrait.cdc", topics: [String: String] = [:], stop: IngestStopSignal = IngestStopSignal(),
         onUndecodableEvent: UndecodableEventPolicy = .stop
     ) {
         self.onUndecodableEvent = onUndecodableEvent
@@ -51,6 +53,7 @@ public struct IngestOptions: Sendable {
         self.ingestName = ingestName
         self.keyColumns = keyColumns
         self.topicPrefix = topicPrefix
+        self.topics = topics
         self.stop = stop
     }
 
@@ -59,7 +62,7 @@ public struct IngestOptions: Sendable {
         let source = try MySQLConfiguration(url: mysqlURL)
         return IngestConfiguration(
             source: source, ingestName: ingestName, serverId: serverId,
-            routing: TableRouting(includes: includes, excludes: excludes, topicPrefix: topicPrefix, keyColumns: keyColumns),
+            routing: TableRouting(includes: includes, excludes: excludes, topicPrefix: topicPrefix, topics: topics, keyColumns: keyColumns),
             untilEnd: untilEnd, fromStart: fromStart, snapshot: snapshot, onUndecodableEvent: onUndecodableEvent)
     }
 }

@@ -16,6 +16,8 @@ public struct IngestPipeline<Sink: ChangeSink> {
     private var encoder = EnvelopeEncoder()
     /// Live counters and lag, for the executable's `/metrics`.
     public let statistics = IngestStatistics()
+    /// The same figures through swift-metrics (`portrait_ingest_*`).
+    private var metrics = IngestMetrics()
     /// Called with the replication session's connection id each time the stream (re)connects.
     public var readerStarted: (@Sendable (_ connectionId: UInt64) -> Void)?
 
@@ -82,6 +84,7 @@ public struct IngestPipeline<Sink: ChangeSink> {
         func commit(_ position: BinlogPosition) throws {
             try sink.flush()
             try store.save(position, sourceServerId: nil, sourceTimestampSeconds: lastTimestamp == 0 ? nil : lastTimestamp)
+            metrics.batches.increment()
             summary.position = position
             pendingRows = 0
             pendingPosition = nil
@@ -134,7 +137,9 @@ public struct IngestPipeline<Sink: ChangeSink> {
                     }
                     if record.header.timestamp != 0 { lastTimestamp = record.header.timestamp }
                     let isHeartbeat: Bool = if case .heartbeat = record.event { true } else { false }
-                    statistics.recordEvent(sourceTimestamp: record.header.timestamp, now: Int(Date().timeIntervalSince1970), isHeartbeat: isHeartbeat)
+                    let now = Int(Date().timeIntervalSince1970)
+                    statistics.recordEvent(sourceTimestamp: record.header.timestamp, now: now, isHeartbeat: isHeartbeat)
+                    metrics.recordLag(seconds: statistics.lagSeconds(now: now))
                     if record.isCommit {
                         pendingPosition = record.position
                         // Rows are flushed in batches; a position alone (other tables' traffic) is
@@ -207,6 +212,7 @@ public struct IngestPipeline<Sink: ChangeSink> {
                 timestampMs: Int64(record.header.timestamp) * 1000, position: position, schemaVersion: schema.version)
             try sink.write(envelope, json: encoder.encode(envelope, keys: keys), topic: topic, key: envelope.keyBytes(columns: keyColumns))
         }
+        metrics.recordChanges(rows.rows.count, database: table.database, table: table.table)
         return rows.rows.count
     }
 
@@ -233,6 +239,7 @@ public struct IngestPipeline<Sink: ChangeSink> {
         var count = 0
         var sink = self.sink
         var encoder = self.encoder
+        var metrics = self.metrics
         let history = SchemaHistoryStore(connection: store.connection, ingestName: configuration.ingestName)
         for table in tables where schemas.schema(database: table.database, table: table.table) == nil {
             schemas.seed(database: table.database, table: table.table, schema: .init(version: 1, columnNames: table.columnNames, primaryKey: table.primaryKey))
@@ -259,12 +266,14 @@ public struct IngestPipeline<Sink: ChangeSink> {
             let keys = encoder.keys(database: table.database, table: table.table, version: envelope.schemaVersion, names: table.columnNames)
             try sink.write(envelope, json: encoder.encode(envelope, keys: keys), topic: routing.topic(database: table.database, table: table.table), key: envelope.keyBytes(columns: keyColumns))
             count += 1
+            metrics.recordChanges(1, database: table.database, table: table.table)
             if count % batchRows == 0 { try sink.flush() }
             return !stop.isRequested
         }
         try sink.flush()
         self.sink = sink
         self.encoder = encoder
+        self.metrics = metrics
         summary.snapshotRows = count
         guard position != nil else {
             logger.info("snapshot interrupted; the next run resumes it", metadata: ["rows": "\(count)"])

@@ -8,6 +8,9 @@ import Testing
 /// set (e.g. 1000000); build with `-c release` for meaningful figures:
 ///
 ///     PORTRAIT_CDC_BENCH_ROWS=1000000 swift test -c release --filter DecodeThroughput
+///
+/// With PORTRAIT_CDC_BENCH_RANGE=FILE it also writes the binlog range it decoded (start and end
+/// position, database, rows) as JSON, for the reference decoder: scripts/bench-python-binlog.py.
 @Suite("Decode throughput (benchmark)", .serialized)
 struct DecodeThroughputBenchmark {
     static let rowCount = Int(ProcessInfo.processInfo.environment["PORTRAIT_CDC_BENCH_ROWS"] ?? "") ?? 0
@@ -33,6 +36,13 @@ struct DecodeThroughputBenchmark {
             inserted += chunk
         }
         let end = try CDCTestServices.currentPosition()
+        if let rangeFile = ProcessInfo.processInfo.environment["PORTRAIT_CDC_BENCH_RANGE"] {
+            let range: [String: Any] = [
+                "database": database, "table": "b", "rows": Self.rowCount,
+                "start": ["file": start.file, "offset": start.offset], "end": ["file": end.file, "offset": end.offset],
+            ]
+            try JSONSerialization.data(withJSONObject: range, options: [.sortedKeys]).write(to: URL(fileURLWithPath: rangeFile))
+        }
         // Across a rotation the size is not one subtraction; -1 then.
         let megabytes = end.file == start.file && end.offset >= start.offset ? Double(end.offset - start.offset) / 1_048_576 : -1
 

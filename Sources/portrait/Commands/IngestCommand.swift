@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import PortraitConfig
 import PortraitIngest
+import Yams
 
 /// `portrait ingest`: MySQL/MariaDB row changes (snapshot, then binlog) into Kafka.
 struct IngestCommand: ParsableCommand {
@@ -32,11 +33,11 @@ struct IngestCommand: ParsableCommand {
     @Flag(help: "Do not take an initial snapshot when there is no saved position.")
     var noSnapshot = false
 
-    @Option(help: "Replica server id to register with (must differ between concurrent readers).")
-    var serverId: UInt32 = 0x5054
+    @Option(help: "Replica server id to register with (must differ between concurrent readers; default: the routing file's, else 21588).")
+    var serverId: UInt32?
 
-    @Option(help: "Name the position is saved under.")
-    var name = "default"
+    @Option(help: "Name the position is saved under (default: the routing file's, else `default`).")
+    var name: String?
 
     @Option(help: "Kafka key column for a table, as DB.TABLE=COLUMN (repeatable; default: the primary key).")
     var key: [String] = []
@@ -44,9 +45,22 @@ struct IngestCommand: ParsableCommand {
     @Flag(help: "Skip (and log with its position) an event that cannot be decoded, instead of stopping.")
     var skipUndecodable = false
 
+    @Option(help: "Routing file: tables, topics, key columns, name, server id (default: config/ingest.yaml when present). Flags override it.")
+    var routing: String?
+
+    @Option(help: "Serve Prometheus metrics on GET /metrics at this host:port (e.g. 127.0.0.1:9464).")
+    var metricsAddr: String?
+
     func run() throws {
         let configuration = try global.bootstrap()
-        var keyColumns: [String: String] = [:]
+        let file: IngestRoutingConfiguration
+        do {
+            file = try Self.loadRouting(path: routing)
+        } catch {
+            throw CleanExit.message("error: \(error)", code: 78)  // EX_CONFIG
+        }
+        // The file's keys first, then each --key replaces its table's.
+        var keyColumns = file.keyColumns
         for pair in key {
             let parts = pair.split(separator: "=", maxSplits: 1)
             guard parts.count == 2, parts[0].contains(".") else { throw ValidationError("--key must be DB.TABLE=COLUMN, got \(pair)") }
@@ -61,9 +75,14 @@ struct IngestCommand: ParsableCommand {
         }
         let stop = IngestStopSignal()
         let options = IngestOptions(
-            mysqlURL: configuration.mysql.url, kafkaBootstrap: brokers, output: output, untilEnd: untilEnd, includes: include,
-            excludes: exclude, fromStart: fromStart, snapshot: !noSnapshot, serverId: serverId, ingestName: name, keyColumns: keyColumns,
-            topicPrefix: "\(configuration.topicPrefix).cdc", stop: stop, onUndecodableEvent: skipUndecodable ? .skip : .stop)
+            mysqlURL: configuration.mysql.url, kafkaBootstrap: brokers, output: output, untilEnd: untilEnd,
+            includes: include.isEmpty ? file.includes : include,
+            excludes: exclude.isEmpty ? file.excludes : exclude, fromStart: fromStart, snapshot: !noSnapshot,
+            serverId: serverId ?? file.serverId ?? 0x5054, ingestName: name ?? file.ingestName ?? "default", keyColumns: keyColumns,
+            topicPrefix: file.topicPrefix ?? "\(configuration.topicPrefix).cdc", topics: file.topics, stop: stop,
+            onUndecodableEvent: skipUndecodable ? .skip : .stop)
+        let endpoint = try metricsAddr.map(Self.serveMetrics)
+        defer { withExtendedLifetime(endpoint) {} }
         let signals = Self.stopOnSignals(stop)
         defer { signals.forEach { $0.cancel() } }
         do {
@@ -71,6 +90,35 @@ struct IngestCommand: ParsableCommand {
         } catch {
             throw CleanExit.message("error: \(error)", code: 1)
         }
+    }
+
+    /// Starts `GET /metrics` on `address` with the process's Prometheus registry.
+    private static func serveMetrics(on address: String) throws -> MetricsEndpoint {
+        do {
+            let endpoint = try MetricsEndpoint(address: address) { Observability.registry.emitToString() }
+            Logger(label: "portrait.ingest").info("serving metrics", metadata: ["address": "http://\(endpoint.address)/metrics"])
+            return endpoint
+        } catch {
+            throw CleanExit.message("error: \(error)", code: 1)
+        }
+    }
+
+    /// The routing file at `path`, or `config/ingest.yaml` when `path` is nil and that file
+    /// exists; nothing configured otherwise. A file given explicitly must exist.
+    static func loadRouting(path: String?) throws -> IngestRoutingConfiguration {
+        let file = path ?? "config/ingest.yaml"
+        guard FileManager.default.fileExists(atPath: file) else {
+            if path == nil { return IngestRoutingConfiguration() }
+            throw IngestRoutingError(file: file, key: "(file)", problem: "no such file")
+        }
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        let document: Any?
+        do {
+            document = try Yams.load(yaml: text)
+        } catch {
+            throw IngestRoutingError(file: file, key: "(file)", problem: "not valid YAML: \(error)")
+        }
+        return try IngestRoutingConfiguration(document: document, file: file)
     }
 
     /// SIGTERM and SIGINT ask the ingest to flush, save its position and return.
