@@ -50,7 +50,7 @@ let package = Package(
         // Services.
         .target(name: "PortraitIngest", dependencies: ["MySQL", "Kafka", logging, .product(name: "Metrics", package: "swift-metrics")]),
         .target(name: "PortraitConfig", dependencies: ["MySQL", "Redis", .product(name: "Yams", package: "Yams")]),
-        .target(name: "PortraitMetadata", dependencies: ["MySQL", "PortraitCore", logging]),
+        .target(name: "PortraitMetadata", dependencies: ["MySQL", "Kafka", "PortraitCore", logging]),
 
         // The one executable.
         .executableTarget(

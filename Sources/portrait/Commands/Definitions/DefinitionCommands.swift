@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import Kafka
 import MySQL
+import PortraitConfig
 import PortraitCore
 import PortraitMetadata
 
@@ -45,10 +47,40 @@ struct DefinitionOptions: ParsableArguments {
     var author: String = ProcessInfo.processInfo.environment["USER"] ?? "cli"
 
     func store() throws -> DefinitionStore {
+        try session().store
+    }
+
+    /// The store plus what publishing needs.
+    func session() throws -> DefinitionSession {
         let configuration = try global.bootstrap()
-        do { return DefinitionStore(connection: try MySQLConnection(configuration: configuration.mysql)) } catch {
+        do {
+            let connection = try MySQLConnection(configuration: configuration.mysql)
+            return DefinitionSession(configuration: configuration, connection: connection, store: DefinitionStore(connection: connection))
+        } catch {
             throw CleanExit.message("error: \(error)", code: 1)
         }
+    }
+}
+
+/// An open metadata connection with the configuration it came from.
+struct DefinitionSession {
+    let configuration: PortraitConfiguration
+    let connection: MySQLConnection
+    let store: DefinitionStore
+
+    /// Sends pending versions to `<prefix>.control` when a real cluster is configured; with the
+    /// in-process mock there is nobody to read them, so they stay pending (published later by
+    /// `publish` or by the demo, which owns its mock cluster).
+    func publishPending() async throws {
+        guard case .cluster(let brokers) = configuration.kafka else {
+            print("pending: kafka.brokers is `mock`; run `publish` against a cluster to send definition versions")
+            return
+        }
+        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(
+            client: KafkaClientConfiguration(bootstrapServers: brokers), messageTimeoutMs: 10_000))
+        try producer.checkReachable()
+        let sent = try await DefinitionPublisher(connection: connection, producer: producer, topic: "\(configuration.topicPrefix).control").publishPending()
+        print("published \(sent) version(s) on \(configuration.topicPrefix).control")
     }
 }
 
@@ -60,6 +92,19 @@ func reportingErrors(_ body: () throws -> Void) throws {
         throw CleanExit.message("error: \(error)", code: 1)
     } catch let error as MySQLError {
         throw CleanExit.message("error: \(error)", code: 1)
+    }
+}
+
+/// `reportingErrors` for async bodies.
+func reportingErrors(_ body: () async throws -> Void) async throws {
+    do { try await body() } catch let error as DefinitionError {
+        throw CleanExit.message("error: \(error)", code: 65)
+    } catch let error as DefinitionStoreError {
+        throw CleanExit.message("error: \(error)", code: 1)
+    } catch let error as MySQLError {
+        throw CleanExit.message("error: \(error)", code: 1)
+    } catch let error as KafkaError {
+        throw CleanExit.message("error: saved, but not published: \(error)", code: 1)
     }
 }
 

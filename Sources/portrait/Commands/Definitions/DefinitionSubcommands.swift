@@ -42,24 +42,25 @@ struct DefinitionHistory<K: DefinitionKind>: ParsableCommand {
     }
 }
 
-struct DefinitionCreate<K: DefinitionKind>: ParsableCommand {
+struct DefinitionCreate<K: DefinitionKind>: AsyncParsableCommand {
     static var configuration: CommandConfiguration { CommandConfiguration(commandName: "create", abstract: "Validate and store a new definition (version 1).") }
     @OptionGroup var options: DefinitionOptions
     @Argument(help: "Name (or give it in --file).") var name: String?
     @Option(help: "YAML or JSON file with the definition's fields.") var file: String?
     @OptionGroup var fields: K.Fields
 
-    func run() throws {
+    func run() async throws {
         let definition = try DefinitionInput.definition(file: file, fields: fields, name: name)
-        let store = try options.store()
-        try reportingErrors {
-            try K.validate(definition, store: store)
-            try printDefinition(K.self, try store.create(definition, author: options.author), verbose: false)
+        let session = try options.session()
+        try await reportingErrors {
+            try K.validate(definition, store: session.store)
+            try printDefinition(K.self, try session.store.create(definition, author: options.author), verbose: false)
+            try await session.publishPending()
         }
     }
 }
 
-struct DefinitionUpdate<K: DefinitionKind>: ParsableCommand {
+struct DefinitionUpdate<K: DefinitionKind>: AsyncParsableCommand {
     static var configuration: CommandConfiguration { CommandConfiguration(commandName: "update", abstract: "Change fields of a definition; stored as its next version.") }
     @OptionGroup var options: DefinitionOptions
     @Argument var name: String
@@ -67,19 +68,21 @@ struct DefinitionUpdate<K: DefinitionKind>: ParsableCommand {
     @Option(help: "Why (kept in the history).") var note: String?
     @OptionGroup var fields: K.Fields
 
-    func run() throws {
-        let store = try options.store()
-        try reportingErrors {
+    func run() async throws {
+        let session = try options.session()
+        let store = session.store
+        try await reportingErrors {
             guard let current = try store.current(K.Definition.self, named: name) else { throw DefinitionStoreError.notFound(kind: K.Definition.kindName, name: name) }
             let merged = try DefinitionInput.merging(current.definition, file: file, fields: fields)
             guard merged != current.definition else { print("no change"); return }
             try K.validate(merged, store: store)
             try printDefinition(K.self, try store.update(merged, author: options.author, note: note), verbose: false)
+            try await session.publishPending()
         }
     }
 }
 
-struct DefinitionSetStatus<K: DefinitionKind>: ParsableCommand {
+struct DefinitionSetStatus<K: DefinitionKind>: AsyncParsableCommand {
     static var configuration: CommandConfiguration {
         CommandConfiguration(commandName: "set-status", abstract: "Activate or retire a definition (`delete` retires: history is never erased).", aliases: ["delete"])
     }
@@ -87,10 +90,11 @@ struct DefinitionSetStatus<K: DefinitionKind>: ParsableCommand {
     @Argument var name: String
     @Option(help: "draft, active or retired.") var status: DefinitionStatus = .retired
 
-    func run() throws {
-        let store = try options.store()
-        try reportingErrors {
-            try printDefinition(K.self, try store.setStatus(K.Definition.self, named: name, to: status, author: options.author), verbose: false)
+    func run() async throws {
+        let session = try options.session()
+        try await reportingErrors {
+            try printDefinition(K.self, try session.store.setStatus(K.Definition.self, named: name, to: status, author: options.author), verbose: false)
+            try await session.publishPending()
         }
     }
 }
@@ -112,22 +116,34 @@ struct DefinitionValidate<K: DefinitionKind>: ParsableCommand {
     }
 }
 
+struct DefinitionPublish<K: DefinitionKind>: AsyncParsableCommand {
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(commandName: "publish", abstract: "Send every definition version not yet on the control topic (metrics and tags).")
+    }
+    @OptionGroup var options: DefinitionOptions
+
+    func run() async throws {
+        let session = try options.session()
+        try await reportingErrors { try await session.publishPending() }
+    }
+}
+
 extension DefinitionStatus: ExpressibleByArgument {}
 
-struct MetricsCommand: ParsableCommand {
+struct MetricsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "metrics", abstract: "Manage metric definitions (windowed aggregations over events).",
         subcommands: [
             DefinitionList<MetricKind>.self, DefinitionShow<MetricKind>.self, DefinitionCreate<MetricKind>.self, DefinitionUpdate<MetricKind>.self,
-            DefinitionSetStatus<MetricKind>.self, DefinitionValidate<MetricKind>.self, DefinitionHistory<MetricKind>.self,
+            DefinitionSetStatus<MetricKind>.self, DefinitionValidate<MetricKind>.self, DefinitionHistory<MetricKind>.self, DefinitionPublish<MetricKind>.self,
         ])
 }
 
-struct TagsCommand: ParsableCommand {
+struct TagsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tags", abstract: "Manage tag definitions (boolean or enumerated TagLang expressions).",
         subcommands: [
             DefinitionList<TagKind>.self, DefinitionShow<TagKind>.self, DefinitionCreate<TagKind>.self, DefinitionUpdate<TagKind>.self,
-            DefinitionSetStatus<TagKind>.self, DefinitionValidate<TagKind>.self, DefinitionHistory<TagKind>.self,
+            DefinitionSetStatus<TagKind>.self, DefinitionValidate<TagKind>.self, DefinitionHistory<TagKind>.self, DefinitionPublish<TagKind>.self,
         ])
 }
