@@ -4,9 +4,8 @@ import Foundation
 ///
 /// A full channel blocks the sender, which is the engine's backpressure. Messages are batches
 /// of records, so the lock is taken once per batch, never per record.
-@usableFromInline
 // @unchecked Sendable: every access to `buffer`, `head`, `count` and `closed` happens while holding `condition`.
-final class BoundedChannel<Element: Sendable>: @unchecked Sendable {
+@usableFromInline final class BoundedChannel<Element: Sendable>: @unchecked Sendable {
     let condition = NSCondition()
     var buffer: [Element?]
     var head = 0
