@@ -1,6 +1,6 @@
 /// Runs a ``KeyedProcessFunction``: sets the current key, fires its timers in timestamp order,
 /// and forwards what it collects.
-public struct KeyedProcessOperator<Function: KeyedProcessFunction>: KeyedOperator {
+public struct KeyedProcessOperator<Function: KeyedProcessFunction>: TimedKeyedOperator {
     public typealias Key = Function.Key
     public typealias Input = Function.Input
     public typealias Output = Function.Output
@@ -65,28 +65,5 @@ public struct KeyedProcessOperator<Function: KeyedProcessFunction>: KeyedOperato
         while let (due, bucket) = timers.popDueProcessingTimers(atOrBefore: time) {
             fire(due, domain: .processingTime, bucket: bucket, output: &output)
         }
-    }
-
-    @inlinable
-    public mutating func finishKeyGroup<Out: OperatorOutput<Output, SideOutput>>(output: inout Out) {
-        advanceWatermark(to: Watermark.maximum, output: &output)
-        advanceProcessingTime(to: Watermark.maximum, output: &output)
-        timers.resetClocks()
-    }
-
-    public func snapshotState(to encoder: inout StateEncoder) {
-        store.snapshot(to: &encoder)
-        timers.snapshot(to: &encoder)
-    }
-
-    public mutating func restoreState(from decoder: inout StateDecoder, keyFilter: (Key) -> Bool) throws(StateDecodingError) {
-        try store.restore(from: &decoder, keyFilter: keyFilter)
-        try timers.restore(from: &decoder, keyFilter: keyFilter)
-    }
-
-    public var stateMetrics: StateMetrics {
-        var metrics = store.metrics
-        metrics.timers = timers.count
-        return metrics
     }
 }

@@ -10,7 +10,7 @@ public struct MergingWindowOperator<
     WindowTrigger: Trigger,
     Function: AggregateFunction,
     Output
->: KeyedOperator {
+>: TimedKeyedOperator {
     public typealias Input = Function.Input
     public typealias SideOutput = Function.Input
 
@@ -170,28 +170,5 @@ public struct MergingWindowOperator<
             }
             if isEmpty { sets.entries.remove(atSlot: setIndex) }
         }
-    }
-
-    @inlinable
-    public mutating func finishKeyGroup<Out: OperatorOutput<Output, SideOutput>>(output: inout Out) {
-        advanceWatermark(to: Watermark.maximum, output: &output)
-        advanceProcessingTime(to: Watermark.maximum, output: &output)
-        timers.resetClocks()
-    }
-
-    public func snapshotState(to encoder: inout StateEncoder) {
-        store.snapshot(to: &encoder)
-        timers.snapshot(to: &encoder)
-    }
-
-    public mutating func restoreState(from decoder: inout StateDecoder, keyFilter: (Key) -> Bool) throws(StateDecodingError) {
-        try store.restore(from: &decoder, keyFilter: keyFilter)
-        try timers.restore(from: &decoder, keyFilter: keyFilter)
-    }
-
-    public var stateMetrics: StateMetrics {
-        var metrics = store.metrics
-        metrics.timers = timers.count
-        return metrics
     }
 }

@@ -10,7 +10,7 @@ public struct WindowOperator<
     WindowTrigger: Trigger,
     Function: AggregateFunction,
     Output
->: KeyedOperator {
+>: TimedKeyedOperator {
     public typealias Input = Function.Input
     public typealias SideOutput = Function.Input
     public typealias W = Assigner.W
@@ -118,28 +118,5 @@ public struct WindowOperator<
                 if result != .continue { apply(result, key: target.key, window: target.namespace, output: &output) }
             }
         }
-    }
-
-    @inlinable
-    public mutating func finishKeyGroup<Out: OperatorOutput<Output, SideOutput>>(output: inout Out) {
-        advanceWatermark(to: Watermark.maximum, output: &output)
-        advanceProcessingTime(to: Watermark.maximum, output: &output)
-        timers.resetClocks()
-    }
-
-    public func snapshotState(to encoder: inout StateEncoder) {
-        store.snapshot(to: &encoder)
-        timers.snapshot(to: &encoder)
-    }
-
-    public mutating func restoreState(from decoder: inout StateDecoder, keyFilter: (Key) -> Bool) throws(StateDecodingError) {
-        try store.restore(from: &decoder, keyFilter: keyFilter)
-        try timers.restore(from: &decoder, keyFilter: keyFilter)
-    }
-
-    public var stateMetrics: StateMetrics {
-        var metrics = store.metrics
-        metrics.timers = timers.count
-        return metrics
     }
 }
