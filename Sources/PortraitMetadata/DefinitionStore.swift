@@ -56,7 +56,7 @@ public struct DefinitionStore: Sendable {
             }
             try insertVersion(definition, id: id, version: 1, author: author, note: note, on: db)
         }
-        return try current(D.self, named: definition.name)!
+        return try existing(D.self, named: definition.name)
     }
 
     /// Stores `definition` as the next version of the definition with its name.
@@ -73,13 +73,13 @@ public struct DefinitionStore: Sendable {
             guard updated.affectedRows == 1 else { throw DefinitionStoreError.concurrentChange(kind: D.kindName, name: definition.name) }
             try insertVersion(definition, id: id, version: version + 1, author: author, note: note, on: db)
         }
-        return try current(D.self, named: definition.name)!
+        return try existing(D.self, named: definition.name)
     }
 
     /// A new version that only changes the status (activate, retire).
     @discardableResult
     public func setStatus<D: StorableDefinition>(_ type: D.Type, named name: String, to status: DefinitionStatus, author: String) throws -> StoredDefinition<D> {
-        guard var definition = try current(type, named: name)?.definition else { throw DefinitionStoreError.notFound(kind: D.kindName, name: name) }
+        var definition = try existing(type, named: name).definition
         definition.status = status
         return try update(definition, author: author, note: "status → \(status.rawValue)")
     }
@@ -87,6 +87,12 @@ public struct DefinitionStore: Sendable {
     /// The current version, `nil` if no definition has that name.
     public func current<D: StorableDefinition>(_ type: D.Type, named name: String) throws -> StoredDefinition<D>? {
         try versions(type, where: "d.name = ? AND v.version = d.current_version", [.string(name)]).first
+    }
+
+    /// The current version, or `notFound` when no definition has that name.
+    public func existing<D: StorableDefinition>(_ type: D.Type, named name: String) throws -> StoredDefinition<D> {
+        guard let stored = try current(type, named: name) else { throw DefinitionStoreError.notFound(kind: D.kindName, name: name) }
+        return stored
     }
 
     /// Current versions, optionally only those with `status`, by name.

@@ -84,27 +84,25 @@ struct DefinitionSession {
     }
 }
 
-/// Runs `body`, turning the store's and the validator's errors into one line and a status.
+/// Runs `body`, turning the store's, the validator's and the publisher's errors into one line
+/// and a status.
 func reportingErrors(_ body: () throws -> Void) throws {
-    do { try body() } catch let error as DefinitionError {
-        throw CleanExit.message("error: \(error)", code: 65)  // the message already says where
-    } catch let error as DefinitionStoreError {
-        throw CleanExit.message("error: \(error)", code: 1)
-    } catch let error as MySQLError {
-        throw CleanExit.message("error: \(error)", code: 1)
-    }
+    do { try body() } catch { throw exitError(for: error) }
 }
 
 /// `reportingErrors` for async bodies.
 func reportingErrors(_ body: () async throws -> Void) async throws {
-    do { try await body() } catch let error as DefinitionError {
-        throw CleanExit.message("error: \(error)", code: 65)
-    } catch let error as DefinitionStoreError {
-        throw CleanExit.message("error: \(error)", code: 1)
-    } catch let error as MySQLError {
-        throw CleanExit.message("error: \(error)", code: 1)
-    } catch let error as KafkaError {
-        throw CleanExit.message("error: saved, but not published: \(error)", code: 1)
+    do { try await body() } catch { throw exitError(for: error) }
+}
+
+/// The one-line exit for an error a definition command expects; anything else passes through.
+private func exitError(for error: any Error) -> any Error {
+    switch error {
+    case let error as DefinitionError: CleanExit.message("error: \(error)", code: 65)  // the message already says where
+    case let error as DefinitionStoreError: CleanExit.message("error: \(error)", code: 1)
+    case let error as MySQLError: CleanExit.message("error: \(error)", code: 1)
+    case let error as KafkaError: CleanExit.message("error: saved, but not published: \(error)", code: 1)
+    default: error
     }
 }
 

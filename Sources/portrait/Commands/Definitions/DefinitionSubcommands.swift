@@ -21,8 +21,7 @@ struct DefinitionShow<K: DefinitionKind>: ParsableCommand {
     func run() throws {
         let store = try options.store()
         try reportingErrors {
-            guard let stored = try store.current(K.Definition.self, named: name) else { throw DefinitionStoreError.notFound(kind: K.Definition.kindName, name: name) }
-            try printDefinition(K.self, stored, verbose: true)
+            try printDefinition(K.self, try store.existing(K.Definition.self, named: name), verbose: true)
         }
     }
 }
@@ -72,7 +71,7 @@ struct DefinitionUpdate<K: DefinitionKind>: AsyncParsableCommand {
         let session = try options.session()
         let store = session.store
         try await reportingErrors {
-            guard let current = try store.current(K.Definition.self, named: name) else { throw DefinitionStoreError.notFound(kind: K.Definition.kindName, name: name) }
+            let current = try store.existing(K.Definition.self, named: name)
             let merged = try DefinitionInput.merging(current.definition, file: file, fields: fields)
             guard merged != current.definition else { print("no change"); return }
             try K.validate(merged, store: store)
