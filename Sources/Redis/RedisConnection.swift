@@ -85,6 +85,18 @@ public final class RedisConnection: Sendable {
         }
     }
 
+    /// Loads `script` (once) and returns its SHA, for `EVALSHA` inside a pipeline; a pipeline
+    /// that meets `NOSCRIPT` should call ``reload(_:)`` and run again.
+    public func prepare(_ script: RedisScript) throws(RedisError) -> String {
+        if let known = script.knownSHA { return known }
+        return try load(script)
+    }
+
+    /// Loads `script` again (after Redis forgot it) and returns its SHA.
+    public func reload(_ script: RedisScript) throws(RedisError) -> String {
+        try load(script)
+    }
+
     private func load(_ script: RedisScript) throws(RedisError) -> String {
         let reply = try command("SCRIPT", "LOAD", script.source)
         guard let sha = reply.string else { throw .unexpectedReply(expected: "script SHA", got: reply.description) }

@@ -83,7 +83,7 @@ struct IngestCommand: ParsableCommand {
             onUndecodableEvent: skipUndecodable ? .skip : .stop)
         let endpoint = try metricsAddr.map(Self.serveMetrics)
         defer { withExtendedLifetime(endpoint) {} }
-        let signals = Self.stopOnSignals(stop)
+        let signals = onTerminationSignals { stop.requestStop() }
         defer { signals.forEach { $0.cancel() } }
         do {
             try runIngest(options, logger: Logger(label: "portrait.ingest"))
@@ -119,16 +119,5 @@ struct IngestCommand: ParsableCommand {
             throw IngestRoutingError(file: file, key: "(file)", problem: "not valid YAML: \(error)")
         }
         return try IngestRoutingConfiguration(document: document, file: file)
-    }
-
-    /// SIGTERM and SIGINT ask the ingest to flush, save its position and return.
-    private static func stopOnSignals(_ stop: IngestStopSignal) -> [any DispatchSourceSignal] {
-        [SIGTERM, SIGINT].map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { stop.requestStop() }
-            source.resume()
-            return source
-        }
     }
 }

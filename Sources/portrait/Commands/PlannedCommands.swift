@@ -18,11 +18,6 @@ struct DemoCommand: PlannedCommand {
 }
 
 
-struct ProcessCommand: PlannedCommand {
-    static let configuration = CommandConfiguration(commandName: "process", abstract: "Compute metrics, tags and model outputs into Redis profiles.")
-    static let arrivesWith = "the tags end-to-end issue (#6)"
-}
-
 struct ServeCommand: PlannedCommand {
     static let configuration = CommandConfiguration(commandName: "serve", abstract: "Serve the REST/JSON API, the web console and /metrics.")
     static let arrivesWith = "the API issue (#8)"

@@ -1,0 +1,89 @@
+import TagLang
+
+/// The active metrics and tags a processor computes, compiled, with tags in dependency order
+/// (a tag that reads another tag comes after it). Built whenever a definition changes; a
+/// definition that no longer compiles against the others (a metric it reads was retired, a
+/// cycle) is left out and reported in `problems`, never half-applied.
+public struct DefinitionSet: Sendable {
+    public struct Versioned<Definition: Sendable>: Sendable {
+        public var definition: Definition
+        public var version: Int
+        public init(_ definition: Definition, version: Int) {
+            self.definition = definition
+            self.version = version
+        }
+    }
+
+    public let metrics: [CompiledMetric]
+    public let tags: [CompiledTag]
+    /// Time-dependent tags are re-evaluated on this grid of event time (default 1h).
+    public let timeTickMs: Int64
+    /// `name: why` for every active definition left out.
+    public let problems: [String]
+
+    public static let empty = DefinitionSet(metrics: [], tags: [], validator: DefinitionValidator())
+
+    public init(
+        metrics: [Versioned<MetricDefinition>], tags: [Versioned<TagDefinition>], validator: DefinitionValidator,
+        timeTickMs: Int64 = 3_600_000
+    ) {
+        var problems: [String] = []
+        var compiledMetrics: [CompiledMetric] = []
+        for entry in metrics.sorted(by: { $0.definition.name < $1.definition.name }) where entry.definition.status == .active {
+            do {
+                try validator.validate(entry.definition)
+                compiledMetrics.append(try CompiledMetric(entry.definition, version: entry.version, eventFields: validator.eventFields))
+            } catch { problems.append("metric \(entry.definition.name): \(error)") }
+        }
+        var metricTypes: [String: ValueType] = [:]
+        for metric in compiledMetrics {
+            if let definition = metrics.first(where: { $0.definition.name == metric.name })?.definition {
+                metricTypes[metric.name] = validator.valueType(of: definition)
+            }
+        }
+        let activeTags = tags.filter { $0.definition.status == .active }.sorted { $0.definition.name < $1.definition.name }
+        var tagTypes: [String: ValueType] = [:]
+        for entry in activeTags { tagTypes[entry.definition.name] = entry.definition.kind == .boolean ? .bool : .string }
+        let schema = TagLangSchema(attributes: validator.attributes, metrics: metricTypes, tags: tagTypes, models: validator.models)
+        var compiledTags: [String: CompiledTag] = [:]
+        for entry in activeTags {
+            let tag = entry.definition
+            do {
+                let expression = try CompiledExpression(tag.expression, schema: schema)
+                compiledTags[tag.name] = CompiledTag(name: tag.name, version: entry.version, kind: tag.kind, expression: expression)
+            } catch { problems.append("tag \(tag.name): \(error)") }
+        }
+        let (ordered, cyclic) = Self.dependencyOrder(compiledTags)
+        for name in cyclic { problems.append("tag \(name): reads itself through other tags") }
+        self.metrics = compiledMetrics
+        self.tags = ordered
+        self.timeTickMs = timeTickMs
+        self.problems = problems
+    }
+
+    /// Tags ordered so that each comes after the tags it reads; tags on a cycle (or reading
+    /// one that was left out) are returned separately.
+    static func dependencyOrder(_ tags: [String: CompiledTag]) -> ([CompiledTag], [String]) {
+        enum Mark { case visiting, ordered, left }
+        var ordered: [CompiledTag] = []
+        var marks: [String: Mark] = [:]
+        var cyclic: [String] = []
+        func visit(_ name: String) -> Bool {
+            switch marks[name] {
+            case .ordered: return true
+            case .visiting, .left: return false
+            case nil: break
+            }
+            guard let tag = tags[name] else { return false }
+            marks[name] = .visiting
+            for case .tag(let dependency) in tag.expression.references.sorted(by: { $0.description < $1.description }) {
+                guard visit(dependency) else { marks[name] = .left; cyclic.append(name); return false }
+            }
+            marks[name] = .ordered
+            ordered.append(tag)
+            return true
+        }
+        for name in tags.keys.sorted() { _ = visit(name) }
+        return (ordered, cyclic)
+    }
+}

@@ -1,0 +1,86 @@
+import TagLang
+
+/// Folds inputs into a profile and re-computes its metrics and tags: the processor's whole
+/// per-user logic, with no I/O, so a batch recompute runs exactly the same code.
+///
+/// Time is the profile's own event-time clock (the newest event or timer it has seen), so
+/// the result depends only on the inputs and the timers, never on when a processor ran.
+public struct ProfileEvaluator: Sendable {
+    public var definitions: DefinitionSet
+
+    public init(definitions: DefinitionSet) {
+        self.definitions = definitions
+    }
+
+    /// Folds one input in (call ``evaluate(_:)`` after the inputs of a batch).
+    public func apply(_ input: ProfileInput, to state: inout ProfileState) {
+        state.clockMs = max(state.clockMs, input.timestampMs)
+        switch input {
+        case .attributes(let change):
+            for (name, value) in change.values {
+                if value == .null { state.attributes.removeValue(forKey: name) } else { state.attributes[name] = value }
+            }
+        case .event(let event):
+            let context = EventContext(fields: event.fields, nowMs: event.timestampMs)
+            for metric in definitions.metrics where metric.filter.holds(context) {
+                let value = metric.field.map { event.fields[$0] ?? .null } ?? .null
+                state.metricStates[metric.stateKey, default: MetricState()]
+                    .add(value, at: event.timestampMs, metric: metric, nowMs: state.clockMs)
+            }
+        }
+    }
+
+    /// A timer: moves the clock to `timeMs` (if later) before the next ``evaluate(_:)``.
+    public func advance(_ state: inout ProfileState, to timeMs: Int64) {
+        state.clockMs = max(state.clockMs, timeMs)
+    }
+
+    /// Re-computes every metric and tag at the profile's clock, drops what no active definition
+    /// needs any more, and sets the next timer.
+    public func evaluate(_ state: inout ProfileState) {
+        let now = state.clockMs
+        var nextTimer: Int64? = nil
+        func wake(at time: Int64?) {
+            guard let time, time > now else { return }
+            nextTimer = min(nextTimer ?? .max, time)
+        }
+
+        var metricValues: [String: Value] = [:]
+        var keptStates: [String: MetricState] = [:]
+        for metric in definitions.metrics {
+            guard var metricState = state.metricStates[metric.stateKey] else {
+                if metric.aggregation == .count || metric.aggregation == .sum || metric.aggregation == .distinct {
+                    metricValues[metric.name] = .number(0)
+                }
+                continue
+            }
+            metricState.expire(nowMs: now, window: metric.window)
+            metricValues[metric.name] = metricState.value(metric.aggregation)
+            if !metricState.isEmpty { keptStates[metric.stateKey] = metricState }
+            wake(at: metricState.nextExpiry(window: metric.window))
+        }
+        state.metricStates = keptStates
+        state.metricValues = metricValues.filter { $0.value != .null }
+
+        var context = ProfileContext(attributes: state.attributes, metrics: metricValues, tags: [:], nowMs: now)
+        var usesTime = false
+        for tag in definitions.tags {
+            let value = tag.expression.evaluate(context)
+            context.tags[tag.name] = tag.kind == .boolean ? .bool(value.isTrue) : (value == .null ? .null : value)
+            usesTime = usesTime || tag.expression.dependsOnTime
+        }
+        state.tags = context.tags.filter { $0.value != .null }
+        if usesTime, now > .min {
+            let tick = definitions.timeTickMs
+            wake(at: MetricState.floor(now, tick) + tick)
+        }
+        state.nextTimerMs = nextTimer
+    }
+
+    /// Why a tag has its value for this profile (the tag must be active).
+    public func explain(tag name: String, state: ProfileState) -> Explanation? {
+        guard let tag = definitions.tags.first(where: { $0.name == name }) else { return nil }
+        let context = ProfileContext(attributes: state.attributes, metrics: state.metricValues, tags: state.tags, nowMs: state.clockMs)
+        return tag.expression.explain(context)
+    }
+}

@@ -1,0 +1,59 @@
+import TagLang
+
+/// Everything the processor keeps about one user: attributes, metric buckets, the values last
+/// written, the source offsets already applied (the fence) and the user's event-time clock.
+public struct ProfileState: Sendable, Equatable {
+    public var userId: String
+    /// Dense integer id for segment bitmaps; assigned once by the store.
+    public var denseId: Int64?
+    /// The event time the profile was last evaluated at; never goes back.
+    public var clockMs: Int64 = .min
+    public var attributes: [String: Value] = [:]
+    /// Metric buckets by `CompiledMetric.stateKey`.
+    public var metricStates: [String: MetricState] = [:]
+    public var metricValues: [String: Value] = [:]
+    public var tags: [String: Value] = [:]
+    /// Per source partition (`topic/partition`), the last offset folded in: a replayed message
+    /// at or below it is skipped, which makes a replay after a crash change nothing.
+    public var fences: [String: Int64] = [:]
+    /// When time alone next changes a value (a bucket leaving a window, a `days_since` tag).
+    public var nextTimerMs: Int64?
+
+    public init(userId: String) {
+        self.userId = userId
+    }
+
+    /// Whether the message at `offset` of `source` is new to this profile; records it if so.
+    public mutating func admit(source: String, offset: Int64) -> Bool {
+        if let fence = fences[source], offset <= fence { return false }
+        fences[source] = offset
+        return true
+    }
+
+    /// The profile as stored in the Redis hash: `a.<attribute>`, `m.<metric>`, `t.<tag>`,
+    /// values rendered as text (`.null` is absent).
+    public var fields: [String: String] {
+        var fields: [String: String] = [:]
+        fields.reserveCapacity(attributes.count + metricValues.count + tags.count)
+        for (name, value) in attributes { if let text = value.storedText { fields["a." + name] = text } }
+        for (name, value) in metricValues { if let text = value.storedText { fields["m." + name] = text } }
+        for (name, value) in tags { if let text = value.storedText { fields["t." + name] = text } }
+        return fields
+    }
+}
+
+extension Value {
+    /// How a value is written into a profile hash: numbers without a needless `.0`, times as
+    /// epoch milliseconds, strings raw; `nil` for null.
+    public var storedText: String? {
+        switch self {
+        case .null: nil
+        case .bool(let flag): flag ? "true" : "false"
+        case .number(let number):
+            number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : String(number)
+        case .string(let text): text
+        case .timestamp(let ms), .duration(let ms): String(ms)
+        case .list(let items): "[" + items.compactMap(\.storedText).joined(separator: ",") + "]"
+        }
+    }
+}

@@ -1,0 +1,111 @@
+import TagLang
+
+/// The engine-state blob kept beside each profile (`s:{userId}` in Redis): a versioned binary
+/// encoding of ``ProfileState``. Dictionaries are written in key order so equal states give
+/// equal bytes (a recompute can be compared byte for byte with the stream's result).
+public enum ProfileStateCodec {
+    static let formatVersion: UInt8 = 1
+
+    public struct DecodingError: Error, CustomStringConvertible {
+        public let userId: String
+        public var description: String { "the stored state of user '\(userId)' is corrupt or from an unknown format" }
+    }
+
+    public static func encode(_ state: ProfileState) -> [UInt8] {
+        var writer = ByteWriter()
+        writer.bytes.reserveCapacity(256)
+        writer.bytes.append(formatVersion)
+        writer.string(state.userId)
+        writer.int(state.denseId ?? -1)
+        writer.int(state.clockMs)
+        writer.int(state.nextTimerMs ?? .min)
+        writeValues(state.attributes, to: &writer)
+        writeValues(state.metricValues, to: &writer)
+        writeValues(state.tags, to: &writer)
+        writer.int(Int64(state.fences.count))
+        for (source, offset) in state.fences.sorted(by: { $0.key < $1.key }) {
+            writer.string(source)
+            writer.int(offset)
+        }
+        writer.int(Int64(state.metricStates.count))
+        for (key, metric) in state.metricStates.sorted(by: { $0.key < $1.key }) {
+            writer.string(key)
+            writer.int(Int64(metric.bucketStarts.count))
+            for (start, accumulator) in zip(metric.bucketStarts, metric.accumulators) {
+                writer.int(start)
+                write(accumulator, to: &writer)
+            }
+        }
+        return writer.bytes
+    }
+
+    public static func decode(_ bytes: [UInt8], userId: String) throws(DecodingError) -> ProfileState {
+        var reader = ByteReader(bytes)
+        do {
+            guard try reader.byte() == formatVersion else { throw ByteReader.Corrupt() }
+            var state = ProfileState(userId: try reader.string())
+            let dense = try reader.int()
+            state.denseId = dense >= 0 ? dense : nil
+            state.clockMs = try reader.int()
+            let timer = try reader.int()
+            state.nextTimerMs = timer == .min ? nil : timer
+            state.attributes = try readValues(&reader)
+            state.metricValues = try readValues(&reader)
+            state.tags = try readValues(&reader)
+            for _ in 0..<(try reader.count()) { state.fences[try reader.string()] = try reader.int() }
+            for _ in 0..<(try reader.count()) {
+                let key = try reader.string()
+                var metric = MetricState()
+                for _ in 0..<(try reader.count()) {
+                    metric.bucketStarts.append(try reader.int())
+                    metric.accumulators.append(try readAccumulator(&reader))
+                }
+                state.metricStates[key] = metric
+            }
+            guard reader.atEnd, state.userId == userId else { throw ByteReader.Corrupt() }
+            return state
+        } catch {
+            throw DecodingError(userId: userId)
+        }
+    }
+
+    private static func writeValues(_ values: [String: Value], to writer: inout ByteWriter) {
+        writer.int(Int64(values.count))
+        for (name, value) in values.sorted(by: { $0.key < $1.key }) {
+            writer.string(name)
+            writer.value(value)
+        }
+    }
+
+    private static func readValues(_ reader: inout ByteReader) throws(ByteReader.Corrupt) -> [String: Value] {
+        var values: [String: Value] = [:]
+        for _ in 0..<(try reader.count()) { values[try reader.string()] = try reader.value() }
+        return values
+    }
+
+    private static func write(_ accumulator: MetricAccumulator, to writer: inout ByteWriter) {
+        writer.int(accumulator.count)
+        writer.double(accumulator.sum)
+        writer.double(accumulator.minimum)
+        writer.double(accumulator.maximum)
+        writer.int(accumulator.firstMs)
+        writer.int(accumulator.lastMs)
+        writer.value(accumulator.lastValue)
+        let distinct = accumulator.distinct.sorted { $0.description < $1.description }
+        writer.int(Int64(distinct.count))
+        distinct.forEach { writer.value($0) }
+    }
+
+    private static func readAccumulator(_ reader: inout ByteReader) throws(ByteReader.Corrupt) -> MetricAccumulator {
+        var accumulator = MetricAccumulator()
+        accumulator.count = try reader.int()
+        accumulator.sum = try reader.double()
+        accumulator.minimum = try reader.double()
+        accumulator.maximum = try reader.double()
+        accumulator.firstMs = try reader.int()
+        accumulator.lastMs = try reader.int()
+        accumulator.lastValue = try reader.value()
+        for _ in 0..<(try reader.count()) { accumulator.distinct.insert(try reader.value()) }
+        return accumulator
+    }
+}

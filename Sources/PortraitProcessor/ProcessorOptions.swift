@@ -1,0 +1,38 @@
+import PortraitCore
+
+/// How `portrait process` runs.
+public struct ProcessorOptions: Sendable {
+    public var bootstrapServers: String
+    /// The consumer group: processors with the same group share the partitions.
+    public var groupId = "portrait-processor"
+    /// Topic prefix (`portrait` → `portrait.events`, `portrait.control`, `portrait.dlq`).
+    public var topicPrefix = "portrait"
+    /// Prefix of CDC topics; default `<topicPrefix>.cdc`.
+    public var cdcTopicPrefix: String?
+    public var mapping: ProfileMapping
+    /// How late an event may be before the watermark passes it.
+    public var watermarkDelayMs: Int64 = 5_000
+    /// When an input is idle this long, it stops holding the watermark back.
+    public var idleTimeoutMs: Int64 = 2_000
+    /// When every input is idle, let event time follow the wall clock (live systems: yes;
+    /// replays and tests that must be deterministic: no).
+    public var followWallClock = true
+    /// Time-dependent tags are re-evaluated on this grid of event time.
+    public var timeTickMs: Int64 = 3_600_000
+    public var maxBatch = 5_000
+    public var pollTimeoutMs = 100
+    /// Profiles kept in memory between batches; beyond it the cache is emptied.
+    public var cacheLimit = 200_000
+    /// Stop after this long (ms) without input and without due timers; `nil` runs until stopped.
+    public var exitWhenIdleMs: Int64?
+    /// Checked between batches.
+    public var shouldStop: @Sendable () -> Bool = { false }
+
+    public init(bootstrapServers: String, mapping: ProfileMapping) {
+        self.bootstrapServers = bootstrapServers
+        self.mapping = mapping
+    }
+
+    public var controlTopic: String { "\(topicPrefix).control" }
+    public var deadLetterTopic: String { "\(topicPrefix).dlq" }
+}

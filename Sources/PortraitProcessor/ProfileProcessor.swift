@@ -1,0 +1,230 @@
+import Foundation
+import Kafka
+import Logging
+import Metrics
+import PortraitCore
+import Synchronization
+
+/// `portrait process`: consumes the CDC and event topics (co-partitioned by user) in a consumer
+/// group, folds each input into its user's profile with ``ProfileEvaluator``, fires timers as
+/// event time passes, and writes profiles to Redis.
+///
+/// Exactly-once effect: each batch's writes go to Redis with the source offsets they include,
+/// and Kafka offsets are committed only after Redis acknowledged. Every profile remembers the
+/// last offset it folded in per source partition (its fence), so a replay after a crash skips
+/// what is already applied; the write script refuses a writer whose fence is behind Redis's.
+public final class ProfileProcessor {
+    struct Pending {
+        var source: String
+        var offset: Int64
+        var input: ProfileInput
+    }
+
+    private let options: ProcessorOptions
+    private let consumer: KafkaConsumer
+    private let decoder: InputDecoder
+    private let store: RedisProfileStore
+    private let catalog: DefinitionCatalog
+    private var deadLetters: DeadLetters
+    private let logger: Logger
+    private let rebalanced: Rebalanced
+
+    private var evaluator = ProfileEvaluator(definitions: .empty)
+    private var generation = -1
+    /// Profiles as last written to Redis, with the partition they belong to.
+    private var cache: [String: (state: ProfileState, partition: Int32)] = [:]
+    private var owned: Set<Int32> = []
+    private var watermarks: WatermarkTracker
+    private var positions: [String: Int64] = [:]
+
+    private let inputsCounter = Counter(label: "portrait_processor_inputs_total")
+    private let writesCounter = Counter(label: "portrait_processor_profile_writes_total")
+    private let fencedCounter = Counter(label: "portrait_processor_fenced_writes_total")
+    private let timersCounter = Counter(label: "portrait_processor_timers_fired_total")
+    private let freshness = Recorder(label: "portrait_processor_freshness_seconds", aggregate: true)
+
+    /// Rebalances arrive on the polling thread inside `poll`; the loop reacts after `poll` returns.
+    final class Rebalanced: Sendable {
+        let flag = Atomic<Bool>(true)
+    }
+
+    public init(options: ProcessorOptions, store: RedisProfileStore, catalog: DefinitionCatalog, logger: Logger) throws {
+        self.options = options
+        self.store = store
+        self.catalog = catalog
+        self.logger = logger
+        decoder = InputDecoder(
+            mapping: options.mapping, topicPrefix: options.topicPrefix, cdcTopicPrefix: options.cdcTopicPrefix,
+            eventFieldTypes: DefinitionValidator.standardEventFields)
+        let rebalanced = Rebalanced()
+        self.rebalanced = rebalanced
+        consumer = try KafkaConsumer(
+            configuration: KafkaConsumerConfiguration(
+                client: KafkaClientConfiguration(bootstrapServers: options.bootstrapServers), groupId: options.groupId),
+            logger: logger,
+            onRebalance: { _ in rebalanced.flag.store(true, ordering: .relaxed) })
+        let producer = try KafkaProducer(
+            configuration: KafkaProducerConfiguration(client: KafkaClientConfiguration(bootstrapServers: options.bootstrapServers)), logger: logger)
+        deadLetters = DeadLetters(producer: producer, topic: options.deadLetterTopic)
+        watermarks = WatermarkTracker(delayMs: options.watermarkDelayMs, idleTimeoutMs: options.idleTimeoutMs, followWallClock: options.followWallClock)
+    }
+
+    /// The topics read.
+    public var topics: [String] { decoder.topics }
+
+    /// Runs until `options.shouldStop` or, with `exitWhenIdleMs`, until idle.
+    public func run() throws {
+        try consumer.subscribe(decoder.topics)
+        logger.info("processor started", metadata: ["topics": "\(decoder.topics.joined(separator: ","))", "group": "\(options.groupId)"])
+        var lastActivityMs = Self.wallMs()
+        while !options.shouldStop() {
+            let messages = try consumer.poll(maxMessages: options.maxBatch, timeoutMs: options.pollTimeoutMs)
+            if rebalanced.flag.exchange(false, ordering: .relaxed) { try adoptAssignment() }
+            try refreshDefinitions()
+            if !messages.isEmpty { try process(messages) }
+            let fired = try fireTimers()
+            if !messages.isEmpty || fired > 0 { lastActivityMs = Self.wallMs() }
+            if let idle = options.exitWhenIdleMs, Self.wallMs() - lastActivityMs >= idle, !owned.isEmpty { break }
+        }
+        consumer.close()
+        logger.info("processor stopped")
+    }
+
+    private func adoptAssignment() throws {
+        owned = Set(try consumer.assignment().map(\.partition))
+        cache.removeAll()  // another processor may have written our new users meanwhile
+        watermarks.retain(partitions: owned)
+        logger.info("partitions assigned", metadata: ["partitions": "\(owned.sorted())"])
+    }
+
+    /// Takes a new definition generation: every user of the owned partitions is re-evaluated,
+    /// and the versions applied are recorded with the input positions they took effect at.
+    private func refreshDefinitions() throws {
+        let (current, definitions) = catalog.current
+        guard current != generation else { return }
+        generation = current
+        evaluator = ProfileEvaluator(definitions: definitions)
+        for problem in definitions.problems { logger.warning("definition not computed", metadata: ["problem": "\(problem)"]) }
+        var reevaluated = 0
+        for partition in owned.sorted() {
+            var cursor = "0"
+            repeat {
+                let page = try store.users(partition: partition, cursor: cursor)
+                cursor = page.cursor
+                reevaluated += try update(users: page.users, partition: partition) { _ in true }
+            } while cursor != "0"
+        }
+        let at = positions.sorted { $0.key < $1.key }.map { "\($0.key)@\($0.value)" }.joined(separator: ",")
+        var applied: [String: String] = [:]
+        for (name, version) in catalog.versions { applied["\(options.groupId)/\(name)"] = "v\(version) after \(at.isEmpty ? "start" : at)" }
+        try store.recordApplied(applied)
+        logger.info("definitions applied", metadata: [
+            "generation": "\(current)", "metrics": "\(definitions.metrics.count)", "tags": "\(definitions.tags.count)", "profiles": "\(reevaluated)"])
+    }
+
+    private func process(_ messages: [KafkaMessage]) throws {
+        let wall = Self.wallMs()
+        var order: [String] = []
+        var inputs: [String: [Pending]] = [:]
+        var partitionOf: [String: Int32] = [:]
+        var commits: [String: KafkaTopicPartition] = [:]
+        for message in messages {
+            let source = "\(message.topic)/\(message.partition)"
+            commits[source] = message.nextPosition
+            positions[source] = message.offset
+            switch decoder.decode(topic: message.topic, value: message.value) {
+            case .ignored: continue
+            case .deadLetter(let reason): try deadLetters.send(reason: reason, message: message)
+            case .input(let input):
+                watermarks.observe(topic: message.topic, partition: message.partition, eventMs: input.timestampMs, wallMs: wall)
+                if inputs[input.userId] == nil { order.append(input.userId) }
+                inputs[input.userId, default: []].append(Pending(source: source, offset: message.offset, input: input))
+                partitionOf[input.userId] = message.partition
+            }
+        }
+        inputsCounter.increment(by: messages.count)
+        for start in stride(from: 0, to: order.count, by: 1_000) {
+            let chunk = Array(order[start..<min(start + 1_000, order.count)])
+            try update(users: chunk, partition: nil, partitionOf: partitionOf) { state in
+                var admitted = false
+                for pending in inputs[state.userId] ?? [] where state.admit(source: pending.source, offset: pending.offset) {
+                    self.evaluator.apply(pending.input, to: &state)
+                    admitted = true
+                }
+                return admitted
+            }
+        }
+        let now = Self.wallMs()
+        for userId in order { if let last = inputs[userId]?.last { freshness.record(Double(now - last.input.timestampMs) / 1_000) } }
+        try deadLetters.flush()
+        try consumer.commit(Array(commits.values))
+        if cache.count > options.cacheLimit { cache.removeAll() }
+    }
+
+    /// Fires the timers that event time has passed, partition by partition.
+    private func fireTimers() throws -> Int {
+        var fired = 0
+        let wall = Self.wallMs()
+        for partition in owned.sorted() {
+            let watermark = watermarks.watermark(partition: partition, wallMs: wall)
+            guard watermark > .min else { continue }
+            for _ in 0..<20 {  // bounded per loop so input keeps flowing
+                let due = try store.dueTimers(partition: partition, upTo: watermark, limit: 1_000)
+                if due.isEmpty { break }
+                let times = Dictionary(due.map { ($0.userId, $0.timeMs) }, uniquingKeysWith: max)
+                fired += try update(users: due.map(\.userId), partition: partition) { state in
+                    self.evaluator.advance(&state, to: times[state.userId] ?? state.clockMs)
+                    return true
+                }
+                timersCounter.increment(by: due.count)
+                if due.count < 1_000 { break }
+            }
+        }
+        return fired
+    }
+
+    /// Loads `users` (from the cache or Redis), lets `change` fold inputs in or move the clock
+    /// (returning whether anything changed), re-evaluates and writes the changed profiles in one
+    /// pipeline. Returns how many were written.
+    @discardableResult
+    private func update(
+        users: [String], partition fixedPartition: Int32?, partitionOf: [String: Int32] = [:],
+        change: (inout ProfileState) -> Bool
+    ) throws -> Int {
+        let missing = users.filter { cache[$0] == nil }
+        let loaded = try store.loadStates(missing)
+        var stored: [String: ProfileState?] = [:]
+        for (userId, state) in zip(missing, loaded) { stored[userId] = state }
+        let newUsers = users.filter { cache[$0] == nil && (stored[$0] ?? nil) == nil }
+        var nextDense = newUsers.isEmpty ? 0 : try store.reserveDenseIds(newUsers.count)
+
+        var writes: [ProfileWrite] = []
+        var updated: [ProfileState] = []
+        for userId in users {
+            let partition = fixedPartition ?? partitionOf[userId] ?? cache[userId]?.partition ?? 0
+            let old: ProfileState? = cache[userId]?.state ?? (stored[userId] ?? nil)
+            var state = old ?? ProfileState(userId: userId)
+            if state.denseId == nil { state.denseId = nextDense; nextDense += 1 }
+            let fencesBefore = state.fences
+            guard change(&state) else { continue }
+            evaluator.evaluate(&state)
+            let changedFences = state.fences.keys.filter { fencesBefore[$0] != state.fences[$0] }
+            writes.append(ProfileWrite(old: old, new: state, partition: partition, updatedFences: changedFences))
+            updated.append(state)
+        }
+        let accepted = try store.write(writes, updatedMs: Self.wallMs())
+        for (index, state) in updated.enumerated() {
+            if accepted[index] {
+                cache[state.userId] = (state, writes[index].partition)
+            } else {
+                cache.removeValue(forKey: state.userId)  // another writer is ahead: reload next time
+                fencedCounter.increment()
+                logger.warning("write refused by fence", metadata: ["user": "\(state.userId)"])
+            }
+        }
+        writesCounter.increment(by: writes.count)
+        return writes.count
+    }
+
+    static func wallMs() -> Int64 { Int64(Date().timeIntervalSince1970 * 1_000) }
+}

@@ -1,0 +1,115 @@
+import PortraitCore
+import Redis
+
+/// Profiles, engine state, timers and tag bitmaps in Redis (layout in ``ProfileKeys``). Every
+/// call is one pipelined round trip; the processor calls it from its own thread.
+public struct RedisProfileStore: Sendable {
+    public let connection: RedisConnection
+
+    public init(connection: RedisConnection) {
+        self.connection = connection
+    }
+
+    /// The stored states of `userIds`, `nil` for users never seen. A state that cannot be
+    /// decoded is an error: overwriting it would lose the user's history.
+    func loadStates(_ userIds: [String]) throws -> [ProfileState?] {
+        guard !userIds.isEmpty else { return [] }
+        let replies = try connection.pipeline { pipe in
+            for userId in userIds { pipe.append("GET", ProfileKeys.state(userId)) }
+        }
+        return try zip(userIds, replies).map { userId, reply in
+            switch try reply.throwIfError() {
+            case .bulk(let bytes): return try ProfileStateCodec.decode(bytes, userId: userId)
+            default: return nil
+            }
+        }
+    }
+
+    /// Reserves `count` dense ids; returns the first. Ids burnt by a crash before their
+    /// profile was written are simply never used.
+    func reserveDenseIds(_ count: Int) throws -> Int64 {
+        let reply = try connection.command("INCRBY", ProfileKeys.nextDenseId, count)
+        guard let last = reply.int else { throw RedisError.unexpectedReply(expected: "integer", got: reply.description) }
+        return last - Int64(count) + 1
+    }
+
+    /// Writes the updates; returns, per update, whether the fence accepted it.
+    func write(_ writes: [ProfileWrite], updatedMs: Int64) throws -> [Bool] {
+        guard !writes.isEmpty else { return [] }
+        var sha = try connection.prepare(ProfileWriteScript.script)
+        for attempt in 0..<2 {
+            let replies = try connection.pipeline { pipe in
+                for write in writes { pipe.append(Self.command(write, sha: sha, updatedMs: updatedMs)) }
+            }
+            if attempt == 0, replies.contains(where: { if case .error(let text) = $0 { text.hasPrefix("NOSCRIPT") } else { false } }) {
+                sha = try connection.reload(ProfileWriteScript.script)  // Redis restarted: every write of this batch failed alike
+                continue
+            }
+            return try replies.map { try $0.throwIfError().int == 1 }
+        }
+        return []
+    }
+
+    static func command(_ write: ProfileWrite, sha: String, updatedMs: Int64) -> [any RedisArgument] {
+        var keys: [any RedisArgument] = [
+            ProfileKeys.profile(write.userId), ProfileKeys.state(write.userId), ProfileKeys.timers(partition: write.partition),
+            ProfileKeys.users(partition: write.partition), ProfileKeys.userIds(shard: write.denseId / ProfileKeys.bitmapShardSize),
+        ]
+        var arguments: [any RedisArgument] = [write.userId, write.denseId, write.state, write.timerMs.map(String.init) ?? "", updatedMs]
+        arguments.append(write.fences.count)
+        for fence in write.fences { arguments.append(fence.field); arguments.append(fence.offset) }
+        arguments.append(write.sets.count)
+        for set in write.sets { arguments.append(set.field); arguments.append(set.value) }
+        arguments.append(write.deletes.count)
+        for field in write.deletes { arguments.append(field) }
+        for bit in write.bits {
+            keys.append(bit.key)
+            arguments.append(bit.offset)
+            arguments.append(bit.bit)
+        }
+        return ["EVALSHA", sha, keys.count] + keys + arguments
+    }
+
+    /// Users of `partition` whose timer is due at or before `timeMs`, oldest first.
+    func dueTimers(partition: Int32, upTo timeMs: Int64, limit: Int) throws -> [(userId: String, timeMs: Int64)] {
+        let reply = try connection.command("ZRANGEBYSCORE", ProfileKeys.timers(partition: partition), "-inf", timeMs, "WITHSCORES", "LIMIT", 0, limit)
+        let items = reply.array ?? []
+        return stride(from: 0, to: items.count - 1, by: 2).compactMap { index in
+            guard let user = items[index].string, let score = items[index + 1].string.flatMap(Double.init) else { return nil }
+            return (user, Int64(score))
+        }
+    }
+
+    /// One page of the users `partition` has seen; a returned cursor of "0" ends the scan.
+    func users(partition: Int32, cursor: String, count: Int = 500) throws -> (cursor: String, users: [String]) {
+        let reply = try connection.command("SSCAN", ProfileKeys.users(partition: partition), cursor, "COUNT", count)
+        guard let parts = reply.array, parts.count == 2, let next = parts[0].string else {
+            throw RedisError.unexpectedReply(expected: "SSCAN cursor and page", got: reply.description)
+        }
+        return (next, (parts[1].array ?? []).compactMap(\.string))
+    }
+
+    /// The stored profile hash of one user (empty when unknown).
+    public func profile(_ userId: String) throws -> [String: String] {
+        let reply = try connection.command("HGETALL", ProfileKeys.profile(userId))
+        let items = reply.array ?? []
+        var fields: [String: String] = [:]
+        for index in stride(from: 0, to: items.count - 1, by: 2) {
+            if let field = items[index].string, let value = items[index + 1].string { fields[field] = value }
+        }
+        return fields
+    }
+
+    /// The stored state of one user, for `--dry-run` and explanations.
+    public func state(_ userId: String) throws -> ProfileState? {
+        try loadStates([userId]).first ?? nil
+    }
+
+    /// Records that this processor applied `version` of a definition at these input offsets.
+    func recordApplied(_ entries: [String: String]) throws {
+        guard !entries.isEmpty else { return }
+        var arguments: [any RedisArgument] = ["HSET", ProfileKeys.appliedDefinitions]
+        for (field, value) in entries.sorted(by: { $0.key < $1.key }) { arguments.append(field); arguments.append(value) }
+        _ = try connection.command(arguments)
+    }
+}

@@ -1,0 +1,52 @@
+/// Parses the times Portrait meets on its inputs into epoch milliseconds (UTC):
+/// `YYYY-MM-DD`, `YYYY-MM-DD HH:MM:SS[.ffffff]` (CDC) and ISO 8601 with `T` and an optional
+/// `Z` or `+00:00` (events). Other offsets are refused rather than guessed.
+enum TimestampText {
+    static func epochMilliseconds(_ text: String) -> Int64? {
+        let bytes = Array(text.utf8)
+        func number(_ range: Range<Int>) -> Int64? {
+            guard range.upperBound <= bytes.count else { return nil }
+            var value: Int64 = 0
+            for index in range {
+                let byte = bytes[index]
+                guard byte >= 0x30, byte <= 0x39 else { return nil }
+                value = value * 10 + Int64(byte - 0x30)
+            }
+            return value
+        }
+        guard bytes.count >= 10, bytes[4] == 0x2D, bytes[7] == 0x2D,
+              let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
+              (1...12).contains(month), (1...31).contains(day) else { return nil }
+        var ms = daysFromCivil(year: year, month: month, day: day) * 86_400_000
+        var index = 10
+        if index < bytes.count {
+            guard bytes[index] == 0x20 || bytes[index] == 0x54, bytes.count >= 19, bytes[13] == 0x3A, bytes[16] == 0x3A,
+                  let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19),
+                  hour < 24, minute < 60, second < 61 else { return nil }
+            ms += ((hour * 60 + minute) * 60 + second) * 1_000
+            index = 19
+            if index < bytes.count, bytes[index] == 0x2E {
+                index += 1
+                var scale: Int64 = 100
+                while index < bytes.count, bytes[index] >= 0x30, bytes[index] <= 0x39 {
+                    ms += Int64(bytes[index] - 0x30) * scale
+                    scale /= 10
+                    index += 1
+                }
+            }
+            let zone = String(decoding: bytes[index...], as: UTF8.self)
+            guard ["", "Z", "+00:00", "+0000"].contains(zone) else { return nil }
+        }
+        return ms
+    }
+
+    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+    static func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+}

@@ -1,0 +1,95 @@
+import ArgumentParser
+import Foundation
+import Logging
+import PortraitConfig
+import PortraitProcessor
+import Redis
+import Synchronization
+
+/// `portrait process`: the profile processor.
+struct ProcessCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "process",
+        abstract: "Compute metrics and tags from CDC and event topics into Redis profiles.",
+        discussion: """
+            Consumes the mapped CDC topics and event topics (config/profiles.yaml) in a consumer group, follows \
+            <prefix>.control for definition changes (applied without restart) and writes profiles to Redis. \
+            Unusable inputs go to <prefix>.dlq with the reason. SIGTERM finishes the batch and exits.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "Mapping of tables and topics to profiles (default: config/profiles.yaml).")
+    var mapping: String?
+
+    @Option(help: "Consumer group shared by the processors that split the partitions.")
+    var group = "portrait-processor"
+
+    @Option(help: "How late an event may arrive before event time passes it (e.g. 5s).")
+    var watermarkDelay = "5s"
+
+    @Option(help: "Grid on which time-dependent tags are re-evaluated (e.g. 1h).")
+    var timeTick = "1h"
+
+    @Flag(help: "Never let event time follow the wall clock when inputs are idle (deterministic replays).")
+    var noWallClock = false
+
+    @Option(help: "Exit after this long without input or due timers (e.g. 3s), for tests and replays.")
+    var exitWhenIdle: String?
+
+    @Option(help: "Serve Prometheus metrics on GET /metrics at this host:port.")
+    var metricsAddr: String?
+
+    func run() throws {
+        let configuration = try global.bootstrap()
+        guard case .cluster(let brokers) = configuration.kafka else {
+            throw ValidationError("kafka.brokers is `mock`: run `portrait demo` (embedded mock), or `portrait kafka-mock` and set PORTRAIT_KAFKA_BROKERS")
+        }
+        let logger = Logger(label: "portrait.process")
+        do {
+            let options = try processorOptions(brokers: brokers, topicPrefix: configuration.topicPrefix)
+            let catalog = try ProcessorSetup.seededCatalog(mapping: options.mapping, mysql: configuration.mysql, timeTickMs: options.timeTickMs)
+            let control = try ControlListener(bootstrapServers: brokers, topic: options.controlTopic, catalog: catalog, logger: logger)
+            let store = RedisProfileStore(connection: try RedisConnection(configuration: configuration.redis))
+            let processor = try ProfileProcessor(options: options, store: store, catalog: catalog, logger: logger)
+            let endpoint = try metricsAddr.map { try MetricsEndpoint(address: $0) { Observability.registry.emitToString() } }
+            defer { withExtendedLifetime(endpoint) {} }
+            control.start()
+            defer { control.stop() }
+            try processor.run()
+        } catch let error as ValidationError {
+            throw error
+        } catch {
+            throw CleanExit.message("error: \(error)", code: 1)
+        }
+    }
+
+    private func processorOptions(brokers: String, topicPrefix: String) throws -> ProcessorOptions {
+        var options = ProcessorOptions(bootstrapServers: brokers, mapping: try ProcessorSetup.loadMapping(path: mapping))
+        options.groupId = group
+        options.topicPrefix = topicPrefix
+        guard let delay = ProcessorSetup.milliseconds(watermarkDelay) else { throw ValidationError("--watermark-delay must be like 5s or 500ms") }
+        guard let tick = ProcessorSetup.milliseconds(timeTick), tick > 0 else { throw ValidationError("--time-tick must be like 1h or 5m") }
+        options.watermarkDelayMs = delay
+        options.timeTickMs = tick
+        options.followWallClock = !noWallClock
+        if let exitWhenIdle {
+            guard let idle = ProcessorSetup.milliseconds(exitWhenIdle) else { throw ValidationError("--exit-when-idle must be like 3s") }
+            options.exitWhenIdleMs = idle
+        }
+        let stop = StopFlag()
+        options.shouldStop = { stop.isSet }
+        Self.signals = onTerminationSignals { stop.set() }
+        return options
+    }
+
+    /// Kept for the process's lifetime: the signal sources must outlive `run`.
+    nonisolated(unsafe) static var signals: [any DispatchSourceSignal] = []
+}
+
+/// A flag a signal handler sets and the processor's loop reads.
+final class StopFlag: Sendable {
+    private let value = Atomic<Bool>(false)
+    func set() { value.store(true, ordering: .relaxed) }
+    var isSet: Bool { value.load(ordering: .relaxed) }
+}
