@@ -5,6 +5,8 @@ import MySQL
 import PortraitConfig
 import PortraitCore
 import PortraitMetadata
+import PortraitProcessor
+import Redis
 
 /// What the definition subcommands need to know about a kind beyond its store mapping.
 protocol DefinitionKind {
@@ -13,13 +15,33 @@ protocol DefinitionKind {
     static var plural: String { get }
     static func validate(_ definition: Definition, store: DefinitionStore) throws
     static func summary(_ definition: Definition) -> String
+    /// The stored definitions with `definition` in place of its current version, made active.
+    static func trial(_ definition: Definition, store: DefinitionStore) throws -> DefinitionTrial
+}
+
+/// Every current definition, one of them replaced by a candidate under test (`--dry-run`).
+struct DefinitionTrial {
+    var metrics: [DefinitionSet.Versioned<MetricDefinition>]
+    var tags: [DefinitionSet.Versioned<TagDefinition>]
+    var candidate: (kind: String, name: String)
+
+    init(store: DefinitionStore, metric: MetricDefinition? = nil, tag: TagDefinition? = nil) throws {
+        metrics = try store.list(MetricDefinition.self).filter { $0.definition.name != metric?.name }.map { .init($0.definition, version: $0.version) }
+        tags = try store.list(TagDefinition.self).filter { $0.definition.name != tag?.name }.map { .init($0.definition, version: $0.version) }
+        if var metric { metric.status = .active; metrics.append(.init(metric, version: .max)) }
+        if var tag { tag.status = .active; tags.append(.init(tag, version: .max)) }
+        candidate = metric.map { ("metric", $0.name) } ?? ("tag", tag?.name ?? "")
+    }
 }
 
 enum MetricKind: DefinitionKind {
     typealias Fields = MetricFields
     static let plural = "metrics"
     static func validate(_ definition: MetricDefinition, store: DefinitionStore) throws {
-        try DefinitionValidator().validate(definition)
+        try ProcessorSetup.validator(for: try ProcessorSetup.loadMapping(path: nil)).validate(definition)
+    }
+    static func trial(_ definition: MetricDefinition, store: DefinitionStore) throws -> DefinitionTrial {
+        try DefinitionTrial(store: store, metric: definition)
     }
     static func summary(_ metric: MetricDefinition) -> String {
         "\(metric.aggregation.rawValue)\(metric.field.map { "(\($0))" } ?? "") over \(metric.window) where \(metric.filter)"
@@ -32,7 +54,10 @@ enum TagKind: DefinitionKind {
     static func validate(_ definition: TagDefinition, store: DefinitionStore) throws {
         let metrics = try store.list(MetricDefinition.self).map(\.definition)
         let tags = try store.list(TagDefinition.self).map(\.definition)
-        try DefinitionValidator().validate(definition, metrics: metrics, tags: tags)
+        try ProcessorSetup.validator(for: try ProcessorSetup.loadMapping(path: nil)).validate(definition, metrics: metrics, tags: tags)
+    }
+    static func trial(_ definition: TagDefinition, store: DefinitionStore) throws -> DefinitionTrial {
+        try DefinitionTrial(store: store, tag: definition)
     }
     static func summary(_ tag: TagDefinition) -> String {
         "\(tag.kind.rawValue)\(tag.categoryPath.isEmpty ? "" : " in \(tag.categoryPath)"): \(tag.expression)"
@@ -102,6 +127,8 @@ private func exitError(for error: any Error) -> any Error {
     case let error as DefinitionStoreError: CleanExit.message("error: \(error)", code: 1)
     case let error as MySQLError: CleanExit.message("error: \(error)", code: 1)
     case let error as KafkaError: CleanExit.message("error: saved, but not published: \(error)", code: 1)
+    case let error as ProfileMappingError: CleanExit.message("error: \(error)", code: 78)
+    case let error as RedisError: CleanExit.message("error: \(error)", code: 1)
     default: error
     }
 }

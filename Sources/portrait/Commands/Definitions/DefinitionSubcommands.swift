@@ -47,12 +47,14 @@ struct DefinitionCreate<K: DefinitionKind>: AsyncParsableCommand {
     @Argument(help: "Name (or give it in --file).") var name: String?
     @Option(help: "YAML or JSON file with the definition's fields.") var file: String?
     @OptionGroup var fields: K.Fields
+    @Option(name: .customLong("dry-run"), help: "Evaluate against this user's stored profile instead of saving.") var dryRun: String?
 
     func run() async throws {
         let definition = try DefinitionInput.definition(file: file, fields: fields, name: name)
         let session = try options.session()
         try await reportingErrors {
             try K.validate(definition, store: session.store)
+            if let dryRun { return try DryRun.report(try K.trial(definition, store: session.store), userId: dryRun, session: session) }
             try printDefinition(K.self, try session.store.create(definition, author: options.author), verbose: false)
             try await session.publishPending()
         }
@@ -66,6 +68,7 @@ struct DefinitionUpdate<K: DefinitionKind>: AsyncParsableCommand {
     @Option(help: "YAML or JSON file with fields to change.") var file: String?
     @Option(help: "Why (kept in the history).") var note: String?
     @OptionGroup var fields: K.Fields
+    @Option(name: .customLong("dry-run"), help: "Evaluate against this user's stored profile instead of saving.") var dryRun: String?
 
     func run() async throws {
         let session = try options.session()
@@ -73,8 +76,9 @@ struct DefinitionUpdate<K: DefinitionKind>: AsyncParsableCommand {
         try await reportingErrors {
             let current = try store.existing(K.Definition.self, named: name)
             let merged = try DefinitionInput.merging(current.definition, file: file, fields: fields)
-            guard merged != current.definition else { print("no change"); return }
             try K.validate(merged, store: store)
+            if let dryRun { return try DryRun.report(try K.trial(merged, store: store), userId: dryRun, session: session) }
+            guard merged != current.definition else { print("no change"); return }
             try printDefinition(K.self, try store.update(merged, author: options.author, note: note), verbose: false)
             try await session.publishPending()
         }
