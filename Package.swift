@@ -75,7 +75,7 @@ let package = Package(
         .testTarget(name: "LearningTests", dependencies: ["Learning", "LearningWorkloads"]),
         .testTarget(name: "TagLangTests", dependencies: ["TagLang"]),
         .testTarget(name: "BinlogDecoderTests", dependencies: ["MySQL"]),
-        .testTarget(name: "CDCIntegrationTests", dependencies: ["MySQL", "Kafka", "PortraitIngest", logging]),
+        .testTarget(name: "CDCIntegrationTests", dependencies: ["MySQL", "Kafka", "Redis", "PortraitIngest", "PortraitCore", "PortraitProcessor", logging]),
         .testTarget(name: "PortraitCoreTests", dependencies: ["PortraitCore", "TagLang"]),
         .testTarget(
             name: "IntegrationTests",

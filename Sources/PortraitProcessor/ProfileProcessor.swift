@@ -136,7 +136,9 @@ public final class ProfileProcessor {
             case .ignored: continue
             case .deadLetter(let reason): try deadLetters.send(reason: reason, message: message)
             case .input(let input):
-                watermarks.observe(topic: message.topic, partition: message.partition, eventMs: input.timestampMs, wallMs: wall)
+                if case .event = input {  // row commit times are not event time
+                    watermarks.observe(topic: message.topic, partition: message.partition, eventMs: input.timestampMs, wallMs: wall)
+                }
                 if inputs[input.userId] == nil { order.append(input.userId) }
                 inputs[input.userId, default: []].append(Pending(source: source, offset: message.offset, input: input))
                 partitionOf[input.userId] = message.partition
@@ -173,11 +175,18 @@ public final class ProfileProcessor {
                 if due.isEmpty { break }
                 let times = Dictionary(due.map { ($0.userId, $0.timeMs) }, uniquingKeysWith: max)
                 fired += try update(users: due.map(\.userId), partition: partition) { state in
-                    self.evaluator.advance(&state, to: times[state.userId] ?? state.clockMs)
+                    // Every timer up to the watermark, in order, in memory: the same evaluations
+                    // as firing them one by one, without a round trip each.
+                    var time = times[state.userId] ?? state.clockMs
+                    while true {
+                        self.evaluator.advance(&state, to: time)
+                        self.evaluator.evaluate(&state)
+                        self.timersCounter.increment()
+                        guard let next = state.nextTimerMs, next <= watermark else { break }
+                        time = next
+                    }
                     return true
                 }
-                timersCounter.increment(by: due.count)
-                if due.count < 1_000 { break }
             }
         }
         return fired

@@ -43,8 +43,8 @@ enum Functions {
     static func call(_ name: String, _ arguments: [Value], nowMs: Int64) -> Value {
         switch (name, arguments.first) {
         case ("now", _): return .timestamp(nowMs)
-        case ("days_since", .timestamp(let ms)?): return .number(Double(nowMs - ms) / 86_400_000)
-        case ("hours_since", .timestamp(let ms)?): return .number(Double(nowMs - ms) / 3_600_000)
+        case ("days_since", .timestamp(let ms)?): return .number((Double(nowMs) - Double(ms)) / 86_400_000)  // no overflow trap at extreme clocks
+        case ("hours_since", .timestamp(let ms)?): return .number((Double(nowMs) - Double(ms)) / 3_600_000)
         case ("abs", .number(let value)?): return .number(abs(value))
         case ("lower", .string(let text)?): return .string(text.lowercased())
         case ("upper", .string(let text)?): return .string(text.uppercased())

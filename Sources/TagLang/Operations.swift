@@ -42,13 +42,13 @@ enum Operations {
             case .divide: return b == 0 ? .null : .number(a / b)
             default: return b == 0 ? .null : .number(a.truncatingRemainder(dividingBy: b))
             }
-        case (.subtract, .timestamp(let a), .timestamp(let b)): return .duration(a - b)
-        case (.add, .timestamp(let a), .duration(let b)), (.add, .duration(let b), .timestamp(let a)): return .timestamp(a + b)
-        case (.subtract, .timestamp(let a), .duration(let b)): return .timestamp(a - b)
-        case (.add, .duration(let a), .duration(let b)): return .duration(a + b)
-        case (.subtract, .duration(let a), .duration(let b)): return .duration(a - b)
-        case (.multiply, .duration(let a), .number(let b)), (.multiply, .number(let b), .duration(let a)): return .duration(Int64(Double(a) * b))
-        case (.divide, .duration(let a), .number(let b)): return b == 0 ? .null : .duration(Int64(Double(a) / b))
+        case (.subtract, .timestamp(let a), .timestamp(let b)): return checked(a.subtractingReportingOverflow(b), Value.duration)
+        case (.add, .timestamp(let a), .duration(let b)), (.add, .duration(let b), .timestamp(let a)): return checked(a.addingReportingOverflow(b), Value.timestamp)
+        case (.subtract, .timestamp(let a), .duration(let b)): return checked(a.subtractingReportingOverflow(b), Value.timestamp)
+        case (.add, .duration(let a), .duration(let b)): return checked(a.addingReportingOverflow(b), Value.duration)
+        case (.subtract, .duration(let a), .duration(let b)): return checked(a.subtractingReportingOverflow(b), Value.duration)
+        case (.multiply, .duration(let a), .number(let b)), (.multiply, .number(let b), .duration(let a)): return milliseconds(Double(a) * b)
+        case (.divide, .duration(let a), .number(let b)): return b == 0 ? .null : milliseconds(Double(a) / b)
         default: return .null
         }
     }
@@ -74,5 +74,14 @@ enum Operations {
             default: return nil
             }
         }
+    }
+
+    /// Time arithmetic that overflows gives null: an expression must never trap the processor.
+    static func checked(_ result: (partialValue: Int64, overflow: Bool), _ make: (Int64) -> Value) -> Value {
+        result.overflow ? .null : make(result.partialValue)
+    }
+
+    static func milliseconds(_ value: Double) -> Value {
+        value.isFinite && abs(value) < 9.2e18 ? .duration(Int64(value)) : .null
     }
 }

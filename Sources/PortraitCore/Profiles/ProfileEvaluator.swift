@@ -13,14 +13,16 @@ public struct ProfileEvaluator: Sendable {
     }
 
     /// Folds one input in (call ``evaluate(_:)`` after the inputs of a batch).
+    /// Attribute changes do not move the clock: their time is when a row was committed, not
+    /// when something happened, and a profile-table update must not expire behaviour windows.
     public func apply(_ input: ProfileInput, to state: inout ProfileState) {
-        state.clockMs = max(state.clockMs, input.timestampMs)
         switch input {
         case .attributes(let change):
             for (name, value) in change.values {
                 if value == .null { state.attributes.removeValue(forKey: name) } else { state.attributes[name] = value }
             }
         case .event(let event):
+            state.clockMs = max(state.clockMs, event.timestampMs)
             let context = EventContext(fields: event.fields, nowMs: event.timestampMs)
             for metric in definitions.metrics where metric.filter.holds(context) {
                 let value = metric.field.map { event.fields[$0] ?? .null } ?? .null

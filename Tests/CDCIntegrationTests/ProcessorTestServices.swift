@@ -1,0 +1,105 @@
+import Foundation
+import MySQL
+import PortraitCore
+import PortraitIngest
+import Redis
+
+/// What the process-level processor tests share: a metadata database of their own (so the
+/// definitions one test creates never reach another test's processor), a Redis database of
+/// their own, and the `portrait` CLI run with both.
+struct ProcessorTestEnvironment {
+    let executable: URL
+    let metadataURL: String
+    let redisURL: String
+    let bootstrap: String
+
+    /// Creates (or empties) `portrait_test_<name>` and migrates it; empties Redis database `redisDB`.
+    init(name: String, redisDB: Int, bootstrap: String) throws {
+        executable = try IngestCrashTests.portraitExecutable()
+        let admin = try MySQLConnection(configuration: try CDCTestServices.configuration)
+        let database = "portrait_test_\(name)"
+        try admin.executeText("DROP DATABASE IF EXISTS `\(database)`")
+        try admin.executeText("CREATE DATABASE `\(database)` CHARACTER SET utf8mb4")
+        var metadata = try CDCTestServices.configuration
+        metadata.database = database
+        metadataURL = "mysql://\(metadata.user):\(metadata.password)@\(metadata.host):\(metadata.port)/\(database)"
+        let port = ProcessInfo.processInfo.environment["PORTRAIT_REDIS_PORT"] ?? "6379"
+        redisURL = "redis://127.0.0.1:\(port)/\(redisDB)"
+        self.bootstrap = bootstrap
+        _ = try redis().command("FLUSHDB")
+        let migrate = try portrait(["migrate"])
+        guard migrate.status == 0 else { throw CrashTestError("migrate failed: \(migrate.output)") }
+    }
+
+    var environment: [String: String] {
+        ["PORTRAIT_MYSQL_URL": metadataURL, "PORTRAIT_REDIS_URL": redisURL, "PORTRAIT_KAFKA_BROKERS": bootstrap]
+    }
+
+    func redis() throws -> RedisConnection { try RedisConnection(url: redisURL) }
+
+    func metadata() throws -> MySQLConnection { try MySQLConnection(configuration: try MySQLConfiguration(url: metadataURL)) }
+
+    /// Runs the CLI to completion; returns its status and combined output.
+    @discardableResult
+    func portrait(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.currentDirectoryURL = executable.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, output)
+    }
+
+    /// Starts a long-running `portrait` role with this environment, logging to `log`.
+    func start(_ arguments: [String], log: URL) throws -> ChildProcess {
+        try ChildProcess(executable: executable, arguments: arguments, environment: environment, log: log)
+    }
+
+    /// The profile hash of `userId`.
+    func profile(_ userId: String) throws -> [String: String] {
+        let items = try redis().command("HGETALL", "p:{\(userId)}").array ?? []
+        var fields: [String: String] = [:]
+        for index in stride(from: 0, to: items.count - 1, by: 2) {
+            if let field = items[index].string, let value = items[index + 1].string { fields[field] = value }
+        }
+        return fields
+    }
+
+    /// Polls until `condition` holds for `userId`'s profile; returns the last profile seen. The
+    /// deadline only bounds a failing run: nothing is asserted about how long it took.
+    @discardableResult
+    func waitForProfile(_ userId: String, seconds: Double = 30, until condition: ([String: String]) -> Bool) throws -> [String: String] {
+        let deadline = Date().addingTimeInterval(seconds)
+        var last = try profile(userId)
+        while !condition(last), Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.1)
+            last = try profile(userId)
+        }
+        return last
+    }
+
+    /// A mapping file for `database`'s users and orders tables, like config/profiles.yaml.
+    static func mappingFile(database: String, directory: URL) throws -> URL {
+        let file = directory.appendingPathComponent("profiles.yaml")
+        try """
+            profile_tables:
+              \(database).users:
+                user_id: id
+                attributes: {city: string, gender: string, birth_year: number, member_level: string, registered_at: {column: created_at, type: timestamp}}
+            event_tables:
+              \(database).orders:
+                user_id: user_id
+                type: purchase
+                time: created_at
+                fields: {amount: total, category: category, item_id: sku}
+            event_topics: [events]
+            """.write(to: file, atomically: true, encoding: .utf8)
+        return file
+    }
+}
