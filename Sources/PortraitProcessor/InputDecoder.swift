@@ -53,8 +53,8 @@ public struct InputDecoder: Sendable {
         guard let rawUser = document["user_id"], let userId = JSONValueConversion.text(rawUser), !userId.isEmpty else {
             return .deadLetter(reason: "missing user_id")
         }
-        guard case .timestamp(let ms)? = JSONValueConversion.value(document["ts"], as: .timestamp) else {
-            return .deadLetter(reason: "ts must be epoch milliseconds or an ISO 8601 UTC time, got \(JSONValueConversion.describe(document["ts"]))")
+        guard case .timestamp(let ms)? = JSONValueConversion.value(document["ts"], as: .timestamp), ProfileEvaluator.supportedTimes.contains(ms) else {
+            return .deadLetter(reason: "ts must be epoch milliseconds or an ISO 8601 UTC time between 1970 and 2200, got \(JSONValueConversion.describe(document["ts"]))")
         }
         guard case .string(let type)? = JSONValueConversion.value(document["type"], as: .string), !type.isEmpty else {
             return .deadLetter(reason: "missing type")
@@ -102,7 +102,7 @@ public struct InputDecoder: Sendable {
         }
         var timestamp = envelope.timestampMs
         if let column = table.timeColumn {
-            guard case .timestamp(let ms)? = JSONValueConversion.value(row[column], as: .timestamp) else {
+            guard case .timestamp(let ms)? = JSONValueConversion.value(row[column], as: .timestamp), ProfileEvaluator.supportedTimes.contains(ms) else {
                 return .deadLetter(reason: "time column \(column) of \(table.table) is not a time: \(JSONValueConversion.describe(row[column]))")
             }
             timestamp = ms

@@ -19,6 +19,8 @@ public struct ProcessorOptions: Sendable {
     public var followWallClock = true
     /// Time-dependent tags are re-evaluated on this grid of event time.
     public var timeTickMs: Int64 = 3_600_000
+    /// How long the group waits for a silent processor before moving its partitions.
+    public var sessionTimeoutMs = 10_000
     public var maxBatch = 5_000
     public var pollTimeoutMs = 100
     /// Profiles kept in memory between batches; beyond it the cache is emptied.

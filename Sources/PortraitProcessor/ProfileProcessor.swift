@@ -36,6 +36,7 @@ public final class ProfileProcessor {
     private var owned: Set<Int32> = []
     private var watermarks: WatermarkTracker
     private var positions: [String: Int64] = [:]
+    private var lastActivityMs: Int64 = 0
 
     private let inputsCounter = Counter(label: "portrait_processor_inputs_total")
     private let writesCounter = Counter(label: "portrait_processor_profile_writes_total")
@@ -60,7 +61,8 @@ public final class ProfileProcessor {
         self.rebalanced = rebalanced
         consumer = try KafkaConsumer(
             configuration: KafkaConsumerConfiguration(
-                client: KafkaClientConfiguration(bootstrapServers: options.bootstrapServers), groupId: options.groupId),
+                client: KafkaClientConfiguration(bootstrapServers: options.bootstrapServers), groupId: options.groupId,
+                sessionTimeoutMs: options.sessionTimeoutMs),
             logger: logger,
             onRebalance: { _ in rebalanced.flag.store(true, ordering: .relaxed) })
         let producer = try KafkaProducer(
@@ -76,7 +78,7 @@ public final class ProfileProcessor {
     public func run() throws {
         try consumer.subscribe(decoder.topics)
         logger.info("processor started", metadata: ["topics": "\(decoder.topics.joined(separator: ","))", "group": "\(options.groupId)"])
-        var lastActivityMs = Self.wallMs()
+        lastActivityMs = Self.wallMs()
         while !options.shouldStop() {
             let messages = try consumer.poll(maxMessages: options.maxBatch, timeoutMs: options.pollTimeoutMs)
             if rebalanced.flag.exchange(false, ordering: .relaxed) { try adoptAssignment() }
@@ -92,6 +94,7 @@ public final class ProfileProcessor {
 
     private func adoptAssignment() throws {
         owned = Set(try consumer.assignment().map(\.partition))
+        lastActivityMs = Self.wallMs()  // idleness counts from when there is something to read
         cache.removeAll()  // another processor may have written our new users meanwhile
         watermarks.retain(partitions: owned)
         logger.info("partitions assigned", metadata: ["partitions": "\(owned.sorted())"])

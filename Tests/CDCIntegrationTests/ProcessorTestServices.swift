@@ -10,7 +10,7 @@ import Redis
 struct ProcessorTestEnvironment {
     let executable: URL
     let metadataURL: String
-    let redisURL: String
+    private(set) var redisURL: String
     let bootstrap: String
 
     /// Creates (or empties) `portrait_test_<name>` and migrates it; empties Redis database `redisDB`.
@@ -29,6 +29,15 @@ struct ProcessorTestEnvironment {
         _ = try redis().command("FLUSHDB")
         let migrate = try portrait(["migrate"])
         guard migrate.status == 0 else { throw CrashTestError("migrate failed: \(migrate.output)") }
+    }
+
+    /// The same metadata and Kafka with another (emptied) Redis database.
+    func withRedis(db: Int) throws -> ProcessorTestEnvironment {
+        var copy = self
+        let port = ProcessInfo.processInfo.environment["PORTRAIT_REDIS_PORT"] ?? "6379"
+        copy.redisURL = "redis://127.0.0.1:\(port)/\(db)"
+        _ = try copy.redis().command("FLUSHDB")
+        return copy
     }
 
     var environment: [String: String] {

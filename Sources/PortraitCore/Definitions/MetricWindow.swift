@@ -18,7 +18,9 @@ public enum MetricWindow: Sendable, Hashable, Codable, CustomStringConvertible {
         }
         let length = amount * unit
         guard length <= 400 * 86_400_000 else { throw DefinitionError(field: "window", message: "windows longer than 400d must be `lifetime`") }
-        let bucket: Int64 = length <= 6 * 3_600_000 ? 300_000 : (length <= 2 * 86_400_000 ? 3_600_000 : 86_400_000)
+        let natural: Int64 = length <= 6 * 3_600_000 ? 300_000 : (length <= 2 * 86_400_000 ? 3_600_000 : 86_400_000)
+        // The bucket must divide the length, or the oldest bucket would leave between timers.
+        let bucket: Int64 = [86_400_000, 3_600_000, 300_000, 60_000].first { $0 <= natural && length % $0 == 0 } ?? 60_000
         self = .sliding(lengthMs: length, bucketMs: bucket)
     }
 

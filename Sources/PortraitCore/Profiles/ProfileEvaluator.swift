@@ -8,6 +8,10 @@ import TagLang
 public struct ProfileEvaluator: Sendable {
     public var definitions: DefinitionSet
 
+    /// Event times a profile accepts (1970–2200); inputs decode outside times as dead letters,
+    /// and the evaluator ignores them, so window arithmetic never nears overflow.
+    public static let supportedTimes: ClosedRange<Int64> = 0...7_258_118_400_000
+
     public init(definitions: DefinitionSet) {
         self.definitions = definitions
     }
@@ -22,6 +26,7 @@ public struct ProfileEvaluator: Sendable {
                 if value == .null { state.attributes.removeValue(forKey: name) } else { state.attributes[name] = value }
             }
         case .event(let event):
+            guard Self.supportedTimes.contains(event.timestampMs) else { return }
             state.clockMs = max(state.clockMs, event.timestampMs)
             let context = EventContext(fields: event.fields, nowMs: event.timestampMs)
             for metric in definitions.metrics where metric.filter.holds(context) {
@@ -34,7 +39,7 @@ public struct ProfileEvaluator: Sendable {
 
     /// A timer: moves the clock to `timeMs` (if later) before the next ``evaluate(_:)``.
     public func advance(_ state: inout ProfileState, to timeMs: Int64) {
-        state.clockMs = max(state.clockMs, timeMs)
+        state.clockMs = max(state.clockMs, min(max(timeMs, Self.supportedTimes.lowerBound), Self.supportedTimes.upperBound))
     }
 
     /// Re-computes every metric and tag at the profile's clock, drops what no active definition

@@ -31,6 +31,9 @@ struct ProcessCommand: ParsableCommand {
     @Option(help: "Grid on which time-dependent tags are re-evaluated (e.g. 1h).")
     var timeTick = "1h"
 
+    @Option(help: "How long the group waits for a silent processor before giving its partitions to others (6s–5m).")
+    var sessionTimeout = "10s"
+
     @Flag(help: "Never let event time follow the wall clock when inputs are idle (deterministic replays).")
     var noWallClock = false
 
@@ -73,6 +76,10 @@ struct ProcessCommand: ParsableCommand {
         options.watermarkDelayMs = delay
         options.timeTickMs = tick
         options.followWallClock = !noWallClock
+        guard let session = ProcessorSetup.milliseconds(sessionTimeout), (6_000...300_000).contains(session) else {
+            throw ValidationError("--session-timeout must be between 6s and 5m")
+        }
+        options.sessionTimeoutMs = Int(session)
         if let exitWhenIdle {
             guard let idle = ProcessorSetup.milliseconds(exitWhenIdle) else { throw ValidationError("--exit-when-idle must be like 3s") }
             options.exitWhenIdleMs = idle
