@@ -12,12 +12,6 @@ extension PlannedCommand {
     }
 }
 
-struct DemoCommand: PlannedCommand {
-    static let configuration = CommandConfiguration(commandName: "demo", abstract: "Start services, a mock Kafka, sample data, the processor and the API in one process.")
-    static let arrivesWith = "the tags end-to-end issue (#6)"
-}
-
-
 struct ServeCommand: PlannedCommand {
     static let configuration = CommandConfiguration(commandName: "serve", abstract: "Serve the REST/JSON API, the web console and /metrics.")
     static let arrivesWith = "the API issue (#8)"
