@@ -27,6 +27,9 @@ public struct ProcessorOptions: Sendable {
     public var cacheLimit = 200_000
     /// Stop after this long (ms) without input and without due timers; `nil` runs until stopped.
     public var exitWhenIdleMs: Int64?
+    /// Called after each committed batch with the inputs it held and, per written profile with
+    /// a new event, how far behind event time the write landed (ms): for benchmarks.
+    public var onBatch: (@Sendable (_ inputs: Int, _ freshnessMs: [Int64]) -> Void)?
     /// Checked between batches.
     public var shouldStop: @Sendable () -> Bool = { false }
 

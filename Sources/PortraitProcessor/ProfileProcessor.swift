@@ -160,9 +160,15 @@ public final class ProfileProcessor {
             }
         }
         let now = Self.wallMs()
-        for userId in order { if let last = inputs[userId]?.last { freshness.record(Double(now - last.input.timestampMs) / 1_000) } }
+        var lags: [Int64] = []
+        for userId in order {
+            guard let last = inputs[userId]?.last(where: { if case .event = $0.input { true } else { false } }) else { continue }
+            lags.append(now - last.input.timestampMs)
+            freshness.record(Double(now - last.input.timestampMs) / 1_000)
+        }
         try deadLetters.flush()
         try consumer.commit(Array(commits.values))
+        options.onBatch?(messages.count, lags)
         if cache.count > options.cacheLimit { cache.removeAll() }
     }
 

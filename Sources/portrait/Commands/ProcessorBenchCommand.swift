@@ -1,0 +1,134 @@
+import ArgumentParser
+import Foundation
+import Kafka
+import Logging
+import PortraitConfig
+import PortraitCore
+import PortraitProcessor
+import Redis
+import Synchronization
+
+/// `portrait bench processor`: events/s through `ProfileProcessor` (Kafka mock in, Redis out)
+/// with many metrics and tags, and the Redis memory a profile costs.
+struct ProcessorBenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "processor",
+        abstract: "Behaviour events through the profile processor into Redis; prints one JSON line.",
+        discussion: "Empties the Redis database --redis-db of the configured server.")
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "Events produced before the processor starts.") var events = 1_000_000
+    @Option(help: "Distinct users.") var users = 1_000_000
+    @Option(help: "Active metrics.") var metrics = 20
+    @Option(help: "Active tags.") var tags = 50
+    @Option(help: "Partitions of the events topic.") var partitions = 4
+    @Option(help: "Redis database used (emptied).") var redisDb = 15
+
+    func run() throws {
+        let configuration = try global.bootstrap()
+        var redisConfiguration = configuration.redis
+        redisConfiguration.database = redisDb
+        let redis = try RedisConnection(configuration: redisConfiguration)
+        _ = try redis.command("FLUSHDB")
+        let memoryBefore = try Self.usedMemory(redis)
+
+        let cluster = try KafkaMockCluster(brokers: 1)
+        try cluster.createTopic("bench.events", partitions: partitions)
+        let produceStart = Date()
+        try BenchEvents.produce(bootstrap: cluster.bootstrapServers, topic: "bench.events", events: events, users: users)
+        let produceSeconds = Date().timeIntervalSince(produceStart)
+
+        let catalog = DefinitionCatalog(validator: DefinitionValidator())
+        catalog.update(metrics: BenchDefinitions.metrics(metrics).map { .init($0, version: 1) },
+                       tags: BenchDefinitions.tags(tags, metrics: metrics).map { .init($0, version: 1) })
+        let problems = catalog.current.definitions.problems
+        guard problems.isEmpty else { throw ValidationError("benchmark definitions do not compile: \(problems)") }
+
+        var mapping = ProfileMapping()
+        mapping.eventTopics = ["events"]
+        var options = ProcessorOptions(bootstrapServers: cluster.bootstrapServers, mapping: mapping)
+        options.topicPrefix = "bench"
+        options.groupId = "bench"
+        options.followWallClock = false
+        let progress = Mutex<(inputs: Int, first: Date?, last: Date?)>((0, nil, nil))
+        let total = events
+        options.onBatch = { inputs, _ in
+            progress.withLock { state in
+                if state.first == nil { state.first = Date() }
+                state.inputs += inputs
+                if state.inputs >= total, state.last == nil { state.last = Date() }
+            }
+        }
+        options.shouldStop = { progress.withLock { $0.last != nil } }
+        var logger = Logger(label: "portrait.bench")
+        logger.logLevel = .warning
+        let start = Date()
+        try ProfileProcessor(options: options, store: RedisProfileStore(connection: redis), catalog: catalog, logger: logger).run()
+        let finished = progress.withLock { $0 }
+        let seconds = (finished.last ?? Date()).timeIntervalSince(start)
+        let profiles = try redis.command("DBSIZE").int ?? 0
+        let bytesPerProfile = Double(try Self.usedMemory(redis) - memoryBefore) / Double(max(1, users))
+        printBenchmarkLine([
+            ("bench", "processor"), ("events", events), ("users", users), ("metrics", metrics), ("tags", tags),
+            ("produce_events_per_s", Double(events) / produceSeconds), ("wall_s", seconds),
+            ("events_per_s", Double(finished.inputs) / seconds), ("redis_keys", profiles),
+            ("redis_bytes_per_user", bytesPerProfile), ("peak_rss_mb", peakResidentMegabytes()),
+        ])
+        withExtendedLifetime(cluster) {}
+    }
+
+    static func usedMemory(_ redis: RedisConnection) throws -> Int64 {
+        let info = try redis.command("INFO", "memory").string ?? ""
+        let line = info.split(whereSeparator: \.isNewline).first { $0.hasPrefix("used_memory:") } ?? ""
+        return Int64(line.dropFirst("used_memory:".count)) ?? 0
+    }
+}
+
+/// Synthetic behaviour: views, carts and purchases of `users` users over the last 7 days.
+enum BenchEvents {
+    static func produce(bootstrap: String, topic: String, events: Int, users: Int) throws {
+        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(client: KafkaClientConfiguration(bootstrapServers: bootstrap), lingerMs: 20))
+        var random = SystemRandomNumberGenerator()
+        let now = Int64(Date().timeIntervalSince1970 * 1_000)
+        let span: Int64 = 7 * 86_400_000
+        let types = ["view", "view", "view", "view", "cart", "purchase"]
+        let categories = ["books", "toys", "garden", "music", "food", "sport", "beauty", "home"]
+        for index in 0..<events {
+            let user = String(Int.random(in: 0..<users, using: &random))
+            let ts = now - span + span * Int64(index) / Int64(events)
+            let type = types[index % types.count]
+            let amount = type == "purchase" ? ",\"amount\":\(Int.random(in: 5...300, using: &random))" : ""
+            let json = "{\"user_id\":\"\(user)\",\"type\":\"\(type)\",\"ts\":\(ts),\"category\":\"\(categories[index % categories.count])\"\(amount)}"
+            try producer.enqueue(topic: topic, key: Array(user.utf8), value: Array(json.utf8))
+        }
+        try producer.flush(timeoutMs: 120_000)
+    }
+}
+
+/// N metrics and M tags of the kinds a data team writes.
+enum BenchDefinitions {
+    static func metrics(_ count: Int) -> [MetricDefinition] {
+        let shapes: [(String, MetricAggregation, String?)] = [
+            (#"event.type == "purchase""#, .count, nil), (#"event.type == "purchase""#, .sum, "amount"),
+            (#"event.type == "view""#, .count, nil), ("true", .distinct, "category"), (#"event.type == "purchase""#, .lastSeen, nil),
+            (#"event.type == "cart""#, .count, nil), (#"event.type == "purchase""#, .max, "amount"),
+        ]
+        let windows = ["1d", "7d", "30d", "lifetime"]
+        return (0..<count).map { index in
+            let shape = shapes[index % shapes.count]
+            return MetricDefinition(name: "m\(index)", filter: shape.0, aggregation: shape.1, field: shape.2,
+                                    window: try! MetricWindow(parsing: windows[index % windows.count]), status: .active)
+        }
+    }
+
+    static func tags(_ count: Int, metrics: Int) -> [TagDefinition] {
+        let numeric = (0..<metrics).filter { ![4].contains($0 % 7) }
+        return (0..<count).map { index in
+            let metric = numeric[index % numeric.count]
+            let expression = index % 5 == 4
+                ? #"case when metric.m\#(metric) > \#(index % 3 + 1) then "high" else "low" end"#
+                : "metric.m\(metric) >= \(index % 4 + 1)\(index % 3 == 0 ? " and metric.m\(numeric[(index + 1) % numeric.count]) > 0" : "")"
+            return TagDefinition(name: "t\(index)", kind: index % 5 == 4 ? .enumerated : .boolean, expression: expression, status: .active)
+        }
+    }
+}
