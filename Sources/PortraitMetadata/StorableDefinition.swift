@@ -11,6 +11,8 @@ public protocol StorableDefinition: Codable, Sendable {
     var status: DefinitionStatus { get set }
     var headerColumns: [(String, MySQLValue)] { get }
     var versionColumns: [(String, MySQLValue)] { get }
+    /// Checks the definition against the validator and what the store holds.
+    func validate(using validator: DefinitionValidator, store: DefinitionStore) throws
 }
 
 extension MetricDefinition: StorableDefinition {

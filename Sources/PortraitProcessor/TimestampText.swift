@@ -1,8 +1,9 @@
 /// Parses the times Portrait meets on its inputs into epoch milliseconds (UTC):
 /// `YYYY-MM-DD`, `YYYY-MM-DD HH:MM:SS[.ffffff]` (CDC) and ISO 8601 with `T` and an optional
-/// `Z` or `+00:00` (events). Other offsets are refused rather than guessed.
-enum TimestampText {
-    static func epochMilliseconds(_ text: String) -> Int64? {
+/// `Z` or `+00:00` (events). Other offsets are refused rather than guessed. The API checks
+/// event times with it, so it accepts exactly what the processor reads.
+public enum TimestampText {
+    public static func epochMilliseconds(_ text: String) -> Int64? {
         let bytes = Array(text.utf8)
         func number(_ range: Range<Int>) -> Int64? {
             guard range.upperBound <= bytes.count else { return nil }

@@ -38,7 +38,7 @@ enum MetricKind: DefinitionKind {
     typealias Fields = MetricFields
     static let plural = "metrics"
     static func validate(_ definition: MetricDefinition, store: DefinitionStore) throws {
-        try ProcessorSetup.validator(for: try ProcessorSetup.loadMapping(path: nil)).validate(definition)
+        try definition.validate(using: ProcessorSetup.validator(for: try ProcessorSetup.loadMapping(path: nil)), store: store)
     }
     static func trial(_ definition: MetricDefinition, store: DefinitionStore) throws -> DefinitionTrial {
         try DefinitionTrial(store: store, metric: definition)
@@ -52,9 +52,7 @@ enum TagKind: DefinitionKind {
     typealias Fields = TagFields
     static let plural = "tags"
     static func validate(_ definition: TagDefinition, store: DefinitionStore) throws {
-        let metrics = try store.list(MetricDefinition.self).map(\.definition)
-        let tags = try store.list(TagDefinition.self).map(\.definition)
-        try ProcessorSetup.validator(for: try ProcessorSetup.loadMapping(path: nil)).validate(definition, metrics: metrics, tags: tags)
+        try definition.validate(using: ProcessorSetup.validator(for: try ProcessorSetup.loadMapping(path: nil)), store: store)
     }
     static func trial(_ definition: TagDefinition, store: DefinitionStore) throws -> DefinitionTrial {
         try DefinitionTrial(store: store, tag: definition)
