@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // C shims: nothing but the headers and the link line.
@@ -52,12 +53,19 @@ let package = Package(
         .target(name: "PortraitConfig", dependencies: ["MySQL", "Redis", .product(name: "Yams", package: "Yams")]),
         .target(name: "PortraitMetadata", dependencies: ["MySQL", "Kafka", "PortraitCore", logging]),
         .target(name: "PortraitProcessor", dependencies: ["Kafka", "Redis", "PortraitCore", "TagLang", logging, metrics]),
+        .target(
+            name: "PortraitAPI",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                "Redis", "MySQL", "Kafka", "PortraitCore", "PortraitMetadata", "PortraitProcessor", "TagLang", logging, metrics,
+            ]
+        ),
 
         // The one executable.
         .executableTarget(
             name: "portrait",
             dependencies: [
-                "Kafka", "MySQL", "Redis", "PortraitConfig", "PortraitMetadata", "PortraitCore", "PortraitIngest", "PortraitProcessor",
+                "Kafka", "MySQL", "Redis", "PortraitConfig", "PortraitMetadata", "PortraitCore", "PortraitIngest", "PortraitProcessor", "PortraitAPI",
                 .product(name: "Yams", package: "Yams"), "StreamEngine", "EngineWorkloads", "LearningWorkloads",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 logging, metrics,
@@ -80,6 +88,13 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: ["Kafka", "MySQL", "Redis", "PortraitMetadata", "PortraitConfig", "PortraitCore"]
+        ),
+        .testTarget(
+            name: "APITests",
+            dependencies: [
+                "PortraitAPI", .product(name: "HummingbirdTesting", package: "hummingbird"),
+                "Kafka", "MySQL", "Redis", "PortraitMetadata", "PortraitCore", "PortraitProcessor",
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import MySQL
+import PortraitAPI
 import PortraitConfig
 import PortraitCore
 import PortraitMetadata
@@ -34,13 +35,8 @@ enum ProcessorSetup {
     /// A catalog holding the current version of every stored definition; the control topic
     /// brings later ones.
     static func seededCatalog(mapping: ProfileMapping, mysql: MySQLConfiguration, timeTickMs: Int64) throws -> DefinitionCatalog {
-        let catalog = DefinitionCatalog(validator: validator(for: mapping), timeTickMs: timeTickMs)
-        let connection = try MySQLConnection(configuration: mysql)
-        let store = DefinitionStore(connection: connection)
-        catalog.update(
-            metrics: try store.list(MetricDefinition.self).map { .init($0.definition, version: $0.version) },
-            tags: try store.list(TagDefinition.self).map { .init($0.definition, version: $0.version) })
-        return catalog
+        let store = DefinitionStore(connection: try MySQLConnection(configuration: mysql))
+        return try DefinitionCatalog.seeded(from: store, validator: validator(for: mapping), timeTickMs: timeTickMs)
     }
 
     /// Parses `5s`, `500ms`, `2m`, `1h`, `1d` into milliseconds.

@@ -1,0 +1,31 @@
+import Hummingbird
+import Logging
+import PortraitCore
+
+/// The API server: `portrait serve` runs it, `portrait demo` runs it in-process. Running it
+/// (`runService()`) handles SIGTERM and SIGINT with a graceful shutdown.
+public func makeAPIApplication(configuration: APIConfiguration, logger: Logger = Logger(label: "portrait.api")) -> some ApplicationProtocol {
+    Application(
+        router: makeAPIRouter(configuration: configuration, logger: logger),
+        configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: "portrait"),
+        logger: logger)
+}
+
+/// Every route of the API, with authentication and the JSON error shape (tests call it to
+/// compare the routes with `web-api/openapi.yaml`).
+public func makeAPIRouter(configuration: APIConfiguration, logger: Logger = Logger(label: "portrait.api")) -> Router<APIRequestContext> {
+    let services = APIServices(configuration: configuration, logger: logger)
+    let router = Router(context: APIRequestContext.self)
+    // Added before any route, so they wrap every route and the not-found answer too.
+    router.add(middleware: APIErrorMiddleware())
+    router.add(middleware: MetricsMiddleware())
+    router.add(middleware: LogRequestsMiddleware(.debug))
+    let routes = APIRoutes(router: router, services: services)
+    HealthRoutes.register(routes, openAPIDocument: configuration.openAPIDocument)
+    ProfileRoutes.register(routes)
+    DefinitionRoutes.register(MetricDefinition.self, routes)
+    DefinitionRoutes.register(TagDefinition.self, routes)
+    SegmentRoutes.register(routes)
+    EventRoutes.register(routes)
+    return router
+}

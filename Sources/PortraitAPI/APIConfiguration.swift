@@ -1,0 +1,45 @@
+import Kafka
+import MySQL
+import PortraitProcessor
+import Redis
+
+/// Everything `portrait serve` (or `portrait demo`, in-process) needs to run the API.
+public struct APIConfiguration: Sendable {
+    /// Where profiles, state and bitmaps live.
+    public var redis: RedisConfiguration
+    /// The metadata database: definitions and API keys.
+    public var mysql: MySQLConfiguration
+    /// Producer for `<prefix>.events` (and `<prefix>.control` when ``publishesDefinitions``).
+    public var producer: KafkaProducer
+    /// Whether definition changes are published to `<prefix>.control` right away: true for a
+    /// real cluster; false for a mock nobody else reads (the demo publishes itself), as in the CLI.
+    public var publishesDefinitions: Bool
+    /// Topics are `<prefix>.events` and `<prefix>.control`. Default: `portrait`.
+    public var topicPrefix: String
+    /// The profile mapping: its attributes are what tag expressions may read.
+    public var mapping: ProfileMapping
+    /// Listening address. Default: 127.0.0.1:8080 (loopback).
+    public var host: String
+    public var port: Int
+    /// Connections per pool. Default: 4.
+    public var poolSize: Int
+    /// The OpenAPI document served on `/openapi.yaml` (read once at start).
+    public var openAPIDocument: String
+
+    public init(
+        redis: RedisConfiguration, mysql: MySQLConfiguration, producer: KafkaProducer, publishesDefinitions: Bool,
+        topicPrefix: String = "portrait", mapping: ProfileMapping = ProfileMapping(), host: String = "127.0.0.1", port: Int = 8080,
+        poolSize: Int = 4, openAPIDocument: String
+    ) {
+        self.redis = redis
+        self.mysql = mysql
+        self.producer = producer
+        self.publishesDefinitions = publishesDefinitions
+        self.topicPrefix = topicPrefix
+        self.mapping = mapping
+        self.host = host
+        self.port = port
+        self.poolSize = poolSize
+        self.openAPIDocument = openAPIDocument
+    }
+}

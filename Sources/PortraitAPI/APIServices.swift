@@ -1,0 +1,64 @@
+import Kafka
+import Logging
+import MySQL
+import PortraitCore
+import PortraitMetadata
+import PortraitProcessor
+import Redis
+
+/// The shared clients every route uses: connection pools, the Kafka producer, the validator
+/// built from the mapping, and the publisher of definition versions.
+final class APIServices: Sendable {
+    let configuration: APIConfiguration
+    let redis: RedisPool
+    let mysql: MySQLPool
+    let validator: DefinitionValidator
+    let publisher: DefinitionPublishing?
+    let logger: Logger
+
+    init(configuration: APIConfiguration, logger: Logger) {
+        self.configuration = configuration
+        redis = RedisPool(configuration: configuration.redis, size: configuration.poolSize)
+        mysql = MySQLPool(configuration: configuration.mysql, size: configuration.poolSize)
+        validator = DefinitionValidator(attributes: configuration.mapping.attributeTypes)
+        publisher = configuration.publishesDefinitions
+            ? DefinitionPublishing(mysql: configuration.mysql, producer: configuration.producer, topic: "\(configuration.topicPrefix).control")
+            : nil
+        self.logger = logger
+    }
+
+    /// Runs `body` with a Redis connection, off the cooperative pool.
+    func withRedis<T: Sendable>(_ body: @escaping @Sendable (RedisConnection) throws -> T) async throws -> T {
+        let pool = redis
+        return try await BlockingWork.run { try pool.withConnection(body) }
+    }
+
+    /// Runs `body` with a MySQL connection, off the cooperative pool.
+    func withMySQL<T: Sendable>(_ body: @escaping @Sendable (MySQLConnection) throws -> T) async throws -> T {
+        let pool = mysql
+        return try await BlockingWork.run { try pool.withConnection(body) }
+    }
+}
+
+/// Sends pending definition versions to `<prefix>.control`, one publish at a time (two
+/// overlapping publishes would send the same pending versions twice). Its own connection
+/// is opened on first use; the publisher's MySQL calls are short and admin writes are rare.
+actor DefinitionPublishing {
+    private let mysql: MySQLConfiguration
+    private let producer: KafkaProducer
+    private let topic: String
+    private var connection: MySQLConnection?
+
+    init(mysql: MySQLConfiguration, producer: KafkaProducer, topic: String) {
+        self.mysql = mysql
+        self.producer = producer
+        self.topic = topic
+    }
+
+    /// Returns how many versions were sent.
+    func publishPending() async throws -> Int {
+        let connection = try self.connection ?? MySQLConnection(configuration: mysql)
+        self.connection = connection
+        return try await DefinitionPublisher(connection: connection, producer: producer, topic: topic).publishPending()
+    }
+}

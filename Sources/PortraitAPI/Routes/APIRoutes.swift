@@ -1,0 +1,35 @@
+import Hummingbird
+
+/// Registers routes with the role each needs (`nil`: public), so authentication sits in one
+/// place and no route can forget it.
+struct APIRoutes {
+    let router: Router<APIRequestContext>
+    let services: APIServices
+
+    typealias Handler = @Sendable (Request, APIRequestContext) async throws -> Response
+
+    func on(_ method: HTTPRequest.Method, _ path: RouterPath, role: APIRole?, _ handler: @escaping Handler) {
+        let authenticator = Authenticator(services: services)
+        router.on(path, method: method) { request, context -> Response in
+            var context = context
+            if let role { context.caller = try await authenticator.authenticate(request, minimum: role) }
+            return try await handler(request, context)
+        }
+    }
+
+    func get(_ path: RouterPath, role: APIRole?, _ handler: @escaping Handler) { on(.get, path, role: role, handler) }
+    func post(_ path: RouterPath, role: APIRole?, _ handler: @escaping Handler) { on(.post, path, role: role, handler) }
+    func put(_ path: RouterPath, role: APIRole?, _ handler: @escaping Handler) { on(.put, path, role: role, handler) }
+    func delete(_ path: RouterPath, role: APIRole?, _ handler: @escaping Handler) { on(.delete, path, role: role, handler) }
+}
+
+extension APIRequestContext {
+    /// A path parameter the route declares (present whenever the route matched).
+    func parameter(_ name: String) throws -> String {
+        guard let value = parameters.get(name) else { throw APIError.badRequest("missing path parameter \(name)") }
+        return value
+    }
+
+    /// The caller's name, for the definitions' history.
+    var author: String { caller.map { "api:\($0.name)" } ?? "api" }
+}

@@ -1,0 +1,30 @@
+import Hummingbird
+import MySQL
+import Redis
+
+/// `/healthz` (the process answers), `/readyz` (Redis and MySQL answer), `/openapi.yaml`.
+enum HealthRoutes {
+    static func register(_ routes: APIRoutes, openAPIDocument: String) {
+        let services = routes.services
+        routes.get("/healthz", role: nil) { _, _ in JSONValue.object(["status": .string("ok")]).response() }
+        routes.get("/readyz", role: .reader) { _, _ in
+            async let redis = check { try await services.withRedis { _ = try $0.command("PING").throwIfError() } }
+            async let mysql = check { try await services.withMySQL { _ = try $0.query("SELECT 1") } }
+            let (redisProblem, mysqlProblem) = await (redis, mysql)
+            let ready = redisProblem == nil && mysqlProblem == nil
+            return JSONValue.object([
+                "status": .string(ready ? "ready" : "unavailable"),
+                "redis": .string(redisProblem ?? "ok"), "mysql": .string(mysqlProblem ?? "ok"),
+            ]).response(status: ready ? .ok : .serviceUnavailable)
+        }
+        let document = ByteBuffer(string: openAPIDocument)
+        routes.get("/openapi.yaml", role: nil) { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/yaml"], body: ResponseBody(byteBuffer: document))
+        }
+    }
+
+    /// `nil` when `probe` succeeds, else why not.
+    private static func check(_ probe: @Sendable () async throws -> Void) async -> String? {
+        do { try await probe(); return nil } catch { return "\(error)" }
+    }
+}

@@ -1,0 +1,96 @@
+import Hummingbird
+import PortraitCore
+import PortraitMetadata
+import PortraitProcessor
+import Redis
+
+/// `GET /v1/profiles/{userId}`, `GET /v1/profiles/{userId}/tags`, `POST /v1/profiles:batchGet`.
+enum ProfileRoutes {
+    /// Most users one batchGet may ask for.
+    static let batchLimit = 1_000
+
+    static func register(_ routes: APIRoutes) {
+        let services = routes.services
+        routes.get("/v1/profiles/{userId}", role: .reader) { request, context in
+            let userId = try context.parameter("userId")
+            let sections = try ProfileDocument.sections(request.uri.queryParameters.get("fields"))
+            let explain = request.uri.queryParameters.get("explain")
+            let fields = try await services.withRedis { try RedisProfileStore(connection: $0).profile(userId) }
+            guard !fields.isEmpty else { throw APIError.notFound("no profile for user \(userId)") }
+            var document = ProfileDocument.json(userId: userId, fields: fields, sections: sections)
+            if let explain, case .object(var object) = document {
+                object["explanation"] = try await explanation(tag: explain, userId: userId, services: services)
+                document = .object(object)
+            }
+            return document.response()
+        }
+        routes.get("/v1/profiles/{userId}/tags", role: .reader) { _, context in
+            let userId = try context.parameter("userId")
+            let fields = try await services.withRedis { try RedisProfileStore(connection: $0).profile(userId) }
+            guard !fields.isEmpty else { throw APIError.notFound("no profile for user \(userId)") }
+            return ProfileDocument.json(userId: userId, fields: fields, sections: [.tags]).response()
+        }
+        routes.post("/v1/profiles:batchGet", role: .reader) { request, _ in
+            let body = try await RequestBody.object(request, allowed: ["user_ids", "fields"], required: ["user_ids"])
+            guard let items = body["user_ids"]?.array else { throw APIError.badRequest("user_ids must be an array of user ids", field: "user_ids") }
+            guard items.count <= batchLimit else {
+                throw APIError(.badRequest, code: "too_many_users", "at most \(batchLimit) user_ids per request, got \(items.count)", field: "user_ids")
+            }
+            let userIds = try items.enumerated().map { index, item in
+                switch item {
+                case .string(let text) where !text.isEmpty: return text
+                case .integer(let number): return String(number)
+                default: throw APIError.badRequest("user_ids[\(index)] must be a non-empty string or an integer, got \(item.kindName)", field: "user_ids[\(index)]")
+                }
+            }
+            let sections = try ProfileDocument.sections(try fieldsList(body["fields"]))
+            let hashes = try await services.withRedis { try profiles(userIds, connection: $0) }
+            var found: [JSONValue] = [], missing: [JSONValue] = []
+            for (userId, fields) in zip(userIds, hashes) {
+                if fields.isEmpty { missing.append(.string(userId)) } else {
+                    found.append(ProfileDocument.json(userId: userId, fields: fields, sections: sections))
+                }
+            }
+            return JSONValue.object(["profiles": .array(found), "not_found": .array(missing)]).response()
+        }
+    }
+
+    /// `fields` in a batchGet body: an array of section names, as text for ``ProfileDocument/sections(_:)``.
+    private static func fieldsList(_ value: JSONValue?) throws -> String? {
+        guard let value, value != .null else { return nil }
+        let names = value.array?.compactMap(\.string) ?? []
+        guard names.count == value.array?.count, !names.isEmpty else {
+            throw APIError.badRequest("fields must be a non-empty array of section names", field: "fields")
+        }
+        return names.joined(separator: ",")
+    }
+
+    /// Every user's profile hash in one pipelined round trip.
+    private static func profiles(_ userIds: [String], connection: RedisConnection) throws -> [[String: String]] {
+        guard !userIds.isEmpty else { return [] }
+        let replies = try connection.pipeline { pipe in
+            for userId in userIds { pipe.append("HGETALL", ProfileKeys.profile(userId)) }
+        }
+        return try replies.map { reply in
+            let items = try reply.throwIfError().array ?? []
+            var fields: [String: String] = [:]
+            for index in stride(from: 0, to: items.count - 1, by: 2) {
+                if let field = items[index].string, let value = items[index + 1].string { fields[field] = value }
+            }
+            return fields
+        }
+    }
+
+    /// Why `tag` has its value for this user, computed by the processor's evaluator with the
+    /// definitions stored now; `null` when the user has no stored state.
+    private static func explanation(tag: String, userId: String, services: APIServices) async throws -> JSONValue {
+        let validator = services.validator
+        let catalog = try await services.withMySQL { try DefinitionCatalog.seeded(from: DefinitionStore(connection: $0), validator: validator) }
+        let evaluator = ProfileEvaluator(definitions: catalog.current.definitions)
+        guard evaluator.definitions.tags.contains(where: { $0.name == tag }) else {
+            throw APIError(.badRequest, code: "unknown_tag", "explain needs an active tag; '\(tag)' is not one", field: "explain")
+        }
+        guard let state = try await services.withRedis({ try RedisProfileStore(connection: $0).state(userId) }) else { return .null }
+        return evaluator.explain(tag: tag, state: state).map(JSONValue.init) ?? .null
+    }
+}

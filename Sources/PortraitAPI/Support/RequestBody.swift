@@ -1,0 +1,43 @@
+import Foundation
+import Hummingbird
+
+/// Reads request bodies under the API's limits: at most ``limit`` bytes (413 beyond), JSON
+/// that parses (400 otherwise), objects with only the fields a route knows (400 otherwise).
+enum RequestBody {
+    /// 1 MiB: every body the API accepts fits far below it.
+    static let limit = 1 << 20
+
+    static func json(_ request: Request) async throws -> JSONValue {
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit { throw tooLarge }
+        let buffer: ByteBuffer
+        do { buffer = try await request.body.collect(upTo: limit) } catch { throw tooLarge }
+        guard buffer.readableBytes > 0 else { throw APIError(.badRequest, code: "malformed_json", "the request needs a JSON body") }
+        do {
+            return try JSONDecoder().decode(JSONValue.self, from: Data(buffer.readableBytesView))
+        } catch {
+            throw APIError(.badRequest, code: "malformed_json", "the body is not valid JSON")
+        }
+    }
+
+    /// The body as an object holding only `allowed` keys (and every one of `required`).
+    static func object(_ request: Request, allowed: Set<String>, required: Set<String> = []) async throws -> [String: JSONValue] {
+        try checkedObject(try await json(request), allowed: allowed, required: required, path: nil)
+    }
+
+    static func checkedObject(_ value: JSONValue, allowed: Set<String>, required: Set<String> = [], path: String?) throws -> [String: JSONValue] {
+        guard let fields = value.object else {
+            throw APIError.badRequest("\(path ?? "the body") must be a JSON object, got \(value.kindName)", field: path)
+        }
+        for key in fields.keys.sorted() where !allowed.contains(key) {
+            let name = path.map { "\($0).\(key)" } ?? key
+            throw APIError(.badRequest, code: "unknown_field", "unknown field '\(name)'; known: \(allowed.sorted().joined(separator: ", "))", field: name)
+        }
+        for key in required.sorted() where fields[key] == nil || fields[key] == .null {
+            let name = path.map { "\($0).\(key)" } ?? key
+            throw APIError.badRequest("missing field '\(name)'", field: name)
+        }
+        return fields
+    }
+
+    static let tooLarge = APIError(.contentTooLarge, code: "body_too_large", "request bodies are limited to \(limit) bytes")
+}
