@@ -93,7 +93,8 @@ let package = Package(
             name: "APITests",
             dependencies: [
                 "PortraitAPI", .product(name: "HummingbirdTesting", package: "hummingbird"),
-                "Kafka", "MySQL", "Redis", "PortraitMetadata", "PortraitCore", "PortraitProcessor",
+                "Kafka", "MySQL", "Redis", "PortraitMetadata", "PortraitCore", "PortraitProcessor", "TagLang",
+                .product(name: "Yams", package: "Yams"),
             ]
         ),
     ],
