@@ -21,15 +21,17 @@ public struct APIConfiguration: Sendable {
     /// Listening address. Default: 127.0.0.1:8080 (loopback).
     public var host: String
     public var port: Int
-    /// Connections per pool. Default: 4.
-    public var poolSize: Int
+    /// Connections in the Redis pool. Default: 4.
+    public var redisPoolSize: Int
+    /// Connections in the MySQL pool. Default: 4.
+    public var mysqlPoolSize: Int
     /// The OpenAPI document served on `/openapi.yaml` (read once at start).
     public var openAPIDocument: String
 
     public init(
         redis: RedisConfiguration, mysql: MySQLConfiguration, producer: KafkaProducer, publishesDefinitions: Bool,
         topicPrefix: String = "portrait", mapping: ProfileMapping = ProfileMapping(), host: String = "127.0.0.1", port: Int = 8080,
-        poolSize: Int = 4, openAPIDocument: String
+        redisPoolSize: Int = 4, mysqlPoolSize: Int = 4, openAPIDocument: String
     ) {
         self.redis = redis
         self.mysql = mysql
@@ -39,7 +41,8 @@ public struct APIConfiguration: Sendable {
         self.mapping = mapping
         self.host = host
         self.port = port
-        self.poolSize = poolSize
+        self.redisPoolSize = redisPoolSize
+        self.mysqlPoolSize = mysqlPoolSize
         self.openAPIDocument = openAPIDocument
     }
 }

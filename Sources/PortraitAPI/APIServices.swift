@@ -18,8 +18,8 @@ final class APIServices: Sendable {
 
     init(configuration: APIConfiguration, logger: Logger) {
         self.configuration = configuration
-        redis = RedisPool(configuration: configuration.redis, size: configuration.poolSize)
-        mysql = MySQLPool(configuration: configuration.mysql, size: configuration.poolSize)
+        redis = RedisPool(configuration: configuration.redis, size: configuration.redisPoolSize)
+        mysql = MySQLPool(configuration: configuration.mysql, size: configuration.mysqlPoolSize)
         validator = DefinitionValidator(attributes: configuration.mapping.attributeTypes)
         publisher = configuration.publishesDefinitions
             ? DefinitionPublishing(mysql: configuration.mysql, producer: configuration.producer, topic: "\(configuration.topicPrefix).control")

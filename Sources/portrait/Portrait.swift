@@ -10,7 +10,7 @@ struct Portrait: AsyncParsableCommand {
         subcommands: [
             DemoCommand.self, IngestCommand.self, ProcessCommand.self, ServeCommand.self, ScheduleCommand.self,
             RecomputeCommand.self, TagsCommand.self, MetricsCommand.self, ModelsCommand.self, SegmentsCommand.self,
-            MigrateCommand.self, CheckCommand.self, ConfigCommand.self, KafkaMockCommand.self, BenchCommand.self,
+            KeysCommand.self, MigrateCommand.self, CheckCommand.self, ConfigCommand.self, KafkaMockCommand.self, BenchCommand.self,
         ]
     )
 }

@@ -41,6 +41,11 @@ extension APIServiceTests {
             #expect(updatedBody["version"] as? Int == 2)
             #expect(try await client.call(.put, "/v1/metrics/orders_7d", auth: env.admin, body: changed).1["version"] as? Int == 2)  // no change
             #expect(try await client.call(.put, "/v1/metrics/other", auth: env.admin, body: changed).0 == .notFound)
+            let (partial, partialBody) = try await client.call(.put, "/v1/metrics/orders_7d", auth: env.admin, body: #"{"description":"orders"}"#)
+            #expect(partial == .ok)
+            #expect(partialBody["version"] as? Int == 3)
+            #expect(partialBody["status"] as? String == "active")  // fields not given stay
+            #expect((partialBody["definition"] as? [String: Any])?["window"] as? String == "30d")
             #expect(try await client.call(.put, "/v1/metrics/orders_7d", auth: env.admin, body: #"{"name":"x","aggregation":"count","window":"7d"}"#).0 == .badRequest)
 
             let tag = #"{"name":"buyer","expression":"metric.orders_7d > 0","category":"commerce","status":"active"}"#

@@ -60,7 +60,7 @@ struct APITestEnvironment {
     func configuration(publishesDefinitions: Bool = false, mapping: ProfileMapping = ProfileMapping()) -> APIConfiguration {
         APIConfiguration(
             redis: redisConfiguration, mysql: mysqlConfiguration, producer: producer, publishesDefinitions: publishesDefinitions,
-            topicPrefix: "apitest", mapping: mapping, host: "127.0.0.1", port: 0, poolSize: 2, openAPIDocument: openAPIDocument)
+            topicPrefix: "apitest", mapping: mapping, host: "127.0.0.1", port: 0, redisPoolSize: 2, mysqlPoolSize: 2, openAPIDocument: openAPIDocument)
     }
 
     /// Runs `body` against the application in-process.

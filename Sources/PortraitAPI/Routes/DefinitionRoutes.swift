@@ -21,7 +21,7 @@ extension TagDefinition: APIDefinitionKind {
     static let fields: Set<String> = ["name", "category", "kind", "expression", "description", "owner", "status"]
 }
 
-/// `/v1/metrics` and `/v1/tags`: list, create, show, replace, retire, history. Changes go
+/// `/v1/metrics` and `/v1/tags`: list, create, show, change, retire, history. Changes go
 /// through the same validator and store as the CLI, then are published to `<prefix>.control`.
 enum DefinitionRoutes {
     static func register<D: APIDefinitionKind>(_ kind: D.Type, _ routes: APIRoutes) {
@@ -54,12 +54,14 @@ enum DefinitionRoutes {
         }
         routes.put(RouterPath("\(base)/{name}"), role: .admin) { request, context in
             let name = try context.parameter("name")
-            let definition = try decode(D.self, try await RequestBody.json(request), name: name)
+            let body = try await RequestBody.json(request)
             let validator = services.validator, author = context.author
             let note = request.uri.queryParameters.get("note")
             let (stored, didChange) = try await services.withMySQL { connection in
                 let store = DefinitionStore(connection: connection)
                 let current = try store.existing(D.self, named: name)
+                // Fields given replace the current ones; the others stay (as `portrait … update`).
+                let definition = try decode(D.self, body, name: name, base: try JSONValue(encoding: current.definition))
                 try definition.validate(using: validator, store: store)
                 guard definition != current.definition else { return (current, false) }
                 return (try store.update(definition, author: author, note: note), true)
@@ -102,8 +104,9 @@ enum DefinitionRoutes {
 
     /// A body as a definition: only the kind's fields, types as the definition declares them.
     /// On PUT the name comes from the path (a different one in the body is refused).
-    static func decode<D: APIDefinitionKind>(_ type: D.Type, _ body: JSONValue, name: String?) throws -> D {
+    static func decode<D: APIDefinitionKind>(_ type: D.Type, _ body: JSONValue, name: String?, base: JSONValue = .object([:])) throws -> D {
         var fields = try RequestBody.checkedObject(body, allowed: D.fields, path: nil)
+        fields.merge(base.object ?? [:]) { given, _ in given }
         if let name {
             if let given = fields["name"], given != .string(name) {
                 throw APIError.badRequest("the body's name must match the path (\(name)) or be left out", field: "name")
@@ -130,7 +133,7 @@ enum DefinitionRoutes {
 
     /// `{"name","version","status","author","note","created_at","definition":{…}}`.
     static func json<D: APIDefinitionKind>(_ stored: StoredDefinition<D>) throws -> JSONValue {
-        let definition = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(stored.definition))
+        let definition = try JSONValue(encoding: stored.definition)
         return .object([
             "name": .string(stored.definition.name), "version": .integer(Int64(stored.version)),
             "status": .string(stored.definition.status.rawValue), "author": .string(stored.author),

@@ -48,6 +48,11 @@ public indirect enum JSONValue: Sendable, Equatable, Codable {
         return .string(text)
     }
 
+    /// Any encodable value as JSON (a definition, to merge changes onto).
+    init(encoding value: some Encodable) throws {
+        self = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(value))
+    }
+
     /// What kind of value this is, for error messages.
     var kindName: String {
         switch self {

@@ -12,11 +12,6 @@ extension PlannedCommand {
     }
 }
 
-struct ServeCommand: PlannedCommand {
-    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Serve the REST/JSON API, the web console and /metrics.")
-    static let arrivesWith = "the API issue (#8)"
-}
-
 struct ScheduleCommand: PlannedCommand {
     static let configuration = CommandConfiguration(commandName: "schedule", abstract: "Run scheduled recompute, backfill and retraining jobs.")
     static let arrivesWith = "the scheduled jobs issue (#9)"
