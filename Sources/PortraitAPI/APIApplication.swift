@@ -21,7 +21,7 @@ public func makeAPIRouter(configuration: APIConfiguration, logger: Logger = Logg
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: LogRequestsMiddleware(.debug))
     let routes = APIRoutes(router: router, services: services)
-    HealthRoutes.register(routes, openAPIDocument: configuration.openAPIDocument)
+    HealthRoutes.register(routes, openAPIDocument: configuration.openAPIDocument, metricsText: configuration.metricsText)
     ProfileRoutes.register(routes)
     DefinitionRoutes.register(MetricDefinition.self, routes)
     DefinitionRoutes.register(TagDefinition.self, routes)

@@ -27,11 +27,14 @@ public struct APIConfiguration: Sendable {
     public var mysqlPoolSize: Int
     /// The OpenAPI document served on `/openapi.yaml` (read once at start).
     public var openAPIDocument: String
+    /// The Prometheus text for `GET /metrics`; `nil` answers 404 (the executable owns the
+    /// metrics backend, libraries never choose one). Default: nil.
+    public var metricsText: (@Sendable () -> String)?
 
     public init(
         redis: RedisConfiguration, mysql: MySQLConfiguration, producer: KafkaProducer, publishesDefinitions: Bool,
         topicPrefix: String = "portrait", mapping: ProfileMapping = ProfileMapping(), host: String = "127.0.0.1", port: Int = 8080,
-        redisPoolSize: Int = 4, mysqlPoolSize: Int = 4, openAPIDocument: String
+        redisPoolSize: Int = 4, mysqlPoolSize: Int = 4, openAPIDocument: String, metricsText: (@Sendable () -> String)? = nil
     ) {
         self.redis = redis
         self.mysql = mysql
@@ -44,5 +47,6 @@ public struct APIConfiguration: Sendable {
         self.redisPoolSize = redisPoolSize
         self.mysqlPoolSize = mysqlPoolSize
         self.openAPIDocument = openAPIDocument
+        self.metricsText = metricsText
     }
 }

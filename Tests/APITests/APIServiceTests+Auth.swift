@@ -37,6 +37,8 @@ extension APIServiceTests {
             let (ready, readyBody) = try await client.call(.get, "/readyz", auth: env.reader)
             #expect(ready == .ok)
             #expect(readyBody["status"] as? String == "ready")
+            #expect(try await client.call(.get, "/metrics", auth: nil).0 == .unauthorized)
+            #expect(try await client.call(.get, "/metrics", auth: env.reader).0 == .notFound)  // no backend in tests
         }
     }
 

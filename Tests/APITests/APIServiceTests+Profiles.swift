@@ -44,6 +44,17 @@ extension APIServiceTests {
             #expect(status == .notFound)
             #expect(body.errorCode == "not_found")
             #expect(try await client.call(.get, "/v1/profiles/nobody/tags", auth: env.reader).0 == .notFound)
+            #expect(try await client.call(.get, "/v1/profiles/%ZZ", auth: env.reader).0 == .badRequest)
+        }
+    }
+
+    @Test func userIdsArePercentDecoded() async throws {
+        let env = try APITestEnvironment()
+        try Self.writeProfile(env.redis, userId: "a b/c")
+        try await env.withClient { client in
+            let (status, body) = try await client.call(.get, "/v1/profiles/a%20b%2Fc", auth: env.reader)
+            #expect(status == .ok)
+            #expect(body["user_id"] as? String == "a b/c")
         }
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 
 /// Registers routes with the role each needs (`nil`: public), so authentication sits in one
@@ -26,7 +27,10 @@ struct APIRoutes {
 extension APIRequestContext {
     /// A path parameter the route declares (present whenever the route matched).
     func parameter(_ name: String) throws -> String {
-        guard let value = parameters.get(name) else { throw APIError.badRequest("missing path parameter \(name)") }
+        // Hummingbird hands path components over as sent: `a%20b` is the user `a b`.
+        guard let raw = parameters.get(name), let value = raw.removingPercentEncoding, !value.isEmpty else {
+            throw APIError.badRequest("the path parameter \(name) is missing or badly percent-encoded", field: name)
+        }
         return value
     }
 

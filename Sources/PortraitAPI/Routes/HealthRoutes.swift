@@ -2,9 +2,10 @@ import Hummingbird
 import MySQL
 import Redis
 
-/// `/healthz` (the process answers), `/readyz` (Redis and MySQL answer), `/openapi.yaml`.
+/// `/healthz` (the process answers), `/readyz` (Redis and MySQL answer), `/openapi.yaml`,
+/// `/metrics` (Prometheus text, when the executable provides it).
 enum HealthRoutes {
-    static func register(_ routes: APIRoutes, openAPIDocument: String) {
+    static func register(_ routes: APIRoutes, openAPIDocument: String, metricsText: (@Sendable () -> String)?) {
         let services = routes.services
         routes.get("/healthz", role: nil) { _, _ in JSONValue.object(["status": .string("ok")]).response() }
         routes.get("/readyz", role: .reader) { _, _ in
@@ -20,6 +21,12 @@ enum HealthRoutes {
         let document = ByteBuffer(string: openAPIDocument)
         routes.get("/openapi.yaml", role: nil) { _, _ in
             Response(status: .ok, headers: [.contentType: "application/yaml"], body: ResponseBody(byteBuffer: document))
+        }
+        routes.get("/metrics", role: .reader) { _, _ in
+            guard let metricsText else { throw APIError.notFound("metrics are disabled (metrics.enabled)") }
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: metricsText())))
         }
     }
 

@@ -10,7 +10,7 @@ import PortraitConfig
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Serve the REST/JSON API (profiles, definitions, segments, events).",
+        abstract: "Serve the REST/JSON API (profiles, definitions, segments, events) and /metrics.",
         discussion: """
             Listens on http.addr (default 127.0.0.1:8080). Every route but /healthz and /openapi.yaml needs \
             `Authorization: Bearer <key>` (`portrait keys create`). Events go to <prefix>.events; definition \
@@ -26,6 +26,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The OpenAPI document served on /openapi.yaml.")
     var openapi = "web-api/openapi.yaml"
 
+    /// `/metrics` in the Prometheus text format, from the registry the executable bootstrapped.
+    @Sendable private static func prometheusText() -> String { Observability.registry.emitToString() }
+
     func run() async throws {
         let configuration = try global.bootstrap()
         let logger = Logger(label: "portrait.serve")
@@ -39,7 +42,8 @@ struct ServeCommand: AsyncParsableCommand {
                 redis: configuration.redis, mysql: configuration.mysql, producer: kafka.producer,
                 publishesDefinitions: kafka.isCluster, topicPrefix: configuration.topicPrefix,
                 mapping: try ProcessorSetup.loadMapping(path: mapping), host: configuration.httpHost, port: configuration.httpPort,
-                redisPoolSize: configuration.redisPoolSize, mysqlPoolSize: configuration.mysqlPoolSize, openAPIDocument: document)
+                redisPoolSize: configuration.redisPoolSize, mysqlPoolSize: configuration.mysqlPoolSize, openAPIDocument: document,
+                metricsText: configuration.metricsEnabled ? Self.prometheusText : nil)
             logger.info("serving", metadata: ["addr": "\(configuration.httpHost):\(configuration.httpPort)"])
             try await makeAPIApplication(configuration: api, logger: Logger(label: "portrait.api")).runService()
             withExtendedLifetime(kafka) {}  // the mock cluster, if any, lives until the server stopped
