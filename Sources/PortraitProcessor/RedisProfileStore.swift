@@ -91,13 +91,23 @@ public struct RedisProfileStore: Sendable {
 
     /// The stored profile hash of one user (empty when unknown).
     public func profile(_ userId: String) throws -> [String: String] {
-        let reply = try connection.command("HGETALL", ProfileKeys.profile(userId))
-        let items = reply.array ?? []
-        var fields: [String: String] = [:]
-        for index in stride(from: 0, to: items.count - 1, by: 2) {
-            if let field = items[index].string, let value = items[index + 1].string { fields[field] = value }
+        try profiles([userId])[0]
+    }
+
+    /// The stored profile hashes of `userIds`, in order (empty when unknown), in one round trip.
+    public func profiles(_ userIds: [String]) throws -> [[String: String]] {
+        guard !userIds.isEmpty else { return [] }
+        let replies = try connection.pipeline { pipe in
+            for userId in userIds { pipe.append("HGETALL", ProfileKeys.profile(userId)) }
         }
-        return fields
+        return try replies.map { reply in
+            let items = try reply.throwIfError().array ?? []
+            var fields: [String: String] = [:]
+            for index in stride(from: 0, to: items.count - 1, by: 2) {
+                if let field = items[index].string, let value = items[index + 1].string { fields[field] = value }
+            }
+            return fields
+        }
     }
 
     /// The stored state of one user, for `--dry-run` and explanations.

@@ -74,10 +74,7 @@ public struct APIKeyStore: Sendable {
             SELECT name, role, key_hash FROM api_keys
             WHERE key_prefix = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > CURRENT_TIMESTAMP(6))
             """, [.string(key.prefix)])
-        guard let row = rows.first else {
-            _ = APIKey.constantTimeEqual(key.hash, key.hash)  // spend the same work as a hit
-            return nil
-        }
+        guard let row = rows.first else { return nil }  // the prefix is not secret: a miss tells nothing
         guard APIKey.constantTimeEqual(key.hash, try row.decode(String.self, "key_hash")),
               let role = APIRole(rawValue: try row.decode(String.self, "role")) else { return nil }
         return (try row.decode(String.self, "name"), role)

@@ -2,7 +2,6 @@ import Hummingbird
 import PortraitCore
 import PortraitMetadata
 import PortraitProcessor
-import Redis
 
 /// `GET /v1/profiles/{userId}`, `GET /v1/profiles/{userId}/tags`, `POST /v1/profiles:batchGet`.
 enum ProfileRoutes {
@@ -44,7 +43,7 @@ enum ProfileRoutes {
                 }
             }
             let sections = try ProfileDocument.sections(try fieldsList(body["fields"]))
-            let hashes = try await services.withRedis { try profiles(userIds, connection: $0) }
+            let hashes = try await services.withRedis { try RedisProfileStore(connection: $0).profiles(userIds) }
             var found: [JSONValue] = [], missing: [JSONValue] = []
             for (userId, fields) in zip(userIds, hashes) {
                 if fields.isEmpty { missing.append(.string(userId)) } else {
@@ -63,22 +62,6 @@ enum ProfileRoutes {
             throw APIError.badRequest("fields must be a non-empty array of section names", field: "fields")
         }
         return names.joined(separator: ",")
-    }
-
-    /// Every user's profile hash in one pipelined round trip.
-    private static func profiles(_ userIds: [String], connection: RedisConnection) throws -> [[String: String]] {
-        guard !userIds.isEmpty else { return [] }
-        let replies = try connection.pipeline { pipe in
-            for userId in userIds { pipe.append("HGETALL", ProfileKeys.profile(userId)) }
-        }
-        return try replies.map { reply in
-            let items = try reply.throwIfError().array ?? []
-            var fields: [String: String] = [:]
-            for index in stride(from: 0, to: items.count - 1, by: 2) {
-                if let field = items[index].string, let value = items[index + 1].string { fields[field] = value }
-            }
-            return fields
-        }
     }
 
     /// Why `tag` has its value for this user, computed by the processor's evaluator with the
