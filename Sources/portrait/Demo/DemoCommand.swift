@@ -1,11 +1,13 @@
 import ArgumentParser
 import Foundation
+import Hummingbird
 import Kafka
 import Logging
 import MySQL
 import PortraitConfig
 import PortraitCore
 import PortraitIngest
+import PortraitAPI
 import PortraitMetadata
 import PortraitProcessor
 import Redis
@@ -95,9 +97,20 @@ struct DemoCommand: AsyncParsableCommand {
         let traffic = DemoTraffic()
         traffic.start(mysql: configuration.mysql, producer: producer, eventsTopic: "\(prefix).events", users: users, ratePerSecond: rate)
 
+        // The API, with an admin key made for this run (the key is printed, never stored in clear).
+        let adminKey = try APIKeyStore(connection: metadata).create(name: "demo-\(UUID().uuidString.prefix(8))", role: .admin, createdBy: "demo")
+        let api = APIConfiguration(
+            redis: configuration.redis, mysql: configuration.mysql, producer: producer, publishesDefinitions: true,
+            topicPrefix: prefix, mapping: mapping, host: configuration.httpHost, port: configuration.httpPort,
+            redisPoolSize: configuration.redisPoolSize, mysqlPoolSize: configuration.mysqlPoolSize,
+            openAPIDocument: (try? String(contentsOfFile: "web-api/openapi.yaml", encoding: .utf8)) ?? "",
+            metricsText: { Observability.registry.emitToString() })
+        let server = Task { try await makeAPIApplication(configuration: api, logger: Logger(label: "portrait.api")).runService(gracefulShutdownSignals: []) }
+
         let signals = onTerminationSignals { stop.set() }
         defer { signals.forEach { $0.cancel() } }
-        Self.printWelcome(users: users, installed: installed, brokers: mock == nil ? brokers : "embedded mock (\(brokers))", redis: configuration.redis.endpoint)
+        Self.printWelcome(users: users, installed: installed, brokers: mock == nil ? brokers : "embedded mock (\(brokers))",
+                          redis: configuration.redis.endpoint, api: "http://\(configuration.httpHost):\(configuration.httpPort)", key: adminKey.text)
 
         // Publish definition changes made meanwhile (CLI in another shell) and report progress.
         let started = Date()
@@ -115,6 +128,7 @@ struct DemoCommand: AsyncParsableCommand {
 
         print("demo: stopping")
         traffic.stop()
+        server.cancel()
         ingestStop.requestStop()
         stop.set()
         ingest.wait()
@@ -124,16 +138,19 @@ struct DemoCommand: AsyncParsableCommand {
         if let failure = ingest.failure ?? processor.failure { throw CleanExit.message("error: \(failure)", code: 1) }
     }
 
-    static func printWelcome(users: Int, installed: Int, brokers: String, redis: String) {
+    static func printWelcome(users: Int, installed: Int, brokers: String, redis: String, api: String, key: String) {
         print("""
 
             Portrait demo is running: \(users) shop users with live orders and behaviour events.
               Kafka:  \(brokers)
               Redis:  \(redis)  (profiles p:{userId}, tag bitmaps bm:*)
+              API:    \(api)   (admin key for this run: \(key))
               Installed \(installed) example definitions (metrics orders_30d, spend_30d, views_1d, categories_30d,
               last_order; tags high_value, frequent_buyer, window_shopper, churn_risk, value_tier, city_tier).
 
             Try, in another shell (eval "$(scripts/services env)" first):
+              curl -s -H 'Authorization: Bearer \(key)' \(api)/v1/profiles/42
+              curl -s -H 'Authorization: Bearer \(key)' -d '{"expression":"tag.frequent_buyer and not tag.high_value"}' \(api)/v1/segments:count
               redis-cli HGETALL 'p:{42}'
               .build/release/portrait tags list
               .build/release/portrait tags create big_spender --expression 'metric.spend_30d > 800' --status active --dry-run 42
