@@ -103,6 +103,28 @@ public final class KafkaConsumer: Sendable {
         return list.map(KafkaTopicPartitionList.decode) ?? []
     }
 
+    /// Messages not yet consumed in the assigned partitions: the brokers' high watermarks (asked
+    /// now) minus this consumer's positions (or the committed offsets, or the log start, before
+    /// the first message). `nil` while nothing is assigned.
+    public func lag(timeoutMs: Int = 2_000) throws(KafkaError) -> Int64? {
+        let assigned = try assignment()
+        guard !assigned.isEmpty else { return nil }
+        let list = KafkaTopicPartitionList.make(assigned)
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        _ = rd_kafka_position(client.handle, list)
+        let positions = KafkaTopicPartitionList.decode(list)
+        let committed = try self.committed(assigned, timeoutMs: timeoutMs)
+        var total: Int64 = 0
+        for (position, stored) in zip(positions, committed) {
+            var low: Int64 = 0, high: Int64 = 0
+            let error = rd_kafka_query_watermark_offsets(client.handle, position.topic, position.partition, &low, &high, Int32(timeoutMs))
+            if error != RD_KAFKA_RESP_ERR_NO_ERROR { throw RDKafkaClient.error(error, "cannot read the end of \(position)") }
+            let consumed = [position.offset, stored.offset].compactMap { $0 }.filter { $0 >= 0 }.max() ?? low
+            total += max(0, high - max(consumed, low))
+        }
+        return total
+    }
+
     /// Leaves the group cleanly (revoking partitions through the handler) so the others
     /// rebalance at once instead of after the session timeout. Safe to call twice.
     public func close() {

@@ -83,10 +83,21 @@ public final class ProfileProcessor {
             let messages = try consumer.poll(maxMessages: options.maxBatch, timeoutMs: options.pollTimeoutMs)
             if rebalanced.flag.exchange(false, ordering: .relaxed) { try adoptAssignment() }
             try refreshDefinitions()
+            let started = DispatchTime.now().uptimeNanoseconds
             if !messages.isEmpty { try process(messages) }
+            let processed = DispatchTime.now().uptimeNanoseconds
             let fired = try fireTimers()
+            if !messages.isEmpty || fired > 0 {
+                let done = DispatchTime.now().uptimeNanoseconds
+                logger.debug("batch", metadata: [
+                    "messages": "\(messages.count)", "timers": "\(fired)",
+                    "process_ms": "\((processed - started) / 1_000_000)", "timers_ms": "\((done - processed) / 1_000_000)"])
+            }
             if !messages.isEmpty || fired > 0 { lastActivityMs = Self.wallMs() }
-            if let idle = options.exitWhenIdleMs, Self.wallMs() - lastActivityMs >= idle, !owned.isEmpty { break }
+            if let idle = options.exitWhenIdleMs, Self.wallMs() - lastActivityMs >= idle, !owned.isEmpty {
+                if try consumer.lag() == 0 { break }
+                lastActivityMs = Self.wallMs()  // quiet, but not at the end yet (a slow fetch): keep going
+            }
         }
         consumer.close()
         logger.info("processor stopped")
