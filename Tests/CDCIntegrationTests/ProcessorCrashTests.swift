@@ -22,8 +22,8 @@ struct ProcessorCrashTests {
             captureStdout: true)
         defer { mock.closeStdinAndWait() }
         let bootstrap = try mock.readLine()
-        let killed = try ProcessorTestEnvironment(name: "crash_meta", redisDB: 14, bootstrap: bootstrap)
-        let uninterrupted = try killed.withRedis(db: 15)
+        let killed = try ProcessorTestEnvironment(name: "crash_meta", redisDB: 8, bootstrap: bootstrap)
+        let uninterrupted = try killed.withRedis(db: 9)
         for arguments in Self.definitions {
             let result = try killed.portrait(arguments)
             #expect(result.status == 0, "\(arguments.prefix(3)): \(result.output)")

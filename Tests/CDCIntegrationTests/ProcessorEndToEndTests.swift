@@ -1,7 +1,11 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import Kafka
 import MySQL
 import PortraitIngest
+import Synchronization
 import Testing
 
 /// The tags issue's end-to-end test on the real services, every role its own process: a mock
@@ -69,6 +73,19 @@ struct ProcessorEndToEndTests {
         let denseId = Int(profile["_id"] ?? "") ?? -1
         #expect(try env.redis().command("GETBIT", "bm:e2e_buyer:0", denseId).int == 1)
 
+        // The same profile through the API.
+        let port = Int.random(in: 20_000...29_999)
+        let serve = try ChildProcess(
+            executable: executable, arguments: ["serve"], environment: env.environment.merging(["PORTRAIT_HTTP_ADDR": "127.0.0.1:\(port)"]) { $1 },
+            log: logs.appendingPathComponent("serve.log"))
+        defer { _ = serve.signal(SIGTERM) }
+        let key = try env.portrait(["keys", "create", "--name", "e2e-reader", "--role", "reader"]).output
+            .split(separator: "\n").first { $0.hasPrefix("pk_") }.map(String.init) ?? ""
+        let body = try Self.get("http://127.0.0.1:\(port)/v1/profiles/7", key: key)
+        let tags = body?["tags"] as? [String: Any]
+        #expect(tags?["e2e_buyer"] as? Bool == true, "GET /v1/profiles/7 shows the tag (serve log: \(serve.logTail()))")
+        #expect((body?["attributes"] as? [String: Any])?["city"] as? String == "Paris")
+
         // A new threshold, applied by the running processor without a new event.
         var result = try env.portrait(["tags", "update", "e2e_buyer", "--expression", "metric.e2e_purchases_30d >= 3"])
         #expect(result.status == 0, "\(result.output)")
@@ -89,6 +106,24 @@ struct ProcessorEndToEndTests {
         #expect(profile["t.e2e_buyer"] == nil)
         #expect(profile["t.e2e_lapsed"] == "true")
         try? FileManager.default.removeItem(at: logs)
+    }
+
+    /// GET with a bearer key, retried while the server starts; the JSON body, or nil.
+    static func get(_ url: String, key: String) throws -> [String: Any]? {
+        for _ in 0..<100 {
+            let result = Mutex<Data?>(nil)
+            let done = DispatchSemaphore(value: 0)
+            var request = URLRequest(url: URL(string: url)!)
+            request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization")
+            URLSession.shared.dataTask(with: request) { data, response, _ in
+                if (response as? HTTPURLResponse)?.statusCode == 200 { result.withLock { $0 = data } }
+                done.signal()
+            }.resume()
+            done.wait()
+            if let data = result.withLock({ $0 }) { return try JSONSerialization.jsonObject(with: data) as? [String: Any] }
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        return nil
     }
 
     @Test func badInputGoesToTheDeadLetterTopicWithAReason() throws {

@@ -22,7 +22,7 @@ struct ProcessorBenchCommand: ParsableCommand {
     @Option(help: "Active metrics.") var metrics = 20
     @Option(help: "Active tags.") var tags = 50
     @Option(help: "Partitions of the events topic.") var partitions = 4
-    @Option(help: "Redis database used (emptied).") var redisDb = 15
+    @Option(help: "Redis database used (emptied).") var redisDb = 7
 
     func run() throws {
         let configuration = try global.bootstrap()
@@ -60,8 +60,7 @@ struct ProcessorBenchCommand: ParsableCommand {
             }
         }
         options.shouldStop = { progress.withLock { $0.last != nil } }
-        var logger = Logger(label: "portrait.bench")
-        logger.logLevel = .warning
+        let logger = Logger(label: "portrait.bench")  // PORTRAIT_LOG_LEVEL=debug shows per-batch timings
         let start = Date()
         try ProfileProcessor(options: options, store: RedisProfileStore(connection: redis), catalog: catalog, logger: logger).run()
         let finished = progress.withLock { $0 }
