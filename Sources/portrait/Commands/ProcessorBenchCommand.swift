@@ -23,6 +23,7 @@ struct ProcessorBenchCommand: ParsableCommand {
     @Option(help: "Active tags.") var tags = 50
     @Option(help: "Partitions of the events topic.") var partitions = 4
     @Option(help: "Redis database used (emptied).") var redisDb = 7
+    @Option(help: "Live mode: produce this many events/s (timed now) while the processor runs, and report freshness.") var rate: Int?
 
     func run() throws {
         let configuration = try global.bootstrap()
@@ -35,7 +36,16 @@ struct ProcessorBenchCommand: ParsableCommand {
         let cluster = try KafkaMockCluster(brokers: 1)
         try cluster.createTopic("bench.events", partitions: partitions)
         let produceStart = Date()
-        try BenchEvents.produce(bootstrap: cluster.bootstrapServers, topic: "bench.events", events: events, users: users)
+        let bootstrap = cluster.bootstrapServers
+        let (events, users, rate) = (events, users, rate)
+        if let rate {  // live: the processor starts first, events arrive at `rate` with the current time
+            Thread {
+                Thread.sleep(forTimeInterval: 3)  // group join
+                try? BenchEvents.produce(bootstrap: bootstrap, topic: "bench.events", events: events, users: users, rate: rate)
+            }.start()
+        } else {
+            try BenchEvents.produce(bootstrap: bootstrap, topic: "bench.events", events: events, users: users, rate: nil)
+        }
         let produceSeconds = Date().timeIntervalSince(produceStart)
 
         let catalog = DefinitionCatalog(validator: DefinitionValidator())
@@ -52,7 +62,9 @@ struct ProcessorBenchCommand: ParsableCommand {
         options.followWallClock = false
         let progress = Mutex<(inputs: Int, first: Date?, last: Date?)>((0, nil, nil))
         let total = events
-        options.onBatch = { inputs, _ in
+        let lags = Mutex<[Int64]>([])
+        options.onBatch = { inputs, freshness in
+            lags.withLock { $0.append(contentsOf: freshness) }
             progress.withLock { state in
                 if state.first == nil { state.first = Date() }
                 state.inputs += inputs
@@ -67,9 +79,12 @@ struct ProcessorBenchCommand: ParsableCommand {
         let seconds = (finished.last ?? Date()).timeIntervalSince(start)
         let profiles = try redis.command("DBSIZE").int ?? 0
         let bytesPerProfile = Double(try Self.usedMemory(redis) - memoryBefore) / Double(max(1, users))
+        let sorted = lags.withLock { $0.sorted() }
+        func percentile(_ p: Double) -> Int64 { sorted.isEmpty ? -1 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] }
         printBenchmarkLine([
-            ("bench", "processor"), ("events", events), ("users", users), ("metrics", metrics), ("tags", tags),
-            ("produce_events_per_s", Double(events) / produceSeconds), ("wall_s", seconds),
+            ("bench", rate == nil ? "processor" : "processor_live"), ("rate", rate ?? 0),
+            ("freshness_p50_ms", rate == nil ? -1 : percentile(0.5)), ("freshness_p99_ms", rate == nil ? -1 : percentile(0.99)), ("events", events), ("users", users), ("metrics", metrics), ("tags", tags),
+            ("produce_events_per_s", rate == nil ? Double(events) / produceSeconds : Double(rate!)), ("wall_s", seconds),
             ("events_per_s", Double(finished.inputs) / seconds), ("redis_keys", profiles),
             ("redis_bytes_per_user", bytesPerProfile), ("peak_rss_mb", peakResidentMegabytes()),
         ])
@@ -85,20 +100,26 @@ struct ProcessorBenchCommand: ParsableCommand {
 
 /// Synthetic behaviour: views, carts and purchases of `users` users over the last 7 days.
 enum BenchEvents {
-    static func produce(bootstrap: String, topic: String, events: Int, users: Int) throws {
-        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(client: KafkaClientConfiguration(bootstrapServers: bootstrap), lingerMs: 20))
+    static func produce(bootstrap: String, topic: String, events: Int, users: Int, rate: Int?) throws {
+        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(client: KafkaClientConfiguration(bootstrapServers: bootstrap), lingerMs: rate == nil ? 20 : 1))
         var random = SystemRandomNumberGenerator()
         let now = Int64(Date().timeIntervalSince1970 * 1_000)
+        let startedAt = Date()
         let span: Int64 = 7 * 86_400_000
         let types = ["view", "view", "view", "view", "cart", "purchase"]
         let categories = ["books", "toys", "garden", "music", "food", "sport", "beauty", "home"]
         for index in 0..<events {
             let user = String(Int.random(in: 0..<users, using: &random))
-            let ts = now - span + span * Int64(index) / Int64(events)
+            let ts = rate == nil ? now - span + span * Int64(index) / Int64(events) : Int64(Date().timeIntervalSince1970 * 1_000)
             let type = types[index % types.count]
             let amount = type == "purchase" ? ",\"amount\":\(Int.random(in: 5...300, using: &random))" : ""
             let json = "{\"user_id\":\"\(user)\",\"type\":\"\(type)\",\"ts\":\(ts),\"category\":\"\(categories[index % categories.count])\"\(amount)}"
             try producer.enqueue(topic: topic, key: Array(user.utf8), value: Array(json.utf8))
+            if let rate, index % max(1, rate / 100) == 0 {  // paced in steps of 10 ms
+                let due = startedAt.addingTimeInterval(Double(index) / Double(rate))
+                let wait = due.timeIntervalSinceNow
+                if wait > 0 { Thread.sleep(forTimeInterval: wait) }
+            }
         }
         try producer.flush(timeoutMs: 120_000)
     }
