@@ -12,7 +12,7 @@ extension APIServiceTests {
     static func writeProfile(_ redis: RedisConnection, userId: String = "42") throws {
         _ = try redis.command(
             "HSET", ProfileKeys.profile(userId), "a.city", "Paris", "a.age", "31", "m.orders_7d", "3", "m.avg_basket", "12.5",
-            "t.buyer", "true", "t.tier", "gold", "f.portrait.events/0", "17", "_updated", "1767225600000", "_id", "1")
+            "t.buyer", "true", "t.tier", "gold", "t.city_tier", "1", "f.portrait.events/0", "17", "_updated", "1767225600000", "_id", "1")
     }
 
     @Test func profileReadTypesValuesAndHidesFences() async throws {
@@ -31,6 +31,7 @@ extension APIServiceTests {
             let tags = try #require(body["tags"] as? [String: Any])
             #expect(tags["buyer"] as? Bool == true)
             #expect(tags["tier"] as? String == "gold")
+            #expect(tags["city_tier"] as? String == "1", "an enumerated value that looks like a number stays a string")
             #expect(body["updated_at"] as? String == "2026-01-01T00:00:00.000Z")
             #expect(!String(describing: body).contains("portrait.events/0"))
             #expect(Set(body.keys) == ["user_id", "attributes", "metrics", "tags", "updated_at"])

@@ -37,10 +37,10 @@ public indirect enum JSONValue: Sendable, Equatable, Codable {
         }
     }
 
-    /// A profile hash value as JSON: numbers that parse as numbers, `true`/`false` as booleans
-    /// when `booleans` (tags), anything else as the string it is.
+    /// A profile hash value as JSON. Tags (`booleans`) are booleans or enumerated strings, so an
+    /// enumerated value "1" stays a string; other values are numbers when they parse as numbers.
     static func parsing(stored text: String, booleans: Bool) -> JSONValue {
-        if booleans, text == "true" || text == "false" { return .bool(text == "true") }
+        if booleans { return text == "true" || text == "false" ? .bool(text == "true") : .string(text) }
         if let integer = Int64(text) { return .integer(integer) }
         if let number = Double(text), number.isFinite, text.first.map({ $0 == "-" || $0.isNumber || $0 == "." }) == true {
             return .number(number)  // "nan", "inf" and the like stay strings
