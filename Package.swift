@@ -86,6 +86,7 @@ let package = Package(
         .testTarget(name: "BinlogDecoderTests", dependencies: ["MySQL"]),
         .testTarget(name: "CDCIntegrationTests", dependencies: ["MySQL", "Kafka", "Redis", "PortraitIngest", "PortraitCore", "PortraitProcessor", logging]),
         .testTarget(name: "PortraitCoreTests", dependencies: ["PortraitCore", "TagLang"]),
+        .testTarget(name: "ProcessorTests", dependencies: ["PortraitProcessor", "PortraitCore", "TagLang", .product(name: "Yams", package: "Yams")]),
         .testTarget(
             name: "IntegrationTests",
             dependencies: ["Kafka", "MySQL", "Redis", "PortraitMetadata", "PortraitConfig", "PortraitCore"]
