@@ -12,7 +12,9 @@ enum JSONValueConversion {
             return text(raw).map(Value.string)
         case .number:
             if let number = raw as? NSNumber, !isBoolean(number) { return .number(number.doubleValue) }
-            if let string = raw as? String, let number = Double(string) { return .number(number) }  // DECIMAL is exact text
+            // DECIMAL arrives as exact text; "nan", "inf" and hex floats are not numbers here.
+            if let string = raw as? String, string.allSatisfy({ $0.isASCII && ($0.isNumber || "+-.eE".contains($0)) }),
+               let number = Double(string), number.isFinite { return .number(number) }
             return nil
         case .timestamp:
             if let number = raw as? NSNumber, !isBoolean(number) { return .timestamp(number.int64Value) }

@@ -17,7 +17,7 @@ public enum TimestampText {
         }
         guard bytes.count >= 10, bytes[4] == 0x2D, bytes[7] == 0x2D,
               let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
-              (1...12).contains(month), (1...31).contains(day) else { return nil }
+              (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day) else { return nil }
         var ms = daysFromCivil(year: year, month: month, day: day) * 86_400_000
         var index = 10
         if index < bytes.count {
@@ -39,6 +39,14 @@ public enum TimestampText {
             guard ["", "Z", "+00:00", "+0000"].contains(zone) else { return nil }
         }
         return ms
+    }
+
+    static func daysIn(month: Int64, year: Int64) -> Int64 {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
     }
 
     /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).

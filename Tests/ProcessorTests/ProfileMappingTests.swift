@@ -1,0 +1,224 @@
+import PortraitCore
+@testable import PortraitProcessor
+import TagLang
+import Testing
+import Yams
+
+@Suite struct ProfileMappingTests {
+    func parse(_ yaml: String) throws -> ProfileMapping {
+        try ProfileMapping(document: try Yams.load(yaml: yaml), file: "p.yaml")
+    }
+
+    /// The error reading `yaml` gives, or `nil` when it reads.
+    func error(_ yaml: String) throws -> ProfileMappingError? {
+        let document = try Yams.load(yaml: yaml)
+        do {
+            _ = try ProfileMapping(document: document, file: "p.yaml")
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    @Test func sampleFileReads() throws {
+        let mapping = try sampleMapping()
+        #expect(mapping.profileTables == [ProfileMapping.ProfileTable(table: "shop.users", userIdColumn: "id", attributes: [
+            .init(name: "birth_year", column: "birth_year", type: .number),
+            .init(name: "city", column: "city", type: .string),
+            .init(name: "gender", column: "gender", type: .string),
+            .init(name: "member_level", column: "member_level", type: .string),
+            .init(name: "registered_at", column: "created_at", type: .timestamp),
+        ])])
+        #expect(mapping.eventTables == [ProfileMapping.EventTable(
+            table: "shop.orders", userIdColumn: "user_id", eventType: "purchase", timeColumn: "created_at",
+            operations: ["c", "r"], fields: ["amount": "total", "category": "category", "item_id": "sku"])])
+        #expect(mapping.eventTopics == ["events"])
+    }
+
+    @Test func theShippedConfigReads() throws {
+        // config/profiles.yaml itself, when the tests run from the package root.
+        let path = #filePath.replacingOccurrences(of: "Tests/ProcessorTests/ProfileMappingTests.swift", with: "config/profiles.yaml")
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return }
+        let mapping = try parse(text)
+        #expect(mapping == (try sampleMapping()))
+    }
+
+    @Test func defaultsAndEmptyDocument() throws {
+        let empty = try ProfileMapping(document: nil, file: "p.yaml")
+        #expect(empty.profileTables.isEmpty && empty.eventTables.isEmpty && empty.eventTopics == ["events"])
+        let mapping = try parse("""
+            profile_tables:
+              crm.members:
+                user_id: member_id
+                attributes: {vip: boolean}
+            """)
+        #expect(mapping.eventTopics == ["events"])
+        #expect(mapping.profileTables.first?.attributes == [.init(name: "vip", column: "vip", type: .bool)])
+    }
+
+    @Test func mistakesNameTheKey() throws {
+        let unknownTop = try error("profile_table: {}\n")
+        #expect(unknownTop?.key == "profile_table")
+        #expect(unknownTop?.problem.hasPrefix("unknown key") == true)
+        #expect(unknownTop?.description.hasPrefix("p.yaml: profile_table: unknown key") == true)
+
+        let noDot = try error("""
+            profile_tables:
+              users: {user_id: id, attributes: {city: string}}
+            """)
+        #expect(noDot?.key == "profile_tables.users")
+        #expect(noDot?.problem.contains("DB.TABLE") == true)
+        #expect(try error("event_tables:\n  a.b.c: {user_id: id, type: t}\n")?.key == "event_tables.a.b.c")
+
+        let badType = try error("""
+            profile_tables:
+              shop.users: {user_id: id, attributes: {city: text}}
+            """)
+        #expect(badType?.key == "profile_tables.shop.users.attributes.city")
+        #expect(badType?.problem.hasPrefix("type must be one of") == true)
+        let badSpecType = try error("""
+            profile_tables:
+              shop.users: {user_id: id, attributes: {joined: {column: created_at, type: date}}}
+            """)
+        #expect(badSpecType?.key == "profile_tables.shop.users.attributes.joined")
+        let badSpecKey = try error("""
+            profile_tables:
+              shop.users: {user_id: id, attributes: {joined: {col: created_at, type: timestamp}}}
+            """)
+        #expect(badSpecKey?.key == "profile_tables.shop.users.attributes.joined.col")
+        #expect(try error("profile_tables:\n  shop.users: {user_id: id, attributes: {City: string}}\n")?.key
+            == "profile_tables.shop.users.attributes.City")
+        #expect(try error("profile_tables:\n  shop.users: {user_id: id}\n")?.key == "profile_tables.shop.users.attributes")
+        #expect(try error("profile_tables:\n  shop.users: {attributes: {city: string}}\n")?.key == "profile_tables.shop.users.user_id")
+
+        let badOps = try error("""
+            event_tables:
+              shop.orders: {user_id: user_id, type: purchase, ops: [c, x]}
+            """)
+        #expect(badOps?.key == "event_tables.shop.orders.ops")
+        #expect(badOps?.problem == "must be a list of c, u, d, r")
+        #expect(try error("event_tables:\n  shop.orders: {user_id: u, type: p, ops: []}\n")?.key == "event_tables.shop.orders.ops")
+
+        let unknownInEvent = try error("""
+            event_tables:
+              shop.orders: {user_id: user_id, type: purchase, when: created_at}
+            """)
+        #expect(unknownInEvent?.key == "event_tables.shop.orders.when")
+        #expect(unknownInEvent?.problem.hasPrefix("unknown key; expected one of fields, ops, time, type, user_id") == true)
+        #expect(try error("event_tables:\n  shop.orders: {user_id: u}\n")?.key == "event_tables.shop.orders.type")
+        #expect(try error("event_tables:\n  shop.orders: {user_id: u, type: p, fields: {amount: 5}}\n")?.key
+            == "event_tables.shop.orders.fields.amount")
+        #expect(try error("event_topics: events\n")?.key == "event_topics")
+        #expect(try error("event_topics: [\"a b\"]\n")?.key == "event_topics")
+        #expect(try error("- a\n")?.key == "(root)")
+    }
+
+    @Test func explicitOpsReplaceTheDefault() throws {
+        let mapping = try parse("event_tables:\n  shop.orders: {user_id: u, type: refund, ops: [u, d]}\nevent_topics: [clicks]\n")
+        #expect(mapping.eventTables.first?.operations == ["u", "d"])
+        #expect(mapping.eventTables.first?.timeColumn == nil)
+        #expect(mapping.eventTopics == ["clicks"])
+    }
+
+    @Test func attributeTypesMergeTables() throws {
+        let mapping = try parse("""
+            profile_tables:
+              shop.users:
+                user_id: id
+                attributes: {city: string, birth_year: number}
+              crm.members:
+                user_id: member_id
+                attributes: {vip: boolean, joined_at: {column: created, type: timestamp}}
+            """)
+        #expect(mapping.attributeTypes == ["city": .string, "birth_year": .number, "vip": .bool, "joined_at": .timestamp])
+    }
+}
+
+@Suite struct TimestampTextTests {
+    static let jan1: Int64 = 1_767_225_600_000
+
+    @Test func readsTheFormatsPortraitMeets() {
+        #expect(TimestampText.epochMilliseconds("2026-01-01") == Self.jan1)
+        #expect(TimestampText.epochMilliseconds("1970-01-01") == 0)
+        #expect(TimestampText.epochMilliseconds("2026-01-01 00:00:01.5") == Self.jan1 + 1_500)
+        #expect(TimestampText.epochMilliseconds("2026-01-01 00:00:00.123456") == Self.jan1 + 123)
+        #expect(TimestampText.epochMilliseconds("2026-01-01T12:30:00Z") == Self.jan1 + 45_000_000)
+        #expect(TimestampText.epochMilliseconds("2026-01-01T00:00:00+00:00") == Self.jan1)
+        #expect(TimestampText.epochMilliseconds("2024-03-01") == 1_709_251_200_000, "after a leap day")
+    }
+
+    @Test func refusesOffsetsAndGarbage() {
+        #expect(TimestampText.epochMilliseconds("2026-01-01T00:00:00+02:00") == nil)
+        #expect(TimestampText.epochMilliseconds("2026-01-01 00:00:00-05:00") == nil)
+        #expect(TimestampText.epochMilliseconds("yesterday") == nil)
+        #expect(TimestampText.epochMilliseconds("") == nil)
+        #expect(TimestampText.epochMilliseconds("2026-13-01") == nil)
+        #expect(TimestampText.epochMilliseconds("2026-01-01 25:00:00") == nil)
+        #expect(TimestampText.epochMilliseconds("2026-01-01T00:00") == nil)
+        #expect(TimestampText.epochMilliseconds("2026/01/01") == nil)
+    }
+}
+
+@Suite struct ProfileWriteTests {
+    @Test func writesOnlyWhatChangedAndMovesBitmapBits() {
+        var old = ProfileState(userId: "42")
+        old.denseId = 8_388_610
+        old.attributes = ["city": .string("Paris"), "gender": .string("f")]
+        old.tags = ["buyer": .bool(true), "tier": .string("gold")]
+        var new = old
+        new.attributes = ["gender": .string("f")]  // city removed
+        new.metricValues = ["orders_30d": .number(3)]
+        new.tags = ["buyer": .bool(false), "tier": .string("silver")]
+        new.fences = ["portrait.events/0": 17]
+        new.nextTimerMs = 99
+
+        let write = ProfileWrite(old: old, new: new, partition: 3, updatedFences: ["portrait.events/0"])
+        #expect(write.userId == "42")
+        #expect(write.partition == 3)
+        #expect(write.denseId == 8_388_610)
+        #expect(write.timerMs == 99)
+        #expect(write.state == ProfileStateCodec.encode(new))
+        #expect(write.fences.map { "\($0.field)=\($0.offset)" } == ["f.portrait.events/0=17"])
+        #expect(write.sets.map { "\($0.field)=\($0.value)" } == ["m.orders_30d=3", "t.buyer=false", "t.tier=silver"])
+        #expect(write.deletes == ["a.city"])
+        #expect(write.bits.map { "\($0.key)@\($0.offset)=\($0.bit)" } == [
+            "bm:buyer:1@2=0",
+            "bm:tier=gold:1@2=0",
+            "bm:tier=silver:1@2=1",
+        ])
+    }
+
+    @Test func aNewUserSetsEverythingAndOnlyTrueOrValuedTagBits() {
+        var new = ProfileState(userId: "u")
+        new.denseId = 5
+        new.tags = ["buyer": .bool(true), "churned": .bool(false), "tier": .string("gold"), "score": .null]
+        let write = ProfileWrite(old: nil, new: new, partition: 0, updatedFences: [])
+        #expect(write.sets.map(\.field) == ["t.buyer", "t.churned", "t.tier"])
+        #expect(write.deletes.isEmpty)
+        #expect(write.fences.isEmpty)
+        #expect(write.bits.map { "\($0.key)@\($0.offset)=\($0.bit)" } == ["bm:buyer:0@5=1", "bm:tier=gold:0@5=1"])
+    }
+
+    @Test func unchangedStateWritesNoFieldsOrBits() {
+        var state = ProfileState(userId: "u")
+        state.denseId = 1
+        state.attributes = ["city": .string("Lyon")]
+        state.tags = ["buyer": .bool(true)]
+        let write = ProfileWrite(old: state, new: state, partition: 0, updatedFences: [])
+        #expect(write.sets.isEmpty)
+        #expect(write.deletes.isEmpty)
+        #expect(write.bits.isEmpty)
+    }
+}
+
+@Suite struct StrictInputValuesTests {
+    @Test func notANumberAndImpossibleDatesAreRefused() {
+        #expect(JSONValueConversion.value("nan", as: .number) == nil)
+        #expect(JSONValueConversion.value("inf", as: .number) == nil)
+        #expect(JSONValueConversion.value("0x1p3", as: .number) == nil)
+        #expect(JSONValueConversion.value("-12.50", as: .number) == .number(-12.5))
+        #expect(TimestampText.epochMilliseconds("2026-02-31") == nil)
+        #expect(TimestampText.epochMilliseconds("2024-02-29") != nil)
+        #expect(!ProfileMapping.isTopicSuffix("événements"))
+    }
+}
