@@ -81,23 +81,15 @@ struct IngestCommand: ParsableCommand {
             serverId: serverId ?? file.serverId ?? 0x5054, ingestName: name ?? file.ingestName ?? "default", keyColumns: keyColumns,
             topicPrefix: file.topicPrefix ?? "\(configuration.topicPrefix).cdc", topics: file.topics, stop: stop,
             onUndecodableEvent: skipUndecodable ? .skip : .stop)
-        let endpoint = try metricsAddr.map(Self.serveMetrics)
+        let endpoint: MetricsEndpoint?
+        do { endpoint = try metricsAddr.map { try MetricsEndpoint.prometheus(on: $0, logger: Logger(label: "portrait.ingest")) } } catch {
+            throw CleanExit.message("error: \(error)", code: 1)
+        }
         defer { withExtendedLifetime(endpoint) {} }
         let signals = onTerminationSignals { stop.requestStop() }
         defer { signals.forEach { $0.cancel() } }
         do {
             try runIngest(options, logger: Logger(label: "portrait.ingest"))
-        } catch {
-            throw CleanExit.message("error: \(error)", code: 1)
-        }
-    }
-
-    /// Starts `GET /metrics` on `address` with the process's Prometheus registry.
-    private static func serveMetrics(on address: String) throws -> MetricsEndpoint {
-        do {
-            let endpoint = try MetricsEndpoint(address: address) { Observability.registry.emitToString() }
-            Logger(label: "portrait.ingest").info("serving metrics", metadata: ["address": "http://\(endpoint.address)/metrics"])
-            return endpoint
         } catch {
             throw CleanExit.message("error: \(error)", code: 1)
         }

@@ -49,13 +49,17 @@ struct ProcessCommand: ParsableCommand {
             throw ValidationError("kafka.brokers is `mock`: run `portrait demo` (embedded mock), or `portrait kafka-mock` and set PORTRAIT_KAFKA_BROKERS")
         }
         let logger = Logger(label: "portrait.process")
+        let stop = StopFlag()
+        let signals = onTerminationSignals { stop.set() }
+        defer { signals.forEach { $0.cancel() } }
         do {
-            let options = try processorOptions(brokers: brokers, topicPrefix: configuration.topicPrefix)
+            var options = try processorOptions(brokers: brokers, topicPrefix: configuration.topicPrefix)
+            options.shouldStop = { stop.isSet }
             let catalog = try ProcessorSetup.seededCatalog(mapping: options.mapping, mysql: configuration.mysql, timeTickMs: options.timeTickMs)
             let control = try ControlListener(bootstrapServers: brokers, topic: options.controlTopic, catalog: catalog, logger: logger)
             let store = RedisProfileStore(connection: try RedisConnection(configuration: configuration.redis))
             let processor = try ProfileProcessor(options: options, store: store, catalog: catalog, logger: logger)
-            let endpoint = try metricsAddr.map { try MetricsEndpoint(address: $0) { Observability.registry.emitToString() } }
+            let endpoint = try metricsAddr.map { try MetricsEndpoint.prometheus(on: $0, logger: logger) }
             defer { withExtendedLifetime(endpoint) {} }
             control.start()
             defer { control.stop() }
@@ -84,14 +88,8 @@ struct ProcessCommand: ParsableCommand {
             guard let idle = ProcessorSetup.milliseconds(exitWhenIdle) else { throw ValidationError("--exit-when-idle must be like 3s") }
             options.exitWhenIdleMs = idle
         }
-        let stop = StopFlag()
-        options.shouldStop = { stop.isSet }
-        Self.signals = onTerminationSignals { stop.set() }
         return options
     }
-
-    /// Kept for the process's lifetime: the signal sources must outlive `run`.
-    nonisolated(unsafe) static var signals: [any DispatchSourceSignal] = []
 }
 
 /// A flag a signal handler sets and the processor's loop reads.

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Foundation
+import Logging
 
 /// A tiny blocking HTTP server for `GET /metrics` (Prometheus text format) on a background
 /// thread, for commands that run without the API server (`portrait ingest --metrics-addr`).
@@ -106,5 +107,14 @@ final class MetricsEndpoint: Sendable {
             if sent <= 0 { return }
             bytes = bytes.dropFirst(sent)
         }
+    }
+}
+
+extension MetricsEndpoint {
+    /// `GET /metrics` with the process's Prometheus registry on `address`, logged once started.
+    static func prometheus(on address: String, logger: Logger) throws -> MetricsEndpoint {
+        let endpoint = try MetricsEndpoint(address: address) { Observability.registry.emitToString() }
+        logger.info("serving metrics", metadata: ["address": "http://\(endpoint.address)/metrics"])
+        return endpoint
     }
 }
