@@ -26,9 +26,6 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The OpenAPI document served on /openapi.yaml.")
     var openapi = "web-api/openapi.yaml"
 
-    /// `/metrics` in the Prometheus text format, from the registry the executable bootstrapped.
-    @Sendable private static func prometheusText() -> String { Observability.registry.emitToString() }
-
     func run() async throws {
         let configuration = try global.bootstrap()
         let logger = Logger(label: "portrait.serve")
@@ -39,11 +36,8 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             let kafka = try ServeKafka(configuration, logger: logger)
             let api = APIConfiguration(
-                redis: configuration.redis, mysql: configuration.mysql, producer: kafka.producer,
-                publishesDefinitions: kafka.isCluster, topicPrefix: configuration.topicPrefix,
-                mapping: try ProcessorSetup.loadMapping(path: mapping), host: configuration.httpHost, port: configuration.httpPort,
-                redisPoolSize: configuration.redisPoolSize, mysqlPoolSize: configuration.mysqlPoolSize, openAPIDocument: document,
-                metricsText: configuration.metricsEnabled ? Self.prometheusText : nil)
+                configuration, producer: kafka.producer, publishesDefinitions: kafka.isCluster,
+                mapping: try ProcessorSetup.loadMapping(path: mapping), openAPIDocument: document)
             logger.info("serving", metadata: ["addr": "\(configuration.httpHost):\(configuration.httpPort)"])
             try await makeAPIApplication(configuration: api, logger: Logger(label: "portrait.api")).runService()
             withExtendedLifetime(kafka) {}  // the mock cluster, if any, lives until the server stopped

@@ -100,11 +100,8 @@ struct DemoCommand: AsyncParsableCommand {
         // The API, with an admin key made for this run (the key is printed, never stored in clear).
         let adminKey = try APIKeyStore(connection: metadata).create(name: "demo-\(UUID().uuidString.prefix(8))", role: .admin, createdBy: "demo")
         let api = APIConfiguration(
-            redis: configuration.redis, mysql: configuration.mysql, producer: producer, publishesDefinitions: true,
-            topicPrefix: prefix, mapping: mapping, host: configuration.httpHost, port: configuration.httpPort,
-            redisPoolSize: configuration.redisPoolSize, mysqlPoolSize: configuration.mysqlPoolSize,
-            openAPIDocument: (try? String(contentsOfFile: "web-api/openapi.yaml", encoding: .utf8)) ?? "",
-            metricsText: { Observability.registry.emitToString() })
+            configuration, producer: producer, publishesDefinitions: true, mapping: mapping,
+            openAPIDocument: (try? String(contentsOfFile: "web-api/openapi.yaml", encoding: .utf8)) ?? "")
         let server = Task { try await makeAPIApplication(configuration: api, logger: Logger(label: "portrait.api")).runService(gracefulShutdownSignals: []) }
 
         let signals = onTerminationSignals { stop.set() }
