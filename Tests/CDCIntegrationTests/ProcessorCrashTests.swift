@@ -16,12 +16,8 @@ struct ProcessorCrashTests {
 
     @Test func killedRunEndsEqualToAnUninterruptedRun() throws {
         let executable = try IngestCrashTests.portraitExecutable()
-        let mock = try ChildProcess(
-            executable: executable,
-            arguments: ["kafka-mock", "--brokers", "1", "--exit-on-stdin-close", "--topic", "portrait.events:4", "--topic", "portrait.control:1", "--topic", "portrait.dlq:1"],
-            captureStdout: true)
+        let (mock, bootstrap) = try startKafkaMock(executable, topics: ["portrait.events:4", "portrait.control:1", "portrait.dlq:1"])
         defer { mock.closeStdinAndWait() }
-        let bootstrap = try mock.readLine()
         let killed = try ProcessorTestEnvironment(name: "crash_meta", redisDB: 8, bootstrap: bootstrap)
         let uninterrupted = try killed.withRedis(db: 9)
         for arguments in Self.definitions {

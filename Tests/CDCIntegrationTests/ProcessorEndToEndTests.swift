@@ -23,9 +23,8 @@ struct ProcessorEndToEndTests {
         // One partition per topic: every user shares one event-time clock, so a later order of
         // one user moves time for another.
         let topics = ["users", "orders"].map { "portrait.cdc.\(Self.database).\($0):1" } + ["portrait.events:1", "portrait.control:1", "portrait.dlq:1"]
-        let mock = try ChildProcess(executable: executable, arguments: ["kafka-mock", "--brokers", "1", "--exit-on-stdin-close"] + topics.flatMap { ["--topic", $0] }, captureStdout: true)
+        let (mock, bootstrap) = try startKafkaMock(executable, topics: topics)
         defer { mock.closeStdinAndWait() }
-        let bootstrap = try mock.readLine()
         let env = try ProcessorTestEnvironment(name: "e2e_meta", redisDB: 12, bootstrap: bootstrap)
 
         let (database, db) = try CDCTestServices.scratchDatabase(Self.name)
@@ -128,12 +127,8 @@ struct ProcessorEndToEndTests {
 
     @Test func badInputGoesToTheDeadLetterTopicWithAReason() throws {
         let executable = try IngestCrashTests.portraitExecutable()
-        let mock = try ChildProcess(
-            executable: executable,
-            arguments: ["kafka-mock", "--brokers", "1", "--exit-on-stdin-close", "--topic", "portrait.events:2", "--topic", "portrait.control:1", "--topic", "portrait.dlq:1"],
-            captureStdout: true)
+        let (mock, bootstrap) = try startKafkaMock(executable, topics: ["portrait.events:2", "portrait.control:1", "portrait.dlq:1"])
         defer { mock.closeStdinAndWait() }
-        let bootstrap = try mock.readLine()
         let env = try ProcessorTestEnvironment(name: "dlq_meta", redisDB: 13, bootstrap: bootstrap)
         let logs = FileManager.default.temporaryDirectory.appendingPathComponent("portrait-dlq-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)

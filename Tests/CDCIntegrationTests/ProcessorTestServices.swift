@@ -112,3 +112,12 @@ struct ProcessorTestEnvironment {
         return file
     }
 }
+
+/// `portrait kafka-mock` with one broker and `topics` (`name:partitions`), as a child process
+/// that ends when the test closes its stdin.
+func startKafkaMock(_ executable: URL, topics: [String]) throws -> (process: ChildProcess, bootstrap: String) {
+    let mock = try ChildProcess(
+        executable: executable, arguments: ["kafka-mock", "--brokers", "1", "--exit-on-stdin-close"] + topics.flatMap { ["--topic", $0] },
+        captureStdout: true)
+    return (mock, try mock.readLine())
+}
