@@ -19,13 +19,17 @@ public func makeAPIRouter(configuration: APIConfiguration, logger: Logger = Logg
     // Added before any route, so they wrap every route and the not-found answer too.
     router.add(middleware: APIErrorMiddleware())
     router.add(middleware: MetricsMiddleware())
-    router.add(middleware: LogRequestsMiddleware(.debug))
+    router.add(middleware: AccessLogMiddleware(level: configuration.accessLogLevel))
     let routes = APIRoutes(router: router, services: services)
     HealthRoutes.register(routes, openAPIDocument: configuration.openAPIDocument, metricsText: configuration.metricsText)
     ProfileRoutes.register(routes)
+    TimelineRoutes.register(routes)
     DefinitionRoutes.register(MetricDefinition.self, routes)
     DefinitionRoutes.register(TagDefinition.self, routes)
     SegmentRoutes.register(routes)
+    SavedSegmentRoutes.register(routes)
+    TagStatsRoutes.register(routes)
+    PipelineRoutes.register(routes)
     EventRoutes.register(routes)
     return router
 }

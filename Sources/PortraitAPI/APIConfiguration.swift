@@ -1,4 +1,5 @@
 import Kafka
+import Logging
 import MySQL
 import PortraitProcessor
 import Redis
@@ -25,6 +26,14 @@ public struct APIConfiguration: Sendable {
     public var redisPoolSize: Int
     /// Connections in the MySQL pool. Default: 4.
     public var mysqlPoolSize: Int
+    /// Requests per second each API key may make (the bucket holds two seconds' worth); 0
+    /// means no limit. Default: 1000.
+    public var rateLimitPerSecond: Double = 1_000
+    /// How long an accepted key is trusted without asking MySQL again (also how soon a
+    /// revocation takes effect). Default: 5 s.
+    public var keyCacheSeconds: Double = 5
+    /// The level of the per-request access log lines. Default: info.
+    public var accessLogLevel: Logger.Level = .info
     /// The OpenAPI document served on `/openapi.yaml` (read once at start).
     public var openAPIDocument: String
     /// The Prometheus text for `GET /metrics`; `nil` answers 404 (the executable owns the

@@ -14,10 +14,12 @@ final class APIServices: Sendable {
     let mysql: MySQLPool
     let validator: DefinitionValidator
     let publisher: DefinitionPublishing?
+    let keyGate: KeyGate
     let logger: Logger
 
     init(configuration: APIConfiguration, logger: Logger) {
         self.configuration = configuration
+        keyGate = KeyGate(ttl: .milliseconds(Int64(configuration.keyCacheSeconds * 1_000)), ratePerSecond: configuration.rateLimitPerSecond)
         redis = RedisPool(configuration: configuration.redis, size: configuration.redisPoolSize)
         mysql = MySQLPool(configuration: configuration.mysql, size: configuration.mysqlPoolSize)
         validator = DefinitionValidator(attributes: configuration.mapping.attributeTypes)

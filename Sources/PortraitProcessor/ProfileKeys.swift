@@ -20,6 +20,21 @@ public enum ProfileKeys {
     public static func bitmap(tag: String, value: String?, shard: Int64) -> String {
         value.map { "bm:\(tag)=\($0):\(shard)" } ?? "bm:\(tag):\(shard)"
     }
+    /// Every user with a profile, by dense id, per shard: the population segments are taken
+    /// within (`not x`, shares in group portraits).
+    public static func population(shard: Int64) -> String { "pop:\(shard)" }
+    /// Set of the values an enumerated tag has taken (its bitmaps, for group portraits).
+    public static func tagValues(_ tag: String) -> String { "bmv:\(tag)" }
+    /// The user's recent events, newest first (``BehaviourRecord``).
+    public static func recentEvents(_ userId: String) -> String { "ev:{\(userId)}" }
+    /// When each of the user's tags changed, newest first.
+    public static func tagHistory(_ userId: String) -> String { "th:{\(userId)}" }
+    /// The user's metric values after each change, newest first.
+    public static func metricHistory(_ userId: String) -> String { "mh:{\(userId)}" }
+    /// Per processor: its throughput and freshness, refreshed every few seconds (`GET /v1/pipeline`).
+    public static func processorStatus(_ name: String) -> String { "stat:process:\(name)" }
+    /// Sorted set of processor names by their last status report (ms).
+    public static let processors = "stat:processors"
     /// Hash of definition versions each processor applied, and where in the stream.
     public static let appliedDefinitions = "ctl:applied"
 

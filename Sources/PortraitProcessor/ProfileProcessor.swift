@@ -31,12 +31,14 @@ public final class ProfileProcessor {
 
     private var evaluator = ProfileEvaluator(definitions: .empty)
     private var generation = -1
+    private var tagVersions: [String: Int] = [:]
     /// Profiles as last written to Redis, with the partition they belong to.
     private var cache: [String: (state: ProfileState, partition: Int32)] = [:]
     private var owned: Set<Int32> = []
     private var watermarks: WatermarkTracker
     private var positions: [String: Int64] = [:]
     private var lastActivityMs: Int64 = 0
+    private var status: ProcessorStatus
 
     private let inputsCounter = Counter(label: "portrait_processor_inputs_total")
     private let writesCounter = Counter(label: "portrait_processor_profile_writes_total")
@@ -70,6 +72,7 @@ public final class ProfileProcessor {
         let producer = try KafkaProducer(
             configuration: KafkaProducerConfiguration(client: KafkaClientConfiguration(bootstrapServers: options.bootstrapServers)), logger: logger)
         deadLetters = DeadLetters(producer: producer, topic: options.deadLetterTopic)
+        status = ProcessorStatus(groupId: options.groupId)
         watermarks = WatermarkTracker(delayMs: options.watermarkDelayMs, idleTimeoutMs: options.idleTimeoutMs, followWallClock: options.followWallClock)
     }
 
@@ -96,6 +99,7 @@ public final class ProfileProcessor {
                     "process_ms": "\((processed - started) / 1_000_000)", "timers_ms": "\((done - processed) / 1_000_000)"])
             }
             if !messages.isEmpty || fired > 0 { lastActivityMs = Self.wallMs() }
+            status.reportIfDue(to: store.connection, nowMs: Self.wallMs())
             if let idle = options.exitWhenIdleMs, Self.wallMs() - lastActivityMs >= idle, !owned.isEmpty {
                 if try consumer.lag() == 0 { break }
                 lastActivityMs = Self.wallMs()  // quiet, but not at the end yet (a slow fetch): keep going
@@ -120,6 +124,7 @@ public final class ProfileProcessor {
         guard current != generation else { return }
         generation = current
         evaluator = ProfileEvaluator(definitions: definitions)
+        tagVersions = Dictionary(definitions.tags.map { ($0.name, $0.version) }, uniquingKeysWith: max)
         for problem in definitions.problems { logger.warning("definition not computed", metadata: ["problem": "\(problem)"]) }
         var reevaluated = 0
         for partition in owned.sorted() {
@@ -127,7 +132,7 @@ public final class ProfileProcessor {
             repeat {
                 let page = try store.users(partition: partition, cursor: cursor)
                 cursor = page.cursor
-                reevaluated += try update(users: page.users, partition: partition) { _ in true }
+                reevaluated += try update(users: page.users, partition: partition) { _, _ in true }
             } while cursor != "0"
         }
         let at = positions.sorted { $0.key < $1.key }.map { "\($0.key)@\($0.value)" }.joined(separator: ",")
@@ -161,12 +166,14 @@ public final class ProfileProcessor {
             }
         }
         inputsCounter.increment(by: messages.count)
+        var written = 0
         for start in stride(from: 0, to: order.count, by: 1_000) {
             let chunk = Array(order[start..<min(start + 1_000, order.count)])
-            try update(users: chunk, partition: nil, partitionOf: partitionOf) { state in
+            written += try update(users: chunk, partition: nil, partitionOf: partitionOf) { state, folded in
                 var admitted = false
                 for pending in inputs[state.userId] ?? [] where state.admit(source: pending.source, offset: pending.offset) {
                     self.evaluator.apply(pending.input, to: &state)
+                    folded.note(pending.input)
                     admitted = true
                 }
                 return admitted
@@ -182,6 +189,7 @@ public final class ProfileProcessor {
         try deadLetters.flush()
         try consumer.commit(Array(commits.values))
         options.onBatch?(messages.count, lags)
+        status.record(inputs: messages.count, writes: written, lagsMs: lags)
         if cache.count > options.cacheLimit { cache.removeAll() }
     }
 
@@ -196,7 +204,7 @@ public final class ProfileProcessor {
                 let due = try store.dueTimers(partition: partition, upTo: watermark, limit: 1_000)
                 if due.isEmpty { break }
                 let times = Dictionary(due.map { ($0.userId, $0.timeMs) }, uniquingKeysWith: max)
-                fired += try update(users: due.map(\.userId), partition: partition) { state in
+                fired += try update(users: due.map(\.userId), partition: partition) { state, _ in
                     // Every timer up to the watermark, in order, in memory: the same evaluations
                     // as firing them one by one, without a round trip each.
                     var time = times[state.userId] ?? state.clockMs
@@ -220,7 +228,7 @@ public final class ProfileProcessor {
     @discardableResult
     private func update(
         users: [String], partition fixedPartition: Int32?, partitionOf: [String: Int32] = [:],
-        change: (inout ProfileState) -> Bool
+        change: (inout ProfileState, inout FoldedInputs) -> Bool
     ) throws -> Int {
         let missing = users.filter { cache[$0] == nil }
         let loaded = try store.loadStates(missing)
@@ -237,10 +245,13 @@ public final class ProfileProcessor {
             var state = old ?? ProfileState(userId: userId)
             if state.denseId == nil { state.denseId = nextDense; nextDense += 1 }
             let fencesBefore = state.fences
-            guard change(&state) else { continue }
+            var folded = FoldedInputs()
+            guard change(&state, &folded) else { continue }
             evaluator.evaluate(&state)
             let changedFences = state.fences.keys.filter { fencesBefore[$0] != state.fences[$0] }
-            writes.append(ProfileWrite(old: old, new: state, partition: partition, updatedFences: changedFences))
+            writes.append(ProfileWrite(
+                old: old, new: state, partition: partition, updatedFences: changedFences,
+                events: folded.events, inputMs: folded.latestMs, tagVersions: tagVersions))
             updated.append(state)
         }
         let writeStart = DispatchTime.now().uptimeNanoseconds
@@ -257,6 +268,18 @@ public final class ProfileProcessor {
         }
         writesCounter.increment(by: writes.count)
         return writes.count
+    }
+
+    /// What one update folded in: the events for the user's recent-events list, and the newest
+    /// input time (timing the changes of a profile no event has clocked yet).
+    struct FoldedInputs {
+        var events: [ProfileEvent] = []
+        var latestMs: Int64?
+
+        mutating func note(_ input: ProfileInput) {
+            if case .event(let event) = input { events.append(event) }
+            latestMs = max(latestMs ?? .min, input.timestampMs)
+        }
     }
 
     static func wallMs() -> Int64 { Int64(Date().timeIntervalSince1970 * 1_000) }

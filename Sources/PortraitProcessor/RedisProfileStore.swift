@@ -51,21 +51,34 @@ public struct RedisProfileStore: Sendable {
     }
 
     static func command(_ write: ProfileWrite, sha: String, updatedMs: Int64) -> [any RedisArgument] {
+        let shard = write.denseId / ProfileKeys.bitmapShardSize
         var keys: [any RedisArgument] = [
             ProfileKeys.profile(write.userId), ProfileKeys.state(write.userId), ProfileKeys.timers(partition: write.partition),
-            ProfileKeys.users(partition: write.partition), ProfileKeys.userIds(shard: write.denseId / ProfileKeys.bitmapShardSize),
+            ProfileKeys.users(partition: write.partition), ProfileKeys.userIds(shard: shard), ProfileKeys.population(shard: shard),
+            ProfileKeys.recentEvents(write.userId), ProfileKeys.tagHistory(write.userId), ProfileKeys.metricHistory(write.userId),
         ]
-        var arguments: [any RedisArgument] = [write.userId, write.denseId, write.state, write.timerMs.map(String.init) ?? "", updatedMs]
+        var arguments: [any RedisArgument] = [
+            write.userId, write.denseId, write.state, write.timerMs.map(String.init) ?? "", updatedMs, write.denseId % ProfileKeys.bitmapShardSize,
+        ]
         arguments.append(write.fences.count)
         for fence in write.fences { arguments.append(fence.field); arguments.append(fence.offset) }
         arguments.append(write.sets.count)
         for set in write.sets { arguments.append(set.field); arguments.append(set.value) }
         arguments.append(write.deletes.count)
         for field in write.deletes { arguments.append(field) }
+        arguments.append(write.events.count)
+        for event in write.events { arguments.append(event) }
+        arguments.append(write.tagChanges.count)
+        for change in write.tagChanges { arguments.append(change) }
+        arguments.append(write.metricChange ?? "")
+        arguments.append(write.bits.count)
         for bit in write.bits {
             keys.append(bit.key)
-            arguments.append(bit.offset)
             arguments.append(bit.bit)
+        }
+        for tagValue in write.tagValues {
+            keys.append(ProfileKeys.tagValues(tagValue.tag))
+            arguments.append(tagValue.value)
         }
         return ["EVALSHA", sha, keys.count] + keys + arguments
     }

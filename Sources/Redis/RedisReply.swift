@@ -37,6 +37,11 @@ public enum RedisReply: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// A bulk string's bytes (a bitmap, a state blob), `nil` otherwise.
+    public var bytes: [UInt8]? {
+        if case .bulk(let bytes) = self { bytes } else { nil }
+    }
+
     public var array: [RedisReply]? {
         if case .array(let items) = self { items } else { nil }
     }

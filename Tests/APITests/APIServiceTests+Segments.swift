@@ -14,6 +14,7 @@ extension APIServiceTests {
         try store.create(TagDefinition(name: "tier", kind: .enumerated, expression: "\"gold\"", status: .active), author: "t")
         try store.create(TagDefinition(name: "old", expression: "true", status: .retired), author: "t")
         _ = try env.redis.command("SET", ProfileKeys.nextDenseId, 10)
+        for id in 1...10 { _ = try env.redis.command("SETBIT", ProfileKeys.population(shard: 0), id, 1) }
         let bits: [(String, String?, [Int64])] = [("buyer", nil, [1, 2, 3, 5]), ("vip", nil, [2, 9]), ("tier", "gold", [1, 5]), ("tier", "silver", [3])]
         for (tag, value, ids) in bits {
             for id in ids { _ = try env.redis.command("SETBIT", ProfileKeys.bitmap(tag: tag, value: value, shard: 0), id, 1) }
@@ -59,22 +60,25 @@ extension APIServiceTests {
         }
     }
 
-    /// NOT spans every shard up to `ids:next`, and ids past it never count.
+    /// NOT spans every shard, within the population: bits of users without a profile never count.
     @Test func segmentCountsAcrossShards() async throws {
         let env = try APITestEnvironment()
         try Self.writeBitmaps(env)
         let size = ProfileKeys.bitmapShardSize
         _ = try env.redis.command("SET", ProfileKeys.nextDenseId, size + 4)
+        for offset in 0...4 { _ = try env.redis.command("SETBIT", ProfileKeys.population(shard: 1), offset, 1) }
         _ = try env.redis.command("SETBIT", ProfileKeys.bitmap(tag: "buyer", value: nil, shard: 1), 3, 1)
-        _ = try env.redis.command("SETBIT", ProfileKeys.bitmap(tag: "vip", value: nil, shard: 1), 9, 1)  // beyond ids:next
+        _ = try env.redis.command("SETBIT", ProfileKeys.bitmap(tag: "vip", value: nil, shard: 1), 9, 1)  // not in the population
         try await env.withClient { client in
             func count(_ expression: String) async throws -> Int? {
                 try await client.call(.post, "/v1/segments:count", auth: env.reader, body: "{\"expression\": \(Self.jsonString(expression))}").1["count"] as? Int
             }
             let buyers = try await count("tag.buyer"), notBuyers = try await count("not tag.buyer"), notVips = try await count("not tag.vip")
+            let everyone = try await count("true")
             #expect(buyers == 5)
-            #expect(notBuyers == Int(size + 4) - 5)
-            #expect(notVips == Int(size + 4) - 2)
+            #expect(everyone == 15)
+            #expect(notBuyers == 15 - 5)
+            #expect(notVips == 15 - 2)
         }
     }
 

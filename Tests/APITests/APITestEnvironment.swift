@@ -57,15 +57,24 @@ struct APITestEnvironment {
         (try? String(contentsOf: Self.root.appendingPathComponent("web-api/openapi.yaml"), encoding: .utf8)) ?? ""
     }
 
+    /// Keys are checked with MySQL on every request (no cache), so revocations show at once.
     func configuration(publishesDefinitions: Bool = false, mapping: ProfileMapping = ProfileMapping()) -> APIConfiguration {
-        APIConfiguration(
+        var configuration = APIConfiguration(
             redis: redisConfiguration, mysql: mysqlConfiguration, producer: producer, publishesDefinitions: publishesDefinitions,
             topicPrefix: "apitest", mapping: mapping, host: "127.0.0.1", port: 0, redisPoolSize: 2, mysqlPoolSize: 2, openAPIDocument: openAPIDocument)
+        configuration.keyCacheSeconds = 0
+        return configuration
     }
 
     /// Runs `body` against the application in-process.
-    func withClient(publishesDefinitions: Bool = false, _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
-        try await makeAPIApplication(configuration: configuration(publishesDefinitions: publishesDefinitions)).test(.router, body)
+    func withClient(
+        publishesDefinitions: Bool = false, mapping: ProfileMapping = ProfileMapping(),
+        configure: (inout APIConfiguration) -> Void = { _ in },
+        _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void
+    ) async throws {
+        var configuration = configuration(publishesDefinitions: publishesDefinitions, mapping: mapping)
+        configure(&configuration)
+        try await makeAPIApplication(configuration: configuration).test(.router, body)
     }
 }
 

@@ -68,7 +68,8 @@ public struct APIKeyStore: Sendable {
         return Int(result.affectedRows)
     }
 
-    /// The name and role of a usable key matching `key`, or `nil`. Hashes compare in constant time.
+    /// The name and role of a usable key matching `key`, or `nil`; records the use in
+    /// `last_used_at`. Hashes compare in constant time.
     public func authenticate(_ key: APIKey) throws -> (name: String, role: APIRole)? {
         let rows = try connection.query("""
             SELECT name, role, key_hash FROM api_keys
@@ -77,6 +78,7 @@ public struct APIKeyStore: Sendable {
         guard let row = rows.first else { return nil }  // the prefix is not secret: a miss tells nothing
         guard APIKey.constantTimeEqual(key.hash, try row.decode(String.self, "key_hash")),
               let role = APIRole(rawValue: try row.decode(String.self, "role")) else { return nil }
+        try connection.execute("UPDATE api_keys SET last_used_at = CURRENT_TIMESTAMP(6) WHERE key_prefix = ?", [.string(key.prefix)])
         return (try row.decode(String.self, "name"), role)
     }
 }

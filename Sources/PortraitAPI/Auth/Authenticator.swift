@@ -1,7 +1,9 @@
+import Foundation
 import Hummingbird
 
 /// Checks `Authorization: Bearer <key>` against `api_keys`: 401 when missing or unknown,
-/// 403 when the key's role is below what the route needs. Keys are never logged.
+/// 403 when the key's role is below what the route needs, 429 when the key is over its rate
+/// limit. Keys are never logged.
 struct Authenticator: Sendable {
     let services: APIServices
 
@@ -14,11 +16,25 @@ struct Authenticator: Sendable {
               let key = APIKey(parsing: parts[1].trimmingCharacters(in: .whitespaces)) else {
             throw APIError(.unauthorized, code: "unauthenticated", "the Authorization header must be `Bearer pk_<prefix>_<secret>`")
         }
-        guard let caller = try await services.withMySQL({ try APIKeyStore(connection: $0).authenticate(key) }) else {
-            throw APIError(.unauthorized, code: "unauthenticated", "unknown, revoked or expired API key")
+        let gate = services.keyGate
+        let hash = key.hash
+        let caller: (name: String, role: APIRole)
+        if let cached = gate.cached(hash: hash) {
+            caller = cached
+        } else {
+            guard let checked = try await services.withMySQL({ try APIKeyStore(connection: $0).authenticate(key) }) else {
+                throw APIError(.unauthorized, code: "unauthenticated", "unknown, revoked or expired API key")
+            }
+            gate.remember(hash: hash, name: checked.name, role: checked.role)
+            caller = checked
         }
         guard caller.role >= minimum else {
             throw APIError(.forbidden, code: "forbidden", "this needs the \(minimum.rawValue) role; the key '\(caller.name)' is a \(caller.role.rawValue)")
+        }
+        if let wait = gate.admit(caller.name) {
+            var error = APIError(.tooManyRequests, code: "rate_limited", "the key '\(caller.name)' is over its limit of \(Int(gate.ratePerSecond)) requests per second")
+            error.retryAfterSeconds = Int(wait.rounded(.up))
+            throw error
         }
         return caller
     }

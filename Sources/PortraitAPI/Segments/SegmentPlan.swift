@@ -8,10 +8,12 @@ indirect enum SegmentPlan: Sendable, Equatable {
     case and(SegmentPlan, SegmentPlan)
     case or(SegmentPlan, SegmentPlan)
     case not(SegmentPlan)
-    /// No user (`tag.x in []`).
+    /// No user (`tag.x in []`, `false`).
     case nothing
+    /// Every user with a profile (`true`).
+    case population
 
-    /// Compiles `text`: `tag.X` (boolean), `tag.X == "v"`, `tag.X != "v"`, `tag.X in [...]`,
+    /// Compiles `text`: `true` (everyone), `tag.X` (boolean), `tag.X == "v"`, `tag.X != "v"`, `tag.X in [...]`,
     /// `tag.X not in [...]`, `and`, `or`, `not` and parentheses. `kinds` are the active tags.
     init(parsing text: String, kinds: [String: TagDefinition.Kind]) throws(TagLangError) {
         self = try Self.compile(try Parser.parse(text), kinds: kinds)
@@ -22,6 +24,7 @@ indirect enum SegmentPlan: Sendable, Equatable {
         case .binary(.and, let left, let right): return .and(try compile(left, kinds: kinds), try compile(right, kinds: kinds))
         case .binary(.or, let left, let right): return .or(try compile(left, kinds: kinds), try compile(right, kinds: kinds))
         case .not(let operand): return .not(try compile(operand, kinds: kinds))
+        case .literal(.bool(let flag)): return flag ? .population : .nothing
         case .reference(.tag(let name)):
             guard try kind(of: name, at: expression, kinds: kinds) == .boolean else {
                 throw TagLangError(.type, at: expression.location, "tag.\(name) is enumerated: compare it, e.g. tag.\(name) == \"value\" or tag.\(name) in [\"a\", \"b\"]")

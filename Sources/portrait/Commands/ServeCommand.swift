@@ -26,6 +26,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The OpenAPI document served on /openapi.yaml.")
     var openapi = "web-api/openapi.yaml"
 
+    @Option(help: "Requests per second each API key may make (0: no limit).")
+    var rateLimit: Double = 1_000
+
     func run() async throws {
         let configuration = try global.bootstrap()
         let logger = Logger(label: "portrait.serve")
@@ -35,9 +38,10 @@ struct ServeCommand: AsyncParsableCommand {
         }
         do {
             let kafka = try ServeKafka(configuration, logger: logger)
-            let api = APIConfiguration(
+            var api = APIConfiguration(
                 configuration, producer: kafka.producer, publishesDefinitions: kafka.isCluster,
                 mapping: try ProcessorSetup.loadMapping(path: mapping), openAPIDocument: document)
+            api.rateLimitPerSecond = max(0, rateLimit)
             logger.info("serving", metadata: ["addr": "\(configuration.httpHost):\(configuration.httpPort)"])
             try await makeAPIApplication(configuration: api, logger: Logger(label: "portrait.api")).runService()
             withExtendedLifetime(kafka) {}  // the mock cluster, if any, lives until the server stopped

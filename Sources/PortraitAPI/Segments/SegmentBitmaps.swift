@@ -1,0 +1,108 @@
+import PortraitProcessor
+import Redis
+
+/// Evaluates a ``SegmentPlan`` on the tag bitmaps, shard by shard, with BITOP into temporary
+/// keys (expiring after a minute in case the final DEL never runs): counts stay inside Redis;
+/// exports and samples read the result bitmap of one shard (at most 1 MiB).
+///
+/// NOT is taken within the population (`pop:<shard>`, every user with a profile), so
+/// `not x` never counts dense ids that were reserved but never written.
+struct SegmentBitmaps {
+    let connection: RedisConnection
+    /// Makes temporary key names unique to this request.
+    let token: String
+
+    /// The shards that may hold users.
+    func shards() throws -> ClosedRange<Int64> {
+        let lastId = try connection.command("GET", ProfileKeys.nextDenseId).throwIfError().string.flatMap(Int64.init) ?? 0
+        return 0...(lastId / ProfileKeys.bitmapShardSize)
+    }
+
+    func count(_ plan: SegmentPlan) throws -> Int64 {
+        var total: Int64 = 0
+        for shard in try shards() {
+            total += try withResult(plan, shard: shard) { key, commands in
+                commands.append(["BITCOUNT", key])
+                return { replies in replies[0].int ?? 0 }
+            }
+        }
+        return total
+    }
+
+    /// The result bitmap of one shard, as bytes (bit 0 is the high bit of byte 0).
+    func bits(_ plan: SegmentPlan, shard: Int64) throws -> [UInt8] {
+        try withResult(plan, shard: shard) { key, commands in
+            commands.append(["GET", key])
+            return { replies in replies[0].bytes ?? [] }
+        }
+    }
+
+    /// Runs the commands that make the plan's bitmap on `shard`, then those `read` appends
+    /// (reading the result key), then deletes the temporaries; `read` returns how to turn the
+    /// replies of its commands into the answer.
+    func withResult<T>(
+        _ plan: SegmentPlan, shard: Int64,
+        _ read: (String, inout [[any RedisArgument]]) -> ([RedisReply]) -> T
+    ) throws -> T {
+        var builder = ShardCommands(shard: shard, prefix: "tmp:segment:\(token):\(shard)")
+        let result = builder.emit(plan)
+        let first = builder.commands.count
+        let answer = read(result, &builder.commands)
+        let last = builder.commands.count
+        if !builder.temporaries.isEmpty { builder.commands.append(["DEL"] + builder.temporaries) }
+        let replies = try connection.pipeline(builder.commands)
+        for reply in replies { _ = try reply.throwIfError() }
+        return answer(Array(replies[first..<last]))
+    }
+}
+
+/// The commands that evaluate a plan on one shard.
+struct ShardCommands {
+    let shard: Int64
+    let prefix: String
+    var commands: [[any RedisArgument]] = []
+    var temporaries: [String] = []
+
+    init(shard: Int64, prefix: String) {
+        self.shard = shard
+        self.prefix = prefix
+    }
+
+    /// Appends the commands for `plan`; returns the key that will hold its bitmap.
+    mutating func emit(_ plan: SegmentPlan) -> String {
+        switch plan {
+        case .bitmap(let tag, let value):
+            return ProfileKeys.bitmap(tag: tag, value: value, shard: shard)
+        case .population:
+            return ProfileKeys.population(shard: shard)
+        case .nothing:
+            return temporary()  // never written: an empty bitmap
+        case .and(let left, let right):
+            let (a, b) = (emit(left), emit(right))
+            return bitop("AND", a, b)
+        case .or(let left, let right):
+            let (a, b) = (emit(left), emit(right))
+            return bitop("OR", a, b)
+        case .not(let operand):
+            let inner = emit(operand)
+            let all = ProfileKeys.population(shard: shard)
+            let within = bitop("AND", inner, all)
+            commands.append(["BITOP", "XOR", within, within, all])
+            return within
+        }
+    }
+
+    /// A temporary key holding `a AND b` (for callers intersecting with a result).
+    mutating func bitop(_ operation: String, _ a: String, _ b: String) -> String {
+        let key = temporary()
+        commands.append(["BITOP", operation, key, a, b])
+        commands.append(["PEXPIRE", key, 60_000])
+        return key
+    }
+
+    private mutating func temporary() -> String {
+        let key = "\(prefix):\(temporaries.count)"
+        temporaries.append(key)
+        return key
+    }
+}

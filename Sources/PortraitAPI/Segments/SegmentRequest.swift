@@ -1,0 +1,46 @@
+import Foundation
+import PortraitCore
+import PortraitMetadata
+import TagLang
+
+/// Reads a segment expression from a request body and compiles it against the active tags.
+struct SegmentRequest {
+    let expression: String
+    let plan: SegmentPlan
+    let activeTags: [TagDefinition]
+
+    init(_ body: [String: JSONValue], services: APIServices) async throws {
+        guard let expression = body["expression"]?.string else { throw APIError.badRequest("expression must be a string", field: "expression") }
+        try await self.init(expression: expression, services: services)
+    }
+
+    init(expression: String, services: APIServices) async throws {
+        let tags = try await services.withMySQL { try DefinitionStore(connection: $0).list(TagDefinition.self, status: .active) }
+        activeTags = tags.map(\.definition)
+        plan = try Self.compile(expression, kinds: Dictionary(activeTags.map { ($0.name, $0.kind) }, uniquingKeysWith: { $1 }))
+        self.expression = expression
+    }
+
+    /// The plan, or a 400 naming the position of the mistake.
+    static func compile(_ expression: String, kinds: [String: TagDefinition.Kind]) throws -> SegmentPlan {
+        do throws(TagLangError) { return try SegmentPlan(parsing: expression, kinds: kinds) } catch {
+            throw APIError(.badRequest, code: "invalid_expression", error.message, field: "expression",
+                           line: error.location.line, column: error.location.column)
+        }
+    }
+
+    /// Milliseconds since `start`.
+    static func milliseconds(since start: ContinuousClock.Instant) -> Int64 {
+        let took = start.duration(to: .now)
+        return took.components.seconds * 1_000 + took.components.attoseconds / 1_000_000_000_000_000
+    }
+
+    /// An optional integer field within `range`, or `fallback`.
+    static func integer(_ body: [String: JSONValue], _ name: String, in range: ClosedRange<Int>, default fallback: Int) throws -> Int {
+        guard let value = body[name], value != .null else { return fallback }
+        guard case .integer(let number) = value, range.contains(Int(clamping: number)) else {
+            throw APIError.badRequest("\(name) must be an integer from \(range.lowerBound) to \(range.upperBound)", field: name)
+        }
+        return Int(number)
+    }
+}
