@@ -66,6 +66,8 @@ struct ProcessorCrashTests {
         #expect(actual.states == expected.states, "engine state equal (dense ids aside)")
         #expect(actual.timers == expected.timers)
         #expect(actual.bitmapCounts == expected.bitmapCounts)
+        #expect(actual.recentEvents == expected.recentEvents, "every event in each user's recent-events list exactly once, in order")
+        #expect(expected.recentEvents.count == Self.users)
         try? FileManager.default.removeItem(at: logs)
     }
 
@@ -84,12 +86,15 @@ struct ProcessorCrashTests {
 
     /// Everything the processor wrote that must not depend on crashes: profile fields (without
     /// the write time and the dense id), decoded state (without the dense id), timers, and
-    /// how many users each tag bitmap holds.
+    /// how many users each tag bitmap (and the population bitmap) holds, and each user's
+    /// recent events. (Tag and metric histories are not compared: timers interleave with events
+    /// by watermark, so intermediate steps may be timed differently; the final values are.)
     struct Snapshot {
         var profiles: [String: [String: String]] = [:]
         var states: [String: [UInt8]] = [:]
         var timers: [String: [String]] = [:]
         var bitmapCounts: [String: Int64] = [:]
+        var recentEvents: [String: [String]] = [:]
 
         init(_ env: ProcessorTestEnvironment) throws {
             let redis = try env.redis()
@@ -108,7 +113,10 @@ struct ProcessorCrashTests {
             for key in try Self.keys(redis, "tm:*") {
                 timers[key] = (try redis.command("ZRANGE", key, 0, -1, "WITHSCORES").array ?? []).compactMap(\.string)
             }
-            for key in try Self.keys(redis, "bm:*") {
+            for key in try Self.keys(redis, "ev:*") {
+                recentEvents[key] = (try redis.command("LRANGE", key, 0, -1).array ?? []).compactMap(\.string)
+            }
+            for key in try Self.keys(redis, "bm:*") + Self.keys(redis, "pop:*") {
                 let name = String(key[..<key.lastIndex(of: ":")!])
                 bitmapCounts[name, default: 0] += try redis.command("BITCOUNT", key).int ?? 0
             }
