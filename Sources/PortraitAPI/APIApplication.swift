@@ -31,5 +31,6 @@ public func makeAPIRouter(configuration: APIConfiguration, logger: Logger = Logg
     TagStatsRoutes.register(routes)
     PipelineRoutes.register(routes)
     EventRoutes.register(routes)
+    ConsoleRoutes.register(routes, directory: configuration.consoleDirectory)
     return router
 }

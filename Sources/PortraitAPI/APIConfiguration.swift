@@ -39,11 +39,15 @@ public struct APIConfiguration: Sendable {
     /// The Prometheus text for `GET /metrics`; `nil` answers 404 (the executable owns the
     /// metrics backend, libraries never choose one). Default: nil.
     public var metricsText: (@Sendable () -> String)?
+    /// The web console's files (`web-api/console`), served under `/console/` without a key;
+    /// `nil` turns the console off (its routes answer 404). Default: nil.
+    public var consoleDirectory: String?
 
     public init(
         redis: RedisConfiguration, mysql: MySQLConfiguration, producer: KafkaProducer, publishesDefinitions: Bool,
         topicPrefix: String = "portrait", mapping: ProfileMapping = ProfileMapping(), host: String = "127.0.0.1", port: Int = 8080,
-        redisPoolSize: Int = 4, mysqlPoolSize: Int = 4, openAPIDocument: String, metricsText: (@Sendable () -> String)? = nil
+        redisPoolSize: Int = 4, mysqlPoolSize: Int = 4, openAPIDocument: String, metricsText: (@Sendable () -> String)? = nil,
+        consoleDirectory: String? = nil
     ) {
         self.redis = redis
         self.mysql = mysql
@@ -57,5 +61,6 @@ public struct APIConfiguration: Sendable {
         self.mysqlPoolSize = mysqlPoolSize
         self.openAPIDocument = openAPIDocument
         self.metricsText = metricsText
+        self.consoleDirectory = consoleDirectory
     }
 }
