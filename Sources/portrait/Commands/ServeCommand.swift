@@ -12,8 +12,8 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Serve the REST/JSON API (profiles, definitions, segments, events) and /metrics.",
         discussion: """
-            Listens on http.addr (default 127.0.0.1:8080). Every route but /healthz and /openapi.yaml needs \
-            `Authorization: Bearer <key>` (`portrait keys create`). Events go to <prefix>.events; definition \
+            Listens on http.addr (default 127.0.0.1:8080). Every route but /healthz, /openapi.yaml and the web \
+            console's files (/console/, from --console) needs `Authorization: Bearer <key>` (`portrait keys create`). Events go to <prefix>.events; definition \
             changes are published to <prefix>.control when kafka.brokers is a cluster. SIGTERM or SIGINT \
             stop accepting connections and finish the requests in flight.
             """)
@@ -29,6 +29,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Requests per second each API key may make (0: no limit).")
     var rateLimit: Double = 1_000
 
+    @Option(help: "The web console's directory, served on /console/ (default: web-api/console when it exists).")
+    var console: String?
+
     func run() async throws {
         let configuration = try global.bootstrap()
         let logger = Logger(label: "portrait.serve")
@@ -36,13 +39,15 @@ struct ServeCommand: AsyncParsableCommand {
         do { document = try String(contentsOfFile: openapi, encoding: .utf8) } catch {
             throw CleanExit.message("error: cannot read the OpenAPI document \(openapi): \(error.localizedDescription)", code: 66)
         }
+        let consoleDirectory = try ConsoleDirectory.resolve(console, logger: logger)
         do {
             let kafka = try ServeKafka(configuration, logger: logger)
             var api = APIConfiguration(
                 configuration, producer: kafka.producer, publishesDefinitions: kafka.isCluster,
-                mapping: try ProcessorSetup.loadMapping(path: mapping), openAPIDocument: document)
+                mapping: try ProcessorSetup.loadMapping(path: mapping), openAPIDocument: document,
+                consoleDirectory: consoleDirectory)
             api.rateLimitPerSecond = max(0, rateLimit)
-            logger.info("serving", metadata: ["addr": "\(configuration.httpHost):\(configuration.httpPort)"])
+            logger.info("serving", metadata: ["addr": "\(configuration.httpHost):\(configuration.httpPort)", "console": "\(consoleDirectory ?? "off")"])
             try await makeAPIApplication(configuration: api, logger: Logger(label: "portrait.api")).runService()
             withExtendedLifetime(kafka) {}  // the mock cluster, if any, lives until the server stopped
         } catch {

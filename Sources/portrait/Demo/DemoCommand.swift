@@ -101,7 +101,8 @@ struct DemoCommand: AsyncParsableCommand {
         let adminKey = try APIKeyStore(connection: metadata).create(name: "demo-\(UUID().uuidString.prefix(8))", role: .admin, createdBy: "demo")
         let api = APIConfiguration(
             configuration, producer: producer, publishesDefinitions: true, mapping: mapping,
-            openAPIDocument: (try? String(contentsOfFile: "web-api/openapi.yaml", encoding: .utf8)) ?? "")
+            openAPIDocument: (try? String(contentsOfFile: "web-api/openapi.yaml", encoding: .utf8)) ?? "",
+            consoleDirectory: try ConsoleDirectory.resolve(nil, logger: logger))
         let server = Task { try await makeAPIApplication(configuration: api, logger: Logger(label: "portrait.api")).runService(gracefulShutdownSignals: []) }
 
         let signals = onTerminationSignals { stop.set() }
@@ -120,6 +121,7 @@ struct DemoCommand: AsyncParsableCommand {
                 lastReport = Date()
                 let sample = (try? profiles.profile("1")) ?? [:]
                 print("demo: \(traffic.summary); user 1 tags: \(sample.filter { $0.key.hasPrefix("t.") }.sorted { $0.key < $1.key }.map { "\($0.key.dropFirst(2))=\($0.value)" }.joined(separator: " "))")
+                fflush(nil)
             }
         }
 
@@ -142,6 +144,7 @@ struct DemoCommand: AsyncParsableCommand {
               Kafka:  \(brokers)
               Redis:  \(redis)  (profiles p:{userId}, tag bitmaps bm:*)
               API:    \(api)   (admin key for this run: \(key))
+              Console: \(api)/console/#key=\(key)   (open it in a browser)
               Installed \(installed) example definitions (metrics orders_30d, spend_30d, views_1d, categories_30d,
               last_order; tags high_value, frequent_buyer, window_shopper, churn_risk, value_tier, city_tier).
 
@@ -156,6 +159,7 @@ struct DemoCommand: AsyncParsableCommand {
             Ctrl-C stops the demo.
 
             """)
+        fflush(nil)  // into a pipe or file too: scripts (scripts/console-check) read the key now, not at exit
     }
 }
 
