@@ -27,9 +27,9 @@ if (chartsAvailable()) {
 
 /**
  * A bar chart in a <figure>: `labels`, `series` [{label, data, color}], `percent` for shares
- * in 0…1, `horizontal` for long label lists, `stacked` for parts of a whole.
+ * in 0…1, `horizontal` for long label lists, `integers` for counts.
  */
-export function barChart({ title, labels, series, percent = false, horizontal = false, stacked = false, height }) {
+export function barChart({ title, labels, series, percent = false, horizontal = false, integers = false, height }) {
   const boxHeight = height ?? (horizontal ? Math.max(140, 28 * labels.length + 50) : 220);
   return figure('bar', title, boxHeight, labels, series, percent, (canvas) => new window.Chart(canvas, {
     type: 'bar',
@@ -49,8 +49,7 @@ export function barChart({ title, labels, series, percent = false, horizontal = 
         tooltip: { callbacks: { label: (context) => `${context.dataset.label}: ${percent ? context.parsed[horizontal ? 'x' : 'y'].toFixed(1) + '%' : number(context.parsed[horizontal ? 'x' : 'y'])}` } },
       },
       scales: {
-        [horizontal ? 'x' : 'y']: { beginAtZero: true, stacked, ticks: percent ? { callback: (v) => `${v}%` } : {} },
-        [horizontal ? 'y' : 'x']: { stacked },
+        [horizontal ? 'x' : 'y']: { beginAtZero: true, ticks: percent ? { callback: (v) => `${v}%` } : integers ? { precision: 0 } : {} },
       },
     },
   }));
@@ -105,7 +104,7 @@ function dataTable(labels, series, percent) {
 }
 
 /** A small line of `values` (numbers), newest last; `—` when there are fewer than two. */
-export function sparkline(values, { width = 120, height = 28, title } = {}) {
+export function sparkline(values, { width = 80, height = 24, title } = {}) {
   const points = values.filter((v) => typeof v === 'number' && Number.isFinite(v));
   if (points.length < 2) return el('span', { class: 'muted', text: points.length ? 'one point' : '—' });
   const min = Math.min(...points), max = Math.max(...points);

@@ -43,8 +43,8 @@ export function portraitSection(portrait) {
   for (const metric of portrait.metrics ?? []) {
     const bins = metric.bins ?? [];
     grid.append(barChart({
-      title: `metric.${metric.metric}: mean ${format.number(metric.segment_mean)} vs ${format.number(metric.population_mean)}`,
-      labels: bins.map((b) => `${format.number(b.lower)}–${format.number(b.upper)}`),
+      title: `metric.${metric.metric}: mean ${mean(metric.segment_mean)} vs ${mean(metric.population_mean)}`,
+      labels: bins.map(binLabel),
       series: compare(bins.map((b) => ratio(b.segment_count, metric.segment_sample_size)),
         bins.map((b) => ratio(b.population_count, metric.population_sample_size))),
       percent: true,
@@ -53,6 +53,15 @@ export function portraitSection(portrait) {
   if (grid.childElementCount) section.append(grid);
   if (!booleans.length && !grid.childElementCount) section.append(el('p', { class: 'muted', text: 'The portrait has no tags, attributes or metrics to show.' }));
   return section;
+}
+
+function mean(value) {
+  return format.isEpochMs(value) ? format.time(Math.round(value)) : format.number(value);
+}
+
+/** `0–10`; bins of times (last_order and the like) by their start only, or the labels get long. */
+function binLabel(bin) {
+  return format.isEpochMs(bin.lower) ? `from ${format.time(Math.round(bin.lower)).slice(5)}` : `${format.number(bin.lower)}–${format.number(bin.upper)}`;
 }
 
 function compare(segment, population) {

@@ -1,6 +1,6 @@
 // Dashboard: tag coverage (GET /v1/tags/{name}/stats for every active tag) and pipeline
 // health (GET /v1/pipeline, /readyz), refreshed every few seconds while the view is open.
-// Processor throughput is the change in inputs_total between two refreshes.
+// Throughput is the processor's inputs per second (or the change in inputs_total between refreshes).
 import { el } from './dom.js';
 import { get, path, isMissingRoute, ApiError } from './api.js';
 import { onLeave } from './state.js';
@@ -64,20 +64,20 @@ async function showHealth(slot) {
   parts.push(el('h3', { text: 'Processors' }), table(
     ['name', 'inputs', 'writes', 'throughput', '', 'freshness p50', 'p99', 'updated'],
     processors.map((p) => {
-      const history = remember(`processor:${p.name}`, now, p.inputs_total);
-      const rates = ratesOf(history);
+      const rates = throughput(p, now);
       return [el('code', { text: p.name }), el('td', { class: 'num', text: format.number(p.inputs_total) }),
         el('td', { class: 'num', text: format.number(p.writes_total) }),
         el('td', { class: 'num', text: rates.length ? `${format.number(rates[rates.length - 1])}/s` : 'measuring…' }),
         sparkline(rates, { title: 'inputs per second' }),
         el('td', { class: 'num', text: format.duration(p.freshness_ms_p50) }), el('td', { class: 'num', text: format.duration(p.freshness_ms_p99) }),
-        format.time(p.updated_at)];
+        el('span', { title: format.time(p.updated_at ?? p.updated_ms), text: format.ago(p.updated_at ?? p.updated_ms, now) })];
     }), { empty: 'no processor has reported' }));
   parts.push(el('h3', { text: 'Ingest' }), table(['name', 'position', 'lag', '', 'updated'],
     ingest.map((i) => {
       const history = remember(`ingest:${i.name}`, now, i.lag_seconds);
       return [el('code', { text: i.name }), el('code', { class: 'clip', text: format.value(i.position) }),
-        el('td', {}, lagBadge(i.lag_seconds)), sparkline(history.map((s) => s.value), { title: 'lag in seconds' }), format.time(i.updated_at)];
+        el('td', {}, lagBadge(i.lag_seconds)), sparkline(history.map((s) => s.value), { title: 'lag in seconds' }),
+        el('span', { title: format.time(i.updated_at), text: format.ago(i.updated_at, now) })];
     }), { empty: 'no ingest has reported' }));
   slot.replaceChildren(...parts);
 }
@@ -102,6 +102,15 @@ function remember(key, time, value) {
   while (history.length > KEPT_SAMPLES) history.shift();
   samples.set(key, history);
   return history;
+}
+
+/** Inputs per second so far: the processor's own figure when it reports one, else the
+ *  increase of inputs_total between refreshes. */
+function throughput(processor, now) {
+  if (typeof processor.inputs_per_second === 'number') {
+    return remember(`processor-rate:${processor.name}`, now, processor.inputs_per_second).map((s) => s.value);
+  }
+  return ratesOf(remember(`processor:${processor.name}`, now, processor.inputs_total));
 }
 
 /** Per-second increases between consecutive samples (a counter that went back restarted: skipped). */

@@ -119,7 +119,7 @@ function savedDetail(name) {
   const section = panel(`Saved segment ${name}`, slot);
   fill(slot, async () => {
     const segment = await get(path`/v1/segments/${name}`);
-    const sizes = (segment.sizes ?? []).slice().sort((a, b) => Date.parse(a.measured_at) - Date.parse(b.measured_at));
+    const sizes = (segment.sizes ?? []).slice().sort((a, b) => format.parseTime(a.measured_at) - format.parseTime(b.measured_at));
     const status = el('div');
     return el('div', {},
       el('p', {}, el('code', { text: segment.expression ?? '' }), segment.description ? ` — ${segment.description}` : ''),

@@ -123,14 +123,15 @@ function timelinePanel(timeline) {
   const countCharts = ['by_type', 'by_category'].map((key) => {
     const entries = Object.entries(counts[key] ?? {}).sort((a, b) => b[1] - a[1]);
     return entries.length
-      ? barChart({ title: `Events ${key.replace('_', ' ')}`, labels: entries.map((e) => e[0]), series: [{ label: 'events', data: entries.map((e) => e[1]) }], horizontal: true })
+      ? barChart({ title: `Events ${key.replace('_', ' ')}`, labels: entries.map((e) => e[0]), series: [{ label: 'events', data: entries.map((e) => e[1]) }], horizontal: true, integers: true })
       : null;
   });
   const eventRows = events.map((event) => [
     format.time(event.time_ms),
     el('code', { text: event.fields?.type ?? '' }),
-    Object.entries(event.fields ?? {}).filter(([key]) => key !== 'type' && key !== 'user_id')
-      .map(([key, value]) => `${key}=${format.value(value)}`).join('  '),
+    // type has its column and ts is the time shown; the rest as key=value.
+    Object.entries(event.fields ?? {}).filter(([key]) => !['type', 'user_id', 'ts'].includes(key))
+      .map(([key, value]) => `${key}=${format.stored(value)}`).join('  '),
   ]);
   const changeRows = changes.map((change) => [
     format.time(change.time_ms), el('code', { text: change.tag }), tagBadge(change.from), '→', tagBadge(change.to), change.version ?? '—',
