@@ -52,6 +52,7 @@ let package = Package(
         .target(name: "PortraitIngest", dependencies: ["MySQL", "Kafka", logging, .product(name: "Metrics", package: "swift-metrics")]),
         .target(name: "PortraitConfig", dependencies: ["MySQL", "Redis", .product(name: "Yams", package: "Yams")]),
         .target(name: "PortraitMetadata", dependencies: ["MySQL", "Kafka", "PortraitCore", logging]),
+        .target(name: "PortraitScheduler", dependencies: ["MySQL", logging, .product(name: "Yams", package: "Yams")]),
         .target(name: "PortraitProcessor", dependencies: ["Kafka", "Redis", "PortraitCore", "TagLang", logging, metrics]),
         .target(
             name: "PortraitAPI",
@@ -65,7 +66,7 @@ let package = Package(
         .executableTarget(
             name: "portrait",
             dependencies: [
-                "Kafka", "MySQL", "Redis", "PortraitConfig", "PortraitMetadata", "PortraitCore", "PortraitIngest", "PortraitProcessor", "PortraitAPI",
+                "Kafka", "MySQL", "Redis", "PortraitConfig", "PortraitMetadata", "PortraitCore", "PortraitIngest", "PortraitProcessor", "PortraitAPI", "PortraitScheduler",
                 .product(name: "Yams", package: "Yams"), "StreamEngine", "EngineWorkloads", "LearningWorkloads",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 logging, metrics,
@@ -87,6 +88,7 @@ let package = Package(
         .testTarget(name: "CDCIntegrationTests", dependencies: ["MySQL", "Kafka", "Redis", "PortraitIngest", "PortraitCore", "PortraitProcessor", logging]),
         .testTarget(name: "PortraitCoreTests", dependencies: ["PortraitCore", "TagLang"]),
         .testTarget(name: "ProcessorTests", dependencies: ["PortraitProcessor", "PortraitCore", "TagLang", .product(name: "Yams", package: "Yams")]),
+        .testTarget(name: "SchedulerTests", dependencies: ["PortraitScheduler", "MySQL", "PortraitMetadata", logging]),
         .testTarget(
             name: "IntegrationTests",
             dependencies: ["Kafka", "MySQL", "Redis", "PortraitMetadata", "PortraitConfig", "PortraitCore"]
