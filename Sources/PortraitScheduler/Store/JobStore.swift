@@ -59,6 +59,12 @@ public struct JobStore: Sendable {
         public var updated: [String] = []
         /// Config jobs no longer in the file: kept with their history, but disabled.
         public var disabled: [String] = []
+
+        public init(created: [String] = [], updated: [String] = [], disabled: [String] = []) {
+            self.created = created
+            self.updated = updated
+            self.disabled = disabled
+        }
     }
 
     /// Makes the `source = config` jobs match `specs` (the file): new names are created,
