@@ -10,7 +10,7 @@ struct JobsFileTests {
         let nightly = try #require(specs.first)
         #expect(nightly.kind == .recompute)
         #expect(nightly.cron == (try CronExpression(parsing: "0 3 * * *")))
-        #expect(nightly.timeZone.identifier == "Europe/Berlin")
+        #expect(nightly.timeZoneName == "Europe/Berlin")
         #expect(nightly.missedRunPolicy == .catchUpOnce)
         #expect(nightly.maxRetries == 2)
         #expect(nightly.timeoutMs == 14_400_000)
@@ -53,7 +53,7 @@ struct JobsFileTests {
         let a = try store.existing(named: "a")
         #expect(a.source == .config)
         #expect(a.spec.cron?.source == "30 * * * *")
-        #expect(a.spec.timeZone.identifier == "Asia/Tokyo")
+        #expect(a.spec.timeZoneName == "Asia/Tokyo")
         #expect(a.createdAt == utc("2025-06-01 00:00"))
         #expect(try store.existing(named: "b").spec.enabled == false)
 

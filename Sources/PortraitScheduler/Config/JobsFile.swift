@@ -65,7 +65,7 @@ public enum JobsFile {
             }
             if let zone = entry["time_zone"] {
                 guard let text = zone as? String else { throw fail("\(key).time_zone", "must be an IANA time zone name") }
-                do { spec.timeZone = try JobSpec.timeZone(named: text) } catch { throw fail("\(key).time_zone", error.problem) }
+                spec.timeZoneName = text  // checked by validate() below
             }
             if let params = entry["params"] {
                 guard let value = JSONValue(any: params), case .object = value else { throw fail("\(key).params", "must be a mapping") }

@@ -7,7 +7,8 @@ public struct JobSpec: Sendable, Equatable {
     public var kind: JobKind
     /// `nil` for a job that only runs when triggered (`portrait jobs run`).
     public var cron: CronExpression?
-    public var timeZone: TimeZone
+    /// The IANA name the cron fields are read in, kept as written (Foundation calls UTC "GMT").
+    public var timeZoneName: String
     public var params: JSONValue
     public var enabled: Bool
     public var missedRunPolicy: MissedRunPolicy
@@ -18,14 +19,14 @@ public struct JobSpec: Sendable, Equatable {
     public var timeoutMs: Int?
 
     public init(
-        name: String, kind: JobKind, cron: CronExpression?, timeZone: TimeZone = TimeZone(identifier: "UTC")!,
+        name: String, kind: JobKind, cron: CronExpression?, timeZone: String = "UTC",
         params: JSONValue = .object([:]), enabled: Bool = true, missedRunPolicy: MissedRunPolicy = .skip,
         maxRetries: Int = 3, retryBackoffMs: Int = 30_000, timeoutMs: Int? = nil
     ) {
         self.name = name
         self.kind = kind
         self.cron = cron
-        self.timeZone = timeZone
+        self.timeZoneName = timeZone
         self.params = params
         self.enabled = enabled
         self.missedRunPolicy = missedRunPolicy
@@ -39,11 +40,14 @@ public struct JobSpec: Sendable, Equatable {
         guard !name.isEmpty, name.utf8.count <= 128,
               name.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "._-".unicodeScalars.contains($0)) })
         else { throw JobSpecError(field: "name", problem: "must be 1-128 letters, digits, '.', '_' or '-'") }
+        _ = try Self.timeZone(named: timeZoneName)
         guard case .object = params else { throw JobSpecError(field: "params", problem: "must be a JSON object") }
         guard (0...100).contains(maxRetries) else { throw JobSpecError(field: "max_retries", problem: "must be between 0 and 100") }
         guard (0...86_400_000).contains(retryBackoffMs) else { throw JobSpecError(field: "retry_backoff_ms", problem: "must be between 0 and 86400000 (a day)") }
         if let timeoutMs, timeoutMs <= 0 { throw JobSpecError(field: "timeout_ms", problem: "must be positive") }
     }
+
+    public var timeZone: TimeZone { TimeZone(identifier: timeZoneName) ?? TimeZone(secondsFromGMT: 0)! }
 
     /// A time zone by its IANA name (`Europe/Berlin`), or an error naming the field.
     public static func timeZone(named name: String) throws(JobSpecError) -> TimeZone {

@@ -112,7 +112,7 @@ public struct JobStore: Sendable {
     private static func columns(_ spec: JobSpec) -> [(String, MySQLValue)] {
         [
             ("name", .string(spec.name)), ("kind", .string(spec.kind.rawValue)), ("cron", spec.cron.map { .string($0.source) } ?? .null),
-            ("time_zone", .string(spec.timeZone.identifier)), ("params", .json(spec.params)), ("enabled", .int(spec.enabled ? 1 : 0)),
+            ("time_zone", .string(spec.timeZoneName)), ("params", .json(spec.params)), ("enabled", .int(spec.enabled ? 1 : 0)),
             ("missed_run_policy", .string(spec.missedRunPolicy.rawValue)), ("max_retries", .integer(spec.maxRetries)),
             ("retry_backoff_ms", .integer(spec.retryBackoffMs)), ("timeout_ms", .integer(spec.timeoutMs)),
         ]
@@ -128,13 +128,13 @@ public struct JobStore: Sendable {
             do { cron = try CronExpression(parsing: text) } catch { throw corrupt("cron '\(text)' that does not parse (\(error))") }
         }
         let zoneName = try row.decode(String.self, "time_zone")
-        guard let zone = TimeZone(identifier: zoneName) else { throw corrupt("unknown time zone '\(zoneName)'") }
+        guard TimeZone(identifier: zoneName) != nil else { throw corrupt("unknown time zone '\(zoneName)'") }
         let policyText = try row.decode(String.self, "missed_run_policy")
         guard let policy = MissedRunPolicy(rawValue: policyText) else { throw corrupt("unknown missed_run_policy '\(policyText)'") }
         let sourceText = try row.decode(String.self, "source")
         guard let source = JobSource(rawValue: sourceText) else { throw corrupt("unknown source '\(sourceText)'") }
         let spec = JobSpec(
-            name: name, kind: kind, cron: cron, timeZone: zone, params: try row.json("params") ?? .object([:]),
+            name: name, kind: kind, cron: cron, timeZone: zoneName, params: try row.json("params") ?? .object([:]),
             enabled: try row.decode(Bool.self, "enabled"), missedRunPolicy: policy, maxRetries: try row.decode(Int.self, "max_retries"),
             retryBackoffMs: try row.decode(Int.self, "retry_backoff_ms"), timeoutMs: try row.decode(Int?.self, "timeout_ms"))
         guard let createdAt = try row.date("created_at") else { throw corrupt("no created_at") }

@@ -12,11 +12,6 @@ extension PlannedCommand {
     }
 }
 
-struct ScheduleCommand: PlannedCommand {
-    static let configuration = CommandConfiguration(commandName: "schedule", abstract: "Run scheduled recompute, backfill and retraining jobs.")
-    static let arrivesWith = "the scheduled jobs issue (#9)"
-}
-
 struct RecomputeCommand: PlannedCommand {
     static let configuration = CommandConfiguration(commandName: "recompute", abstract: "Rebuild every profile from history into a new generation.")
     static let arrivesWith = "the scheduled jobs issue (#9)"
