@@ -54,6 +54,8 @@ let package = Package(
         .target(name: "PortraitMetadata", dependencies: ["MySQL", "Kafka", "PortraitCore", logging]),
         .target(name: "PortraitScheduler", dependencies: ["MySQL", logging, .product(name: "Yams", package: "Yams")]),
         .target(name: "PortraitProcessor", dependencies: ["Kafka", "Redis", "PortraitCore", "TagLang", logging, metrics]),
+        // PortraitProcessor only for ProfileKeys: the feature table reads the processor's own layout.
+        .target(name: "PortraitModels", dependencies: ["Learning", "MySQL", "Redis", "PortraitProcessor"]),
         .target(
             name: "PortraitAPI",
             dependencies: [
@@ -66,7 +68,7 @@ let package = Package(
         .executableTarget(
             name: "portrait",
             dependencies: [
-                "Kafka", "MySQL", "Redis", "PortraitConfig", "PortraitMetadata", "PortraitCore", "PortraitIngest", "PortraitProcessor", "PortraitAPI", "PortraitScheduler",
+                "Kafka", "MySQL", "Redis", "PortraitConfig", "PortraitMetadata", "PortraitCore", "PortraitIngest", "PortraitProcessor", "PortraitAPI", "PortraitScheduler", "PortraitModels",
                 .product(name: "Yams", package: "Yams"), "StreamEngine", "EngineWorkloads", "LearningWorkloads",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 logging, metrics,
@@ -92,6 +94,10 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: ["Kafka", "MySQL", "Redis", "PortraitMetadata", "PortraitConfig", "PortraitCore"]
+        ),
+        .testTarget(
+            name: "ModelTests",
+            dependencies: ["PortraitModels", "Learning", "MySQL", "Redis", "PortraitMetadata", "PortraitProcessor"]
         ),
         .testTarget(
             name: "APITests",
