@@ -1,3 +1,5 @@
+import Learning
+
 /// One registered version of a model (a row of `model_versions`), params included.
 public struct ModelVersion: Sendable, Equatable {
     public var name: String
@@ -50,5 +52,13 @@ public struct ModelVersionDraft: Sendable {
         self.artifactLocation = artifactLocation
         self.artifactSHA256 = artifactSHA256
         self.jobRunId = jobRunId
+    }
+}
+
+extension ModelVersionDraft {
+    /// A draft holding a fitted Learning model (``KMeansModel`` or ``LogisticRegressionModel``)
+    /// in the registry's params format; `label` is the classifier's training label.
+    public init(model: some PipelineStage, label: FeatureLabel? = nil, metrics: [String: Double], features: [String]) throws {
+        self.init(params: try ModelParams(model: model, label: label).json(), metrics: metrics, features: features)
     }
 }

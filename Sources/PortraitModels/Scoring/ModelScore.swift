@@ -1,5 +1,5 @@
 /// What a model says about one profile.
-public enum ModelScore: Sendable, Equatable {
+public enum ModelScore: Sendable, Hashable {
     /// Logistic regression: P(label = 1).
     case probability(Double)
     /// k-means: the index of the nearest centre.

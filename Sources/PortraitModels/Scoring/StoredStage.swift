@@ -56,6 +56,29 @@ enum StoredArray: Codable, Equatable, Sendable {
         }
     }
 
+    private enum Kind: String, CodingKey { case f64, i32, strings }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: Kind.self)
+        guard container.allKeys.count == 1, let kind = container.allKeys.first else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "an array needs exactly one of f64, i32, strings"))
+        }
+        switch kind {
+        case .f64: self = .f64(try container.decode([Double].self, forKey: kind))
+        case .i32: self = .i32(try container.decode([Int32].self, forKey: kind))
+        case .strings: self = .strings(try container.decode([String].self, forKey: kind))
+        }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Kind.self)
+        switch self {
+        case .f64(let values): try container.encode(values, forKey: .f64)
+        case .i32(let values): try container.encode(values, forKey: .i32)
+        case .strings(let values): try container.encode(values, forKey: .strings)
+        }
+    }
+
     var weights: WeightArray {
         switch self {
         case .f64(let values): .doubles(values)
