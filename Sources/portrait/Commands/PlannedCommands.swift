@@ -18,12 +18,6 @@ struct RecomputeCommand: PlannedCommand {
 }
 
 
-
-struct ModelsCommand: PlannedCommand {
-    static let configuration = CommandConfiguration(commandName: "models", abstract: "Train, register and publish clustering and prediction models.")
-    static let arrivesWith = "the scheduled jobs and models issue (#9)"
-}
-
 struct SegmentsCommand: PlannedCommand {
     static let configuration = CommandConfiguration(commandName: "segments", abstract: "Count, export and save audience segments.")
     static let arrivesWith = "the API issue (#8)"
