@@ -39,6 +39,7 @@ public struct ModelRegistry: Sendable {
 
     /// The model `name`, registered now if new. An existing model must have `algorithm`;
     /// a given margin replaces its margin.
+    @discardableResult
     public func ensure(name: String, algorithm: ModelAlgorithm, promotionMargin: Double?) throws -> ModelHead {
         guard let existing = try findHead(name) else {
             return try register(name: name, algorithm: algorithm, promotionMargin: promotionMargin ?? PromotionRule.defaultMargin)

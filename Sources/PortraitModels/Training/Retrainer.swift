@@ -16,14 +16,14 @@ public struct Retrainer: Sendable {
 
     public func run(_ request: RetrainingRequest) throws -> RetrainingOutcome {
         try validate(request)
-        let head = try registry.ensure(name: request.name, algorithm: request.algorithm, promotionMargin: request.promotionMargin)
+        try registry.ensure(name: request.name, algorithm: request.algorithm, promotionMargin: request.promotionMargin)
         let table = try ProfileFeatureTable.read(from: redis, features: request.features,
                                                  label: request.algorithm == .logisticRegression ? request.label : nil)
-        return try run(request, on: table, previousActive: head.activeVersion)
+        return try run(request, on: table)
     }
 
     /// The part after reading: split, fit, measure, register, maybe promote.
-    func run(_ request: RetrainingRequest, on table: ProfileFeatureTable, previousActive: Int?) throws -> RetrainingOutcome {
+    func run(_ request: RetrainingRequest, on table: ProfileFeatureTable) throws -> RetrainingOutcome {
         let split = TrainTestSplit(userIds: table.userIds, testPercent: request.testPercent)
         guard !split.test.isEmpty, !split.train.isEmpty else {
             throw RetrainingError.notEnoughData("\(table.rowCount) profile(s) give \(split.train.count) to train on and \(split.test.count) to test")
@@ -33,17 +33,23 @@ public struct Retrainer: Sendable {
             params: try fitted.params.json(), metrics: fitted.metrics, features: request.features,
             trainingFromMs: table.updatedFromMs, trainingToMs: table.updatedToMs, trainingRows: split.train.count)
         let version = try registry.addVersion(draft, to: request.name, createdBy: request.actor).version
-        var promoted = true, reason: String
-        do {
-            reason = try registry.promote(request.name, version: version, actor: request.actor).reason ?? ""
-        } catch ModelRegistryError.notBetter(_, _, let why) {
-            promoted = false
-            reason = why
-        }
-        return RetrainingOutcome(
+        var outcome = RetrainingOutcome(
             name: request.name, version: version, rows: table.rowCount, trainRows: split.train.count, testRows: split.test.count,
-            metrics: fitted.metrics, promoted: promoted, previousActiveVersion: previousActive,
-            activeVersion: promoted ? version : previousActive, reason: reason)
+            metrics: fitted.metrics, promoted: true, previousActiveVersion: nil, activeVersion: version, reason: "")
+        // The versions come from the registry's answer, not from before training: someone may
+        // have promoted or rolled back meanwhile.
+        do {
+            let promotion = try registry.promote(request.name, version: version, actor: request.actor)
+            outcome.previousActiveVersion = promotion.fromVersion
+            outcome.reason = promotion.reason ?? ""
+        } catch ModelRegistryError.notBetter(_, _, let why) {
+            let active = try registry.head(request.name).activeVersion
+            outcome.promoted = false
+            outcome.previousActiveVersion = active
+            outcome.activeVersion = active
+            outcome.reason = why
+        }
+        return outcome
     }
 
     private func fit(_ request: RetrainingRequest, table: ProfileFeatureTable, split: TrainTestSplit) throws -> (params: ModelParams, metrics: [String: Double]) {
