@@ -32,6 +32,10 @@ public struct APIConfiguration: Sendable {
     /// How long an accepted key is trusted without asking MySQL again (also how soon a
     /// revocation takes effect). Default: 5 s.
     public var keyCacheSeconds: Double = 5
+    /// Longest a request may take before it is answered 503 `timeout`. Default: 10 s.
+    public var requestTimeoutSeconds: Double = 10
+    /// An idle keep-alive connection is closed after this long. Default: 60 s.
+    public var idleTimeoutSeconds: Int = 60
     /// The level of the per-request access log lines. Default: info.
     public var accessLogLevel: Logger.Level = .info
     /// The OpenAPI document served on `/openapi.yaml` (read once at start).
