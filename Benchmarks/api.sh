@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# The API benchmark of issue #8, on loopback with a release build:
+#  1. GET /v1/profiles/{id} over 1M stored profiles with wrk (64 connections), beside
+#     redis-benchmark doing HGETALL of the same hashes at the same concurrency;
+#  2. POST /v1/segments:count for a three-tag expression over 10M users.
+# Uses Redis database 7 and the MySQL database portrait_test_bench (both emptied first).
+# Usage: Benchmarks/api.sh [--users N] [--segment-users N] [--seconds S]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+users=1000000 segment_users=10000000 seconds=15
+while [[ $# -gt 0 ]]; do
+    case $1 in
+        --users) users=$2; shift 2 ;;
+        --segment-users) segment_users=$2; shift 2 ;;
+        --seconds) seconds=$2; shift 2 ;;
+        *) echo "unknown option $1" >&2; exit 64 ;;
+    esac
+done
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+scripts/services up >/dev/null
+eval "$(scripts/services env)"
+swift build -c release --product portrait
+bin=.build/release/portrait
+redis_port=${PORTRAIT_REDIS_PORT:-6379}
+export PORTRAIT_REDIS_URL="redis://127.0.0.1:$redis_port/7"
+export PORTRAIT_MYSQL_URL="${PORTRAIT_MYSQL_URL%/*}/portrait_test_bench"
+export PORTRAIT_LOG_LEVEL=warning PORTRAIT_HTTP_ADDR=127.0.0.1:18080 PORTRAIT_KAFKA_BROKERS=mock
+[[ $PORTRAIT_MYSQL_URL =~ ^mysql://([^:]+):([^@]+)@([^:/]+):([0-9]+)/ ]] || { echo "cannot parse PORTRAIT_MYSQL_URL" >&2; exit 1; }
+mariadb --no-defaults -h "${BASH_REMATCH[3]}" -P "${BASH_REMATCH[4]}" -u "${BASH_REMATCH[1]}" -p"${BASH_REMATCH[2]}" \
+    -e "DROP DATABASE IF EXISTS portrait_test_bench; CREATE DATABASE portrait_test_bench CHARACTER SET utf8mb4"
+$bin migrate >/dev/null
+for tag in buyer vip churn_risk; do $bin tags create $tag --expression true --status active >/dev/null; done
+key=$($bin keys create --name bench --role reader | tail -1)
+
+echo "--- loading $users profiles and $segment_users users of bitmaps into Redis db 7"
+redis-cli -p "$redis_port" -n 7 FLUSHDB >/dev/null
+python3 - "$users" "$segment_users" <<'PY' | redis-cli -p "$redis_port" -n 7 --pipe >/dev/null
+import random, sys
+users, segment_users = int(sys.argv[1]), int(sys.argv[2])
+out = sys.stdout.buffer
+def command(*args):
+    parts = [b"*%d\r\n" % len(args)]
+    for arg in args:
+        data = arg if isinstance(arg, bytes) else str(arg).encode()
+        parts.append(b"$%d\r\n%s\r\n" % (len(data), data))
+    out.write(b"".join(parts))
+random.seed(7)
+cities = ["Paris", "Lyon", "Nice", "Lille", "Nantes"]
+for user in range(1, users + 1):
+    fields = ["_id", user, "_updated", 1700000000000, "a.city", random.choice(cities), "a.age", random.randint(18, 80)]
+    for metric in range(8):
+        fields += ["m.metric_%d" % metric, random.randint(0, 500)]
+    for tag in range(6):
+        fields += ["t.tag_%d" % tag, random.choice(["true", "false"])]
+    command("HSET", "p:{%d}" % user, *fields)
+shard = 1 << 23
+command("SET", "ids:next", segment_users)
+# Densities 1, 1/2, 1/16 and 1/4: the AND of 0, 1, 4 and 2 random words.
+for name, words in [("pop", 0), ("bm:buyer", 1), ("bm:vip", 4), ("bm:churn_risk", 2)]:
+    for index in range((segment_users + shard - 1) // shard):
+        count = min(shard, segment_users - index * shard) // 8 * 8
+        value = (1 << count) - 1
+        for _ in range(words):
+            value &= random.getrandbits(count)
+        command("SET", "%s:%d" % (name, index), value.to_bytes(count // 8, "big"))
+out.flush()
+PY
+echo "profiles: $(redis-cli -p "$redis_port" -n 7 DBSIZE) keys"
+
+echo "--- redis-benchmark HGETALL, 64 connections"
+redis-benchmark -p "$redis_port" --dbnum 7 -c 64 -n 1000000 -r "$users" -q HGETALL "p:{__rand_int__}" | tr '\r' '\n' | grep -a "requests per second" | tail -1
+
+$bin serve --rate-limit 0 > /tmp/portrait-bench-serve.log 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null || true' EXIT
+for _ in $(seq 50); do curl -sf localhost:18080/healthz >/dev/null && break; sleep 0.2; done
+
+script=$(mktemp --suffix .lua)
+cat > "$script" <<LUA
+math.randomseed(os.time())
+request = function()
+  return wrk.format("GET", "/v1/profiles/" .. math.random(1, $users), { ["Authorization"] = "Bearer $key" })
+end
+LUA
+echo "--- wrk GET /v1/profiles/{id}, 64 connections, ${seconds}s"
+wrk -t2 -c64 -d"${seconds}s" --latency -s "$script" http://127.0.0.1:18080 | grep -E "Requests/sec|99%|50%|Non-2xx"
+
+echo "--- segments:count over $segment_users users (tag.buyer and not tag.vip or tag.churn_risk), 20 runs"
+for _ in $(seq 20); do
+    curl -s -H "Authorization: Bearer $key" -d '{"expression":"tag.buyer and not (tag.vip or tag.churn_risk)"}' localhost:18080/v1/segments:count
+    echo
+done | python3 -c '
+import json, sys
+runs = [json.loads(line) for line in sys.stdin if line.strip()]
+times = sorted(run["took_ms"] for run in runs)
+print("count", runs[0]["count"], "took_ms p50", times[len(times) // 2], "max", times[-1])'
