@@ -103,10 +103,7 @@ struct GroupPortrait {
 
     /// The profiles of dense ids (ids without a user any more are left out).
     private func profiles(_ ids: [Int64]) throws -> [[String: String]] {
-        guard !ids.isEmpty else { return [] }
-        let replies = try bitmaps.connection.pipeline(ids.map { ["HGET", ProfileKeys.userIds(shard: $0 / ProfileKeys.bitmapShardSize), $0] })
-        let users = try replies.compactMap { try $0.throwIfError().string }
-        return try RedisProfileStore(connection: bitmaps.connection).profiles(users).filter { !$0.isEmpty }
+        try RedisProfileStore(connection: bitmaps.connection).profiles(try bitmaps.userIds(ids)).filter { !$0.isEmpty }
     }
 
     private func distribution(_ attribute: String, _ segment: [[String: String]], _ population: [[String: String]]) -> JSONValue {

@@ -18,6 +18,13 @@ struct SegmentBitmaps {
         return 0...(lastId / ProfileKeys.bitmapShardSize)
     }
 
+    /// The user ids of `denseIds`, in order, in one round trip (ids without a user are left out).
+    func userIds(_ denseIds: [Int64]) throws -> [String] {
+        guard !denseIds.isEmpty else { return [] }
+        let replies = try connection.pipeline(denseIds.map { ["HGET", ProfileKeys.userIds(shard: $0 / ProfileKeys.bitmapShardSize), $0] })
+        return try replies.compactMap { try $0.throwIfError().string }
+    }
+
     func count(_ plan: SegmentPlan) throws -> Int64 {
         var total: Int64 = 0
         for shard in try shards() {

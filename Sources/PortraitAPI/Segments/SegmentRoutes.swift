@@ -85,8 +85,7 @@ enum SegmentRoutes {
         }
         let more = ids.count > limit
         if more { ids.removeLast() }
-        let replies = try bitmaps.connection.pipeline(ids.map { ["HGET", ProfileKeys.userIds(shard: $0 / ProfileKeys.bitmapShardSize), $0] })
-        let users = try replies.compactMap { try $0.throwIfError().string }
+        let users = try bitmaps.userIds(ids)
         guard more, let last = ids.last else { return (users, nil) }
         let next = last + 1
         return (users, ExportCursor(shard: next / ProfileKeys.bitmapShardSize, offset: next % ProfileKeys.bitmapShardSize))

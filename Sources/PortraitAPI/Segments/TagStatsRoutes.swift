@@ -19,10 +19,9 @@ enum TagStatsRoutes {
                 let values = tag.kind == .enumerated
                     ? (try connection.command("SMEMBERS", ProfileKeys.tagValues(name)).array ?? []).compactMap(\.string).sorted()
                     : []
-                let lastId = try connection.command("GET", ProfileKeys.nextDenseId).string.flatMap(Int64.init) ?? 0
                 var population: Int64 = 0, count: Int64 = 0
                 var perValue = [Int64](repeating: 0, count: values.count)
-                for shard in 0...(lastId / ProfileKeys.bitmapShardSize) {
+                for shard in try SegmentBitmaps(connection: connection, token: "").shards() {
                     var commands: [[any RedisArgument]] = [["BITCOUNT", ProfileKeys.population(shard: shard)]]
                     if tag.kind == .boolean { commands.append(["BITCOUNT", ProfileKeys.bitmap(tag: name, value: nil, shard: shard)]) }
                     for value in values { commands.append(["BITCOUNT", ProfileKeys.bitmap(tag: name, value: value, shard: shard)]) }
