@@ -9,7 +9,7 @@ import Synchronization
 /// queue so async code never blocks the cooperative pool. Rebalance events are delivered to the
 /// handler from inside a poll, before librdkafka applies the new assignment.
 public final class KafkaConsumer: Sendable {
-    private let client: RDKafkaClient
+    let client: RDKafkaClient
     /// Serialises polls and close: librdkafka wants one consumer polled by one thread at a time.
     private let pollLock = Mutex<Bool>(false)  // true once closed
     private let queue = DispatchQueue(label: "portrait.kafka.consumer")

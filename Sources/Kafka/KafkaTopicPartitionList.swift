@@ -24,4 +24,16 @@ enum KafkaTopicPartitionList {
         }
         return list
     }
+
+    /// The partitions of `list` that carry an error, with librdkafka's text for it.
+    static func decodeErrors(_ list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>) -> [(partition: KafkaTopicPartition, problem: String)] {
+        let count = Int(list.pointee.cnt)
+        guard count > 0, let elements = list.pointee.elems else { return [] }
+        return (0..<count).compactMap { index in
+            let element = elements[index]
+            guard element.err != RD_KAFKA_RESP_ERR_NO_ERROR else { return nil }
+            let partition = KafkaTopicPartition(topic: String(cString: element.topic), partition: element.partition)
+            return (partition, String(cString: rd_kafka_err2str(element.err)))
+        }
+    }
 }

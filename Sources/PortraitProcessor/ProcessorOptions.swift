@@ -30,6 +30,10 @@ public struct ProcessorOptions: Sendable {
     /// Called after each committed batch with the inputs it held and, per written profile with
     /// a new event, how far behind event time the write landed (ms): for benchmarks.
     public var onBatch: (@Sendable (_ inputs: Int, _ freshnessMs: [Int64]) -> Void)?
+    /// Publish this processor's throughput and freshness for `GET /v1/pipeline` (not a recompute's).
+    public var reportsStatus = true
+    /// Send unusable inputs to the dead-letter topic (a recompute replays inputs already sent there).
+    public var sendsDeadLetters = true
     /// Checked between batches.
     public var shouldStop: @Sendable () -> Bool = { false }
 

@@ -38,6 +38,16 @@ public enum ProfileKeys {
     /// Hash of definition versions each processor applied, and where in the stream.
     public static let appliedDefinitions = "ctl:applied"
 
+    /// The profile generation this database holds (absent: 0). A full recompute builds
+    /// generation N+1 in a scratch database and swaps it in (docs/RECOMPUTE.md).
+    public static let generation = "gen"
+    /// Hash `topic/partition` → the input offset generation N+1 was computed up to: where live
+    /// processors resume from once it is swapped in.
+    public static let generationSwitch = "gen:switch"
+    /// Hash `group/topic/partition` → "1" once that processor group rewound the partition to
+    /// the switch point of this generation.
+    public static let generationAdopted = "gen:adopted"
+
     /// The profile field holding the fence of one source partition.
     static func fenceField(_ source: String) -> String { "f." + source }
 }

@@ -13,6 +13,10 @@ import Synchronization
 /// and Kafka offsets are committed only after Redis acknowledged. Every profile remembers the
 /// last offset it folded in per source partition (its fence), so a replay after a crash skips
 /// what is already applied; the write script refuses a writer whose fence is behind Redis's.
+///
+/// The same loop runs a recompute: fed a bounded ``HistorySource`` instead of the consumer
+/// group, it writes a new profile generation (docs/RECOMPUTE.md). When a live processor finds
+/// a new generation swapped in, it rewinds its partitions to the generation's switch point.
 public final class ProfileProcessor {
     struct Pending {
         var source: String
@@ -21,7 +25,7 @@ public final class ProfileProcessor {
     }
 
     private let options: ProcessorOptions
-    private let consumer: KafkaConsumer
+    private let source: ProfileInputSource
     private let decoder: InputDecoder
     private let store: RedisProfileStore
     private let catalog: DefinitionCatalog
@@ -39,6 +43,8 @@ public final class ProfileProcessor {
     private var positions: [String: Int64] = [:]
     private var lastActivityMs: Int64 = 0
     private var status: ProcessorStatus
+    /// The profile generation this processor writes (``ProfileKeys/generation``).
+    private var profileGeneration: Int64 = 0
 
     private let inputsCounter = Counter(label: "portrait_processor_inputs_total")
     private let writesCounter = Counter(label: "portrait_processor_profile_writes_total")
@@ -51,17 +57,10 @@ public final class ProfileProcessor {
         let flag = Atomic<Bool>(true)
     }
 
-    public init(options: ProcessorOptions, store: RedisProfileStore, catalog: DefinitionCatalog, logger: Logger) throws {
-        self.options = options
-        self.store = store
-        self.catalog = catalog
-        self.logger = logger
-        decoder = InputDecoder(
-            mapping: options.mapping, topicPrefix: options.topicPrefix, cdcTopicPrefix: options.cdcTopicPrefix,
-            eventFieldTypes: DefinitionValidator.standardEventFields)
+    /// The live processor: a member of `options.groupId`.
+    public convenience init(options: ProcessorOptions, store: RedisProfileStore, catalog: DefinitionCatalog, logger: Logger) throws {
         let rebalanced = Rebalanced()
-        self.rebalanced = rebalanced
-        consumer = try KafkaConsumer(
+        let consumer = try KafkaConsumer(
             configuration: KafkaConsumerConfiguration(
                 // Freshness: a quiet partition's fetch returns after 10 ms, not librdkafka's 500 ms.
                 client: KafkaClientConfiguration(bootstrapServers: options.bootstrapServers, properties: ["fetch.wait.max.ms": "10"]),
@@ -69,6 +68,28 @@ public final class ProfileProcessor {
                 sessionTimeoutMs: options.sessionTimeoutMs),
             logger: logger,
             onRebalance: { _ in rebalanced.flag.store(true, ordering: .relaxed) })
+        try self.init(options: options, source: ConsumerGroupSource(consumer: consumer), rebalanced: rebalanced, store: store, catalog: catalog, logger: logger)
+    }
+
+    /// A bounded run over `source` (a recompute); ends when the source is exhausted and every
+    /// timer event time reached has fired.
+    public convenience init(options: ProcessorOptions, history source: HistorySource, store: RedisProfileStore, catalog: DefinitionCatalog, logger: Logger) throws {
+        try self.init(options: options, source: source, rebalanced: Rebalanced(), store: store, catalog: catalog, logger: logger)
+    }
+
+    private init(
+        options: ProcessorOptions, source: ProfileInputSource, rebalanced: Rebalanced, store: RedisProfileStore,
+        catalog: DefinitionCatalog, logger: Logger
+    ) throws {
+        self.options = options
+        self.store = store
+        self.catalog = catalog
+        self.logger = logger
+        decoder = InputDecoder(
+            mapping: options.mapping, topicPrefix: options.topicPrefix, cdcTopicPrefix: options.cdcTopicPrefix,
+            eventFieldTypes: DefinitionValidator.standardEventFields)
+        self.rebalanced = rebalanced
+        self.source = source
         let producer = try KafkaProducer(
             configuration: KafkaProducerConfiguration(client: KafkaClientConfiguration(bootstrapServers: options.bootstrapServers)), logger: logger)
         deadLetters = DeadLetters(producer: producer, topic: options.deadLetterTopic)
@@ -81,17 +102,27 @@ public final class ProfileProcessor {
 
     /// Runs until `options.shouldStop` or, with `exitWhenIdleMs`, until idle.
     public func run() throws {
-        try consumer.subscribe(decoder.topics)
-        logger.info("processor started", metadata: ["topics": "\(decoder.topics.joined(separator: ","))", "group": "\(options.groupId)"])
+        try source.start(topics: decoder.topics)
+        profileGeneration = try store.generation()
+        logger.info("processor started", metadata: [
+            "topics": "\(decoder.topics.joined(separator: ","))", "group": "\(options.groupId)", "generation": "\(profileGeneration)"])
         lastActivityMs = Self.wallMs()
         while !options.shouldStop() {
-            let messages = try consumer.poll(maxMessages: options.maxBatch, timeoutMs: options.pollTimeoutMs)
-            if rebalanced.flag.exchange(false, ordering: .relaxed) { try adoptAssignment() }
-            try refreshDefinitions()
+            var messages = try source.poll(maxMessages: options.maxBatch, timeoutMs: options.pollTimeoutMs)
+            let fired: Int
             let started = DispatchTime.now().uptimeNanoseconds
-            if !messages.isEmpty { try process(messages) }
-            let processed = DispatchTime.now().uptimeNanoseconds
-            let fired = try fireTimers()
+            var processed = started
+            do {
+                if rebalanced.flag.exchange(false, ordering: .relaxed) { messages = try adoptAssignment(messages) }
+                messages = try followGeneration(messages)
+                try refreshDefinitions()
+                if !messages.isEmpty { try process(messages) }
+                processed = DispatchTime.now().uptimeNanoseconds
+                fired = try fireTimers()
+            } catch is ProfileGenerationChanged {
+                try replayAfterSwitch(messages)
+                continue
+            }
             if !messages.isEmpty || fired > 0 {
                 let done = DispatchTime.now().uptimeNanoseconds
                 logger.debug("batch", metadata: [
@@ -99,22 +130,71 @@ public final class ProfileProcessor {
                     "process_ms": "\((processed - started) / 1_000_000)", "timers_ms": "\((done - processed) / 1_000_000)"])
             }
             if !messages.isEmpty || fired > 0 { lastActivityMs = Self.wallMs() }
-            status.reportIfDue(to: store.connection, nowMs: Self.wallMs())
+            if options.reportsStatus { status.reportIfDue(to: store.connection, nowMs: Self.wallMs()) }
+            if source.isExhausted, messages.isEmpty, fired == 0 { break }
             if let idle = options.exitWhenIdleMs, Self.wallMs() - lastActivityMs >= idle, !owned.isEmpty {
-                if try consumer.lag() == 0 { break }
+                if try source.lag() == 0 { break }
                 lastActivityMs = Self.wallMs()  // quiet, but not at the end yet (a slow fetch): keep going
             }
         }
-        consumer.close()
+        source.close()
         logger.info("processor stopped")
     }
 
-    private func adoptAssignment() throws {
-        owned = Set(try consumer.assignment().map(\.partition))
+    /// Takes the partitions a rebalance gave; returns the messages still to process.
+    private func adoptAssignment(_ messages: [KafkaMessage]) throws -> [KafkaMessage] {
+        owned = Set(try source.assignment().map(\.partition))
         lastActivityMs = Self.wallMs()  // idleness counts from when there is something to read
         cache.removeAll()  // another processor may have written our new users meanwhile
         watermarks.retain(partitions: owned)
         logger.info("partitions assigned", metadata: ["partitions": "\(owned.sorted())"])
+        return try rewindToSwitchPoint(messages)
+    }
+
+    /// Notices a generation swapped in by a recompute: forgets cached profiles (they belong to
+    /// the old generation) and rewinds to the switch point. Returns the messages still to process.
+    private func followGeneration(_ messages: [KafkaMessage]) throws -> [KafkaMessage] {
+        let current = try store.generation()
+        guard current != profileGeneration else { return messages }
+        logger.info("profile generation switched", metadata: ["from": "\(profileGeneration)", "to": "\(current)"])
+        profileGeneration = current
+        cache.removeAll()
+        return try rewindToSwitchPoint(messages)
+    }
+
+    /// Rewinds each owned partition this group has not rewound in this generation to where the
+    /// generation was computed up to, commits that position (a crash right after must not skip
+    /// the replay), and drops the polled messages of those partitions (they are read again).
+    private func rewindToSwitchPoint(_ messages: [KafkaMessage]) throws -> [KafkaMessage] {
+        guard profileGeneration > 0 else { return messages }
+        let switchOffsets = try store.switchOffsets()
+        guard !switchOffsets.isEmpty else { return messages }  // a recompute's own scratch database
+        let assigned = try source.assignment()
+        let fields = assigned.map { "\(options.groupId)/\($0.topic)/\($0.partition)" }
+        let done = try store.adopted(fields)
+        var rewound: [KafkaTopicPartition] = []
+        for (partition, isDone) in zip(assigned, done) where !isDone {
+            guard let offset = switchOffsets["\(partition.topic)/\(partition.partition)"] else { continue }
+            rewound.append(KafkaTopicPartition(topic: partition.topic, partition: partition.partition, offset: offset))
+        }
+        try source.seek(rewound)
+        try source.commit(rewound)
+        try store.markAdopted(zip(fields, done).filter { !$0.1 }.map(\.0))
+        if !rewound.isEmpty { logger.info("rewound to the generation's switch point", metadata: ["positions": "\(rewound)"]) }
+        let again = Set(rewound.map { "\($0.topic)/\($0.partition)" })
+        return messages.filter { !again.contains("\($0.topic)/\($0.partition)") }
+    }
+
+    /// A batch was cut short by a generation switch: adopt the new generation, and read the
+    /// batch again wherever the switch point does not already go back before it.
+    private func replayAfterSwitch(_ messages: [KafkaMessage]) throws {
+        let before = Set(try store.switchOffsets().keys)
+        _ = try followGeneration([])
+        var firsts: [String: KafkaTopicPartition] = [:]
+        for message in messages where firsts["\(message.topic)/\(message.partition)"] == nil {
+            firsts["\(message.topic)/\(message.partition)"] = KafkaTopicPartition(topic: message.topic, partition: message.partition, offset: message.offset)
+        }
+        try source.seek(firsts.filter { !before.contains($0.key) }.map(\.value))
     }
 
     /// Takes a new definition generation: every user of the owned partitions is re-evaluated,
@@ -155,7 +235,7 @@ public final class ProfileProcessor {
             positions[source] = message.offset
             switch decoder.decode(topic: message.topic, value: message.value) {
             case .ignored: continue
-            case .deadLetter(let reason): try deadLetters.send(reason: reason, message: message)
+            case .deadLetter(let reason): if options.sendsDeadLetters { try deadLetters.send(reason: reason, message: message) }
             case .input(let input):
                 if case .event = input {  // row commit times are not event time
                     watermarks.observe(topic: message.topic, partition: message.partition, eventMs: input.timestampMs, wallMs: wall)
@@ -187,7 +267,7 @@ public final class ProfileProcessor {
             freshness.record(Double(now - last.input.timestampMs) / 1_000)
         }
         try deadLetters.flush()
-        try consumer.commit(Array(commits.values))
+        try source.commit(Array(commits.values))
         options.onBatch?(messages.count, lags)
         status.record(inputs: messages.count, writes: written, lagsMs: lags)
         if cache.count > options.cacheLimit { cache.removeAll() }
@@ -196,7 +276,8 @@ public final class ProfileProcessor {
     /// Fires the timers that event time has passed, partition by partition.
     private func fireTimers() throws -> Int {
         var fired = 0
-        let wall = Self.wallMs()
+        // A finished replay holds nothing back: every input counts as idle, as at a stream's end.
+        let wall = Self.wallMs() + (source.isExhausted ? options.idleTimeoutMs : 0)
         for partition in owned.sorted() {
             let watermark = watermarks.watermark(partition: partition, wallMs: wall)
             guard watermark > .min else { continue }
@@ -234,7 +315,9 @@ public final class ProfileProcessor {
         let loaded = try store.loadStates(missing)
         var stored: [String: ProfileState?] = [:]
         for (userId, state) in zip(missing, loaded) { stored[userId] = state }
-        let newUsers = users.filter { cache[$0] == nil && (stored[$0] ?? nil) == nil }
+        var newUsers = users.filter { cache[$0] == nil && (stored[$0] ?? nil) == nil }
+        let existingIds = try store.existingDenseIds(newUsers)
+        newUsers.removeAll { existingIds[$0] != nil }
         var nextDense = newUsers.isEmpty ? 0 : try store.reserveDenseIds(newUsers.count)
 
         var writes: [ProfileWrite] = []
@@ -243,7 +326,9 @@ public final class ProfileProcessor {
             let partition = fixedPartition ?? partitionOf[userId] ?? cache[userId]?.partition ?? 0
             let old: ProfileState? = cache[userId]?.state ?? (stored[userId] ?? nil)
             var state = old ?? ProfileState(userId: userId)
-            if state.denseId == nil { state.denseId = nextDense; nextDense += 1 }
+            if state.denseId == nil {
+                if let existing = existingIds[userId] { state.denseId = existing } else { state.denseId = nextDense; nextDense += 1 }
+            }
             let fencesBefore = state.fences
             var folded = FoldedInputs()
             guard change(&state, &folded) else { continue }
@@ -255,7 +340,7 @@ public final class ProfileProcessor {
             updated.append(state)
         }
         let writeStart = DispatchTime.now().uptimeNanoseconds
-        let accepted = try store.write(writes, updatedMs: Self.wallMs())
+        let accepted = try store.write(writes, updatedMs: Self.wallMs(), generation: profileGeneration)
         logger.trace("profiles written", metadata: ["profiles": "\(writes.count)", "redis_ms": "\((DispatchTime.now().uptimeNanoseconds - writeStart) / 1_000_000)"])
         for (index, state) in updated.enumerated() {
             if accepted[index] {

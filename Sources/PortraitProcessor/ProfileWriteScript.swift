@@ -7,15 +7,18 @@ import Redis
 /// user's behaviour lists (capped), and flips the user's bits in the tag bitmaps.
 ///
 /// KEYS: profile, state, timers, users, id map, population, events, tag history, metric
-///       history, then one key per bitmap bit, then one value-set key per new enumerated value.
+///       history, generation, then one key per bitmap bit, then one value-set key per new
+///       enumerated value.
 /// ARGV: userId, denseId, state, timer ('' for none), updatedMs, bit offset in the shard,
-///       F, F × (fence field, offset), S, S × (field, value), D, D × field,
+///       the generation the writer computed for, F, F × (fence field, offset), S, S × (field, value), D, D × field,
 ///       E, E × event, T, T × tag change, metric change ('' for none),
 ///       B, B × bit (per bitmap key), then one value per value-set key.
-/// Returns 1 when written, 0 when refused by the fence.
+/// Returns 1 when written, 0 when refused by the fence, -1 when the database holds another
+/// profile generation than the writer's (a recompute was swapped in: the writer must reload).
 enum ProfileWriteScript {
     static let script = RedisScript("""
-        local i = 7
+        if (redis.call('GET', KEYS[10]) or '0') ~= ARGV[7] then return -1 end
+        local i = 8
         local fences = tonumber(ARGV[i]); i = i + 1
         for j = 0, fences - 1 do
           local stored = redis.call('HGET', KEYS[1], ARGV[i + 2 * j])
@@ -57,11 +60,11 @@ enum ProfileWriteScript {
         end
         i = i + 1
         local bits = tonumber(ARGV[i]); i = i + 1
-        for k = 10, 9 + bits do
+        for k = 11, 10 + bits do
           redis.call('SETBIT', KEYS[k], ARGV[6], ARGV[i])
           i = i + 1
         end
-        for k = 10 + bits, #KEYS do
+        for k = 11 + bits, #KEYS do
           redis.call('SADD', KEYS[k], ARGV[i])
           i = i + 1
         end

@@ -5,9 +5,14 @@ import Redis
 /// call is one pipelined round trip; the processor calls it from its own thread.
 public struct RedisProfileStore: Sendable {
     public let connection: RedisConnection
+    /// Where dense ids are handed out and looked up: the live database. A recompute writes a
+    /// scratch database but keeps every user's dense id, and takes new ones from the live
+    /// counter so ids never collide once the scratch database is swapped in.
+    let denseIds: RedisConnection
 
-    public init(connection: RedisConnection) {
+    public init(connection: RedisConnection, denseIdsFrom live: RedisConnection? = nil) {
         self.connection = connection
+        denseIds = live ?? connection
     }
 
     /// The stored states of `userIds`, `nil` for users never seen. A state that cannot be
@@ -28,37 +33,57 @@ public struct RedisProfileStore: Sendable {
     /// Reserves `count` dense ids; returns the first. Ids burnt by a crash before their
     /// profile was written are simply never used.
     func reserveDenseIds(_ count: Int) throws -> Int64 {
-        let reply = try connection.command("INCRBY", ProfileKeys.nextDenseId, count)
+        let reply = try denseIds.command("INCRBY", ProfileKeys.nextDenseId, count)
         guard let last = reply.int else { throw RedisError.unexpectedReply(expected: "integer", got: reply.description) }
         return last - Int64(count) + 1
     }
 
-    /// Writes the updates; returns, per update, whether the fence accepted it.
-    func write(_ writes: [ProfileWrite], updatedMs: Int64) throws -> [Bool] {
+    /// The dense ids the live database already gave `userIds` (only when writing elsewhere:
+    /// a recompute keeps each user's id; a processor's own new users have none yet).
+    func existingDenseIds(_ userIds: [String]) throws -> [String: Int64] {
+        guard denseIds !== connection, !userIds.isEmpty else { return [:] }
+        let replies = try denseIds.pipeline { pipe in
+            for userId in userIds { pipe.append("HGET", ProfileKeys.profile(userId), "_id") }
+        }
+        var found: [String: Int64] = [:]
+        for (userId, reply) in zip(userIds, replies) {
+            if let id = try reply.throwIfError().string.flatMap(Int64.init) { found[userId] = id }
+        }
+        return found
+    }
+
+    /// Writes the updates computed for profile `generation`; returns, per update, whether the
+    /// fence accepted it. Throws ``ProfileGenerationChanged`` when the database holds another
+    /// generation (nothing of this batch that came after the switch was written).
+    func write(_ writes: [ProfileWrite], updatedMs: Int64, generation: Int64 = 0) throws -> [Bool] {
         guard !writes.isEmpty else { return [] }
         var sha = try connection.prepare(ProfileWriteScript.script)
         for attempt in 0..<2 {
             let replies = try connection.pipeline { pipe in
-                for write in writes { pipe.append(Self.command(write, sha: sha, updatedMs: updatedMs)) }
+                for write in writes { pipe.append(Self.command(write, sha: sha, updatedMs: updatedMs, generation: generation)) }
             }
             if attempt == 0, replies.contains(where: { if case .error(let text) = $0 { text.hasPrefix("NOSCRIPT") } else { false } }) {
                 sha = try connection.reload(ProfileWriteScript.script)  // Redis restarted: every write of this batch failed alike
                 continue
             }
-            return try replies.map { try $0.throwIfError().int == 1 }
+            let results = try replies.map { try $0.throwIfError().int ?? 0 }
+            if results.contains(-1) { throw ProfileGenerationChanged() }
+            return results.map { $0 == 1 }
         }
         return []
     }
 
-    static func command(_ write: ProfileWrite, sha: String, updatedMs: Int64) -> [any RedisArgument] {
+    static func command(_ write: ProfileWrite, sha: String, updatedMs: Int64, generation: Int64) -> [any RedisArgument] {
         let shard = write.denseId / ProfileKeys.bitmapShardSize
         var keys: [any RedisArgument] = [
             ProfileKeys.profile(write.userId), ProfileKeys.state(write.userId), ProfileKeys.timers(partition: write.partition),
             ProfileKeys.users(partition: write.partition), ProfileKeys.userIds(shard: shard), ProfileKeys.population(shard: shard),
             ProfileKeys.recentEvents(write.userId), ProfileKeys.tagHistory(write.userId), ProfileKeys.metricHistory(write.userId),
+            ProfileKeys.generation,
         ]
         var arguments: [any RedisArgument] = [
-            write.userId, write.denseId, write.state, write.timerMs.map(String.init) ?? "", updatedMs, write.denseId % ProfileKeys.bitmapShardSize,
+            write.userId, write.denseId, write.state, write.timerMs.map(String.init) ?? "", updatedMs,
+            write.denseId % ProfileKeys.bitmapShardSize, generation,
         ]
         arguments.append(write.fences.count)
         for fence in write.fences { arguments.append(fence.field); arguments.append(fence.offset) }
@@ -128,6 +153,37 @@ public struct RedisProfileStore: Sendable {
         try loadStates([userId]).first ?? nil
     }
 
+    /// The profile generation this database holds.
+    public func generation() throws -> Int64 {
+        try connection.command("GET", ProfileKeys.generation).string.flatMap(Int64.init) ?? 0
+    }
+
+    /// Where generation `generation()` was computed up to, by `topic/partition`.
+    func switchOffsets() throws -> [String: Int64] {
+        try hash(ProfileKeys.generationSwitch).compactMapValues(Int64.init)
+    }
+
+    /// Which of `fields` (`group/topic/partition`) have already been rewound to the switch point.
+    func adopted(_ fields: [String]) throws -> [Bool] {
+        guard !fields.isEmpty else { return [] }
+        let reply = try connection.command(["HMGET", ProfileKeys.generationAdopted] + fields)
+        return (reply.array ?? []).map { $0.string != nil }
+    }
+
+    func markAdopted(_ fields: [String]) throws {
+        guard !fields.isEmpty else { return }
+        _ = try connection.command(["HSET", ProfileKeys.generationAdopted] + fields.flatMap { [$0, "1"] })
+    }
+
+    private func hash(_ key: String) throws -> [String: String] {
+        let items = try connection.command("HGETALL", key).array ?? []
+        var fields: [String: String] = [:]
+        for index in stride(from: 0, to: items.count - 1, by: 2) {
+            if let field = items[index].string, let value = items[index + 1].string { fields[field] = value }
+        }
+        return fields
+    }
+
     /// Records that this processor applied `version` of a definition at these input offsets.
     func recordApplied(_ entries: [String: String]) throws {
         guard !entries.isEmpty else { return }
@@ -135,4 +191,9 @@ public struct RedisProfileStore: Sendable {
         for (field, value) in entries.sorted(by: { $0.key < $1.key }) { arguments.append(field); arguments.append(value) }
         _ = try connection.command(arguments)
     }
+}
+
+/// The database was swapped to another profile generation while a batch was being written.
+public struct ProfileGenerationChanged: Error, CustomStringConvertible {
+    public var description: String { "the profile generation changed (a recompute was swapped in)" }
 }

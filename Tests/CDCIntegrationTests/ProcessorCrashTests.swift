@@ -96,18 +96,18 @@ struct ProcessorCrashTests {
         var bitmapCounts: [String: Int64] = [:]
         var recentEvents: [String: [String]] = [:]
 
-        init(_ env: ProcessorTestEnvironment) throws {
+        init(_ env: ProcessorTestEnvironment, keepDenseIds: Bool = false) throws {
             let redis = try env.redis()
             for key in try Self.keys(redis, "p:*") {
                 var profile = try env.profile(String(key.dropFirst(3).dropLast()))
                 profile["_updated"] = nil
-                profile["_id"] = nil
+                if !keepDenseIds { profile["_id"] = nil }
                 profiles[key] = profile
             }
             for key in try Self.keys(redis, "s:*") {
                 guard case .bulk(let bytes) = try redis.command("GET", key) else { continue }
                 var state = try ProfileStateCodec.decode(bytes, userId: String(key.dropFirst(3).dropLast()))
-                state.denseId = nil
+                if !keepDenseIds { state.denseId = nil }
                 states[key] = ProfileStateCodec.encode(state)
             }
             for key in try Self.keys(redis, "tm:*") {
@@ -135,12 +135,14 @@ final class EventLoad: Sendable {
     let users: Int
     let events: Int
     let firstEventMs: Int64
+    let seed: UInt64
     private let done = DispatchSemaphore(value: 0)
     private let stopped = Atomic<Bool>(false)
     private let failureText = Mutex<String?>(nil)
 
-    init(bootstrap: String, users: Int, events: Int, start: Int64) {
+    init(bootstrap: String, users: Int, events: Int, start: Int64, seed: UInt64 = 42) {
         self.bootstrap = bootstrap
+        self.seed = seed
         self.users = users
         self.events = events
         firstEventMs = start
@@ -161,7 +163,7 @@ final class EventLoad: Sendable {
 
     private func produce() throws {
         let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(client: KafkaClientConfiguration(bootstrapServers: bootstrap)))
-        var random = SeededGenerator(seed: 42)
+        var random = SeededGenerator(seed: seed)
         let span: Int64 = 40 * 86_400_000
         let categories = ["books", "toys", "garden", "music", "food", "sport"]
         for index in 0..<events {

@@ -12,12 +12,6 @@ extension PlannedCommand {
     }
 }
 
-struct RecomputeCommand: PlannedCommand {
-    static let configuration = CommandConfiguration(commandName: "recompute", abstract: "Rebuild every profile from history into a new generation.")
-    static let arrivesWith = "the scheduled jobs issue (#9)"
-}
-
-
 struct SegmentsCommand: PlannedCommand {
     static let configuration = CommandConfiguration(commandName: "segments", abstract: "Count, export and save audience segments.")
     static let arrivesWith = "the API issue (#8)"

@@ -19,17 +19,10 @@ struct ProcessCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(help: "Mapping of tables and topics to profiles (default: config/profiles.yaml).")
-    var mapping: String?
+    @OptionGroup var computation: ProfileComputationOptions
 
     @Option(help: "Consumer group shared by the processors that split the partitions.")
     var group = "portrait-processor"
-
-    @Option(help: "How late an event may arrive before event time passes it (e.g. 5s).")
-    var watermarkDelay = "5s"
-
-    @Option(help: "Grid on which time-dependent tags are re-evaluated (e.g. 1h).")
-    var timeTick = "1h"
 
     @Option(help: "How long the group waits for a silent processor before giving its partitions to others (6s–5m).")
     var sessionTimeout = "10s"
@@ -72,13 +65,8 @@ struct ProcessCommand: ParsableCommand {
     }
 
     private func processorOptions(brokers: String, topicPrefix: String) throws -> ProcessorOptions {
-        var options = ProcessorOptions(bootstrapServers: brokers, mapping: try ProcessorSetup.loadMapping(path: mapping))
+        var options = try computation.processorOptions(brokers: brokers, topicPrefix: topicPrefix)
         options.groupId = group
-        options.topicPrefix = topicPrefix
-        guard let delay = ProcessorSetup.milliseconds(watermarkDelay) else { throw ValidationError("--watermark-delay must be like 5s or 500ms") }
-        guard let tick = ProcessorSetup.milliseconds(timeTick), tick > 0 else { throw ValidationError("--time-tick must be like 1h or 5m") }
-        options.watermarkDelayMs = delay
-        options.timeTickMs = tick
         options.followWallClock = !noWallClock
         guard let session = ProcessorSetup.milliseconds(sessionTimeout), (6_000...300_000).contains(session) else {
             throw ValidationError("--session-timeout must be between 6s and 5m")

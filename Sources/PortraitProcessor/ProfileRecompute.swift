@@ -1,0 +1,108 @@
+import Foundation
+import Kafka
+import Logging
+import PortraitCore
+import Redis
+import Synchronization
+
+/// A full recompute: the processor's own loop run over every input still held, into a new
+/// profile generation in a scratch Redis database, then swapped in with `SWAPDB` (atomic: a
+/// reader sees the old generation or the new one, never a mix), then the old one dropped.
+///
+/// Live processors keep writing the old generation meanwhile. The new one records where it was
+/// computed up to (``ProfileKeys/generationSwitch``); the write script refuses writes computed
+/// for the old generation, and each live processor rewinds its partitions to that point and
+/// catches the new generation up (docs/RECOMPUTE.md).
+public struct ProfileRecompute {
+    public var options: ProcessorOptions
+    /// The database readers and live processors use.
+    public var live: RedisConfiguration
+    /// A database of the same server the new generation is built in (emptied first).
+    public var scratchDatabase: Int
+    /// Compute even where Kafka no longer holds a partition's first messages (the report says
+    /// which); otherwise such a gap fails the run rather than computing windows short.
+    public var allowPartialHistory = false
+    /// Keep the old generation in the scratch database after the switch (for inspection).
+    public var keepOldGeneration = false
+
+    public init(options: ProcessorOptions, live: RedisConfiguration, scratchDatabase: Int) {
+        self.options = options
+        self.live = live
+        self.scratchDatabase = scratchDatabase
+    }
+
+    /// Reads history, builds the generation, switches. Throws before the switch on any problem
+    /// (the live generation is then untouched).
+    public func run(catalog: DefinitionCatalog, logger: Logger) throws -> RecomputeReport {
+        guard scratchDatabase != live.database else {
+            throw RecomputeError("the scratch database must differ from the live one (both \(live.database))")
+        }
+        let started = Date()
+        let liveConnection = try RedisConnection(configuration: live)
+        var scratchConfiguration = live
+        scratchConfiguration.database = scratchDatabase
+        let scratch = try RedisConnection(configuration: scratchConfiguration)
+
+        let topics = InputDecoder(
+            mapping: options.mapping, topicPrefix: options.topicPrefix, cdcTopicPrefix: options.cdcTopicPrefix,
+            eventFieldTypes: DefinitionValidator.standardEventFields).topics
+        let (ranges, missing) = try HistoryRanges.current(topics: topics, bootstrapServers: options.bootstrapServers, logger: logger)
+        if !missing.isEmpty, !allowPartialHistory { throw RecomputeError.historyMissing(missing) }
+        for gap in missing { logger.warning("history missing", metadata: ["gap": "\(gap)"]) }
+
+        let generation = try RedisProfileStore(connection: liveConnection).generation() + 1
+        _ = try scratch.command("FLUSHDB")
+        _ = try scratch.command("SET", ProfileKeys.generation, generation)
+
+        var batch = options
+        batch.groupId = "portrait-recompute"
+        batch.followWallClock = false
+        batch.exitWhenIdleMs = nil
+        batch.reportsStatus = false
+        batch.sendsDeadLetters = false
+        let inputs = Atomic<Int>(0)
+        batch.onBatch = { count, _ in inputs.add(count, ordering: .relaxed) }
+        let history = try HistorySource(bootstrapServers: options.bootstrapServers, ranges: ranges, logger: logger)
+        let store = RedisProfileStore(connection: scratch, denseIdsFrom: liveConnection)
+        try ProfileProcessor(options: batch, history: history, store: store, catalog: catalog, logger: logger).run()
+        let computed = Date()
+
+        let partitions = Set(ranges.map(\.partition)).sorted()
+        let profiles = try scratch.pipeline { pipe in
+            for partition in partitions { pipe.append("SCARD", ProfileKeys.users(partition: partition)) }
+        }.reduce(0) { $0 + ($1.int ?? 0) }
+        try recordSwitchPoint(ranges, in: scratch)
+        try GenerationSwitch(live: liveConnection, liveDatabase: live.database, scratch: scratch, scratchDatabase: scratchDatabase).swap()
+        if !keepOldGeneration { _ = try scratch.command("FLUSHDB", "ASYNC") }
+        logger.info("generation switched", metadata: ["generation": "\(generation)", "inputs": "\(inputs.load(ordering: .relaxed))", "profiles": "\(profiles)"])
+        return RecomputeReport(
+            generation: generation, inputs: inputs.load(ordering: .relaxed), profiles: Int(profiles), ranges: ranges,
+            missingHistory: missing, computeSeconds: computed.timeIntervalSince(started), totalSeconds: Date().timeIntervalSince(started))
+    }
+
+    private func recordSwitchPoint(_ ranges: [HistorySource.Range], in scratch: RedisConnection) throws {
+        guard !ranges.isEmpty else { return }
+        _ = try scratch.command(["HSET", ProfileKeys.generationSwitch] + ranges.flatMap { ["\($0.topic)/\($0.partition)", String($0.end)] })
+    }
+}
+
+/// What a recompute did.
+public struct RecomputeReport: Sendable {
+    public var generation: Int64
+    public var inputs: Int
+    public var profiles: Int
+    public var ranges: [HistorySource.Range]
+    public var missingHistory: [String]
+    public var computeSeconds: Double
+    public var totalSeconds: Double
+}
+
+public struct RecomputeError: Error, CustomStringConvertible {
+    public var description: String
+
+    init(_ description: String) { self.description = description }
+
+    static func historyMissing(_ gaps: [String]) -> RecomputeError {
+        RecomputeError("history is missing, so windows would be computed short: \(gaps.joined(separator: "; ")) (allow it with --allow-partial-history)")
+    }
+}

@@ -1,0 +1,65 @@
+import ArgumentParser
+import Foundation
+import Logging
+import PortraitConfig
+import PortraitProcessor
+
+/// `portrait recompute`: rebuild every profile from history into a new generation and swap it in.
+struct RecomputeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "recompute",
+        abstract: "Rebuild every profile from history into a new generation and swap it in.",
+        discussion: """
+            Runs the processor's own loop over every input Kafka still holds, into a scratch Redis database of the \
+            same server, then swaps it with the live database atomically (SWAPDB) and drops the old generation. \
+            Live processors keep running; they rewind to the switch point and catch the new generation up. \
+            A backfill after activating a definition is this run. See docs/RECOMPUTE.md.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var computation: ProfileComputationOptions
+
+    @Option(help: "Redis database number to build the new generation in (default: the live one + 1).")
+    var scratchDb: Int?
+
+    @Flag(help: "Compute even where Kafka no longer holds the beginning of a partition (reported).")
+    var allowPartialHistory = false
+
+    @Flag(help: "Keep the old generation in the scratch database after the switch.")
+    var keepOld = false
+
+    func run() throws {
+        let configuration = try global.bootstrap()
+        guard case .cluster(let brokers) = configuration.kafka else {
+            throw ValidationError("kafka.brokers is `mock`: a recompute reads a Kafka cluster's history")
+        }
+        let logger = Logger(label: "portrait.recompute")
+        do {
+            let report = try Self.recompute(
+                configuration: configuration, options: computation.processorOptions(brokers: brokers, topicPrefix: configuration.topicPrefix),
+                scratchDatabase: scratchDb, allowPartialHistory: allowPartialHistory, keepOld: keepOld, logger: logger)
+            print(String(
+                format: "generation %lld: %d inputs, %d profiles, computed in %.1f s, switched after %.1f s",
+                report.generation, report.inputs, report.profiles, report.computeSeconds, report.totalSeconds))
+            for gap in report.missingHistory { print("history missing: \(gap)") }
+        } catch let error as ValidationError {
+            throw error
+        } catch {
+            throw CleanExit.message("error: \(error)", code: 1)
+        }
+    }
+
+    /// One recompute with the stored definitions: what the command and the scheduler's
+    /// recompute and backfill jobs run.
+    static func recompute(
+        configuration: PortraitConfiguration, options: ProcessorOptions, scratchDatabase: Int?,
+        allowPartialHistory: Bool, keepOld: Bool, logger: Logger
+    ) throws -> RecomputeReport {
+        let live = configuration.redis
+        var recompute = ProfileRecompute(options: options, live: live, scratchDatabase: scratchDatabase ?? (live.database == 15 ? 14 : live.database + 1))
+        recompute.allowPartialHistory = allowPartialHistory
+        recompute.keepOldGeneration = keepOld
+        let catalog = try ProcessorSetup.seededCatalog(mapping: options.mapping, mysql: configuration.mysql, timeTickMs: options.timeTickMs)
+        return try recompute.run(catalog: catalog, logger: logger)
+    }
+}

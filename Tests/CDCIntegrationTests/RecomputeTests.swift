@@ -1,0 +1,164 @@
+import Foundation
+import Redis
+import Synchronization
+import Testing
+
+/// The scheduled-jobs issue's stream = batch tests: `portrait recompute` rebuilds every profile
+/// from the history in Kafka into a new generation and swaps it in; the result must equal what
+/// a from-scratch stream run computes, readers must never see a mix of generations, a
+/// definition activated later gets its past (a backfill is this run), and live processors
+/// catch the new generation up from its switch point.
+@Suite("Recompute and generation switch (processes)", .serialized)
+struct RecomputeTests {
+    static let users = 120
+    static let start: Int64 = 1_767_225_600_000  // 2026-01-01
+    /// Redis databases: the live one, the recompute's scratch, a from-scratch reference run.
+    static let (liveDB, scratchDB, referenceDB) = (5, 4, 3)
+    static let definitionAddedLater = ["metrics", "create", "views_lifetime", "--filter", "event.type == \"view\"", "--aggregation", "count", "--window", "lifetime", "--status", "active"]
+
+    @Test func recomputeEqualsAFromScratchStreamAndSwitchesAtomically() throws {
+        let executable = try IngestCrashTests.portraitExecutable()
+        let (mock, bootstrap) = try startKafkaMock(executable, topics: ["portrait.events:4", "portrait.control:1", "portrait.dlq:1"])
+        defer { mock.closeStdinAndWait() }
+        let live = try ProcessorTestEnvironment(name: "recompute_meta", redisDB: Self.liveDB, bootstrap: bootstrap)
+        let reference = try live.withRedis(db: Self.referenceDB)
+        _ = try live.withRedis(db: Self.scratchDB)  // emptied
+        for arguments in ProcessorCrashTests.definitions {
+            let result = try live.portrait(arguments)
+            #expect(result.status == 0, "\(arguments.prefix(3)): \(result.output)")
+        }
+        let logs = FileManager.default.temporaryDirectory.appendingPathComponent("portrait-recompute-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: logs) }
+        let mapping = try ProcessorTestEnvironment.mappingFile(database: "portrait_test_cdc_unused", directory: logs)
+        let computation = ["--mapping", mapping.path, "--watermark-delay", "1h"]
+        let process = ["process"] + computation + ["--no-wall-clock", "--session-timeout", "6s", "--exit-when-idle", "3s"]
+        let recompute = ["recompute"] + computation + ["--scratch-db", String(Self.scratchDB)]
+
+        // The stream computes the live generation; then a metric is activated that it never saw.
+        try produce(bootstrap, events: 12_000, seed: 1, from: Self.start)
+        let stream = try live.start(process + ["--group", "live"], log: logs.appendingPathComponent("stream.log"))
+        #expect(stream.waitForExit().code == 0, "stream run (log: \(stream.logTail()))")
+        let streamed = try ProcessorCrashTests.Snapshot(live, keepDenseIds: true)
+        #expect(streamed.profiles.count == Self.users)
+        let added = try live.portrait(Self.definitionAddedLater)
+        #expect(added.status == 0, "\(added.output)")
+
+        // A reader polls 30 profiles in one transaction while the recompute swaps the generation in.
+        let reader = GenerationReader(redisURL: live.redisURL, users: (0..<30).map { "u\($0)" })
+        reader.start()
+        let recomputed = try live.portrait(recompute)
+        reader.stop()
+        #expect(recomputed.status == 0, "\(recomputed.output)")
+        print("recompute: \(recomputed.output.split(separator: "\n").last ?? "") — reader polls by generation: \(reader.counts)")
+        #expect(recomputed.output.contains("generation 1:"), "\(recomputed.output)")
+        #expect(reader.failure == nil, "\(reader.failure ?? "")")
+        #expect(reader.seen(generation: 0) > 0 && reader.seen(generation: 1) > 0, "the reader polled across the switch: \(reader.counts)")
+        let port = ProcessInfo.processInfo.environment["PORTRAIT_REDIS_PORT"] ?? "6379"
+        #expect(try RedisConnection(url: "redis://127.0.0.1:\(port)/\(Self.scratchDB)").command("DBSIZE").int == 0, "the old generation is dropped")
+
+        // Equal to a from-scratch stream over the same history with the same definitions.
+        let fromScratch = try reference.start(process + ["--group", "reference"], log: logs.appendingPathComponent("reference.log"))
+        #expect(fromScratch.waitForExit().code == 0, "reference run (log: \(fromScratch.logTail()))")
+        let expected = try ProcessorCrashTests.Snapshot(reference)
+        let actual = try ProcessorCrashTests.Snapshot(live)
+        Self.expectEqual(actual, expected, "after the recompute")
+        #expect(actual.profiles.values.allSatisfy { $0["m.views_lifetime"] != nil }, "the later metric has its past for every user (backfill)")
+        let recomputedIds = try ProcessorCrashTests.Snapshot(live, keepDenseIds: true).profiles.mapValues { $0["_id"] }
+        #expect(recomputedIds == streamed.profiles.mapValues { $0["_id"] }, "every user keeps its dense id")
+
+        // Live processing during a second recompute: events keep arriving and a live processor
+        // keeps writing the old generation; after the switch it rewinds and catches the new one up.
+        let load = EventLoad(bootstrap: bootstrap, users: Self.users, events: 6_000, start: Self.start + 41 * 86_400_000, seed: 2)
+        load.start()
+        let untilStopped = process.filter { $0 != "--exit-when-idle" && $0 != "3s" }
+        let running = try live.start(untilStopped + ["--group", "live"], log: logs.appendingPathComponent("live.log"))
+        Thread.sleep(forTimeInterval: 2)
+        let second = try live.portrait(recompute)
+        #expect(second.status == 0, "\(second.output)")
+        #expect(second.output.contains("generation 2:"), "\(second.output)")
+        load.waitUntilDone()
+        #expect(load.failure == nil, "\(load.failure ?? "")")
+        Thread.sleep(forTimeInterval: 3)  // lets the live processor notice the switch (it checks every loop)
+        #expect(running.signal(SIGTERM).code == 0, "live run stopped cleanly (log: \(running.logTail()))")
+        let liveLog = try String(contentsOf: logs.appendingPathComponent("live.log"), encoding: .utf8)
+        #expect(liveLog.contains("profile generation switched") && liveLog.contains("rewound"), "the live processor followed the switch: \(running.logTail())")
+        let finish = try live.start(process + ["--group", "live"], log: logs.appendingPathComponent("live-2.log"))
+        #expect(finish.waitForExit().code == 0, "live run (log: \(finish.logTail()))")
+        let catchUp = try reference.start(process + ["--group", "reference"], log: logs.appendingPathComponent("reference-2.log"))
+        #expect(catchUp.waitForExit().code == 0, "reference run (log: \(catchUp.logTail()))")
+        Self.expectEqual(try ProcessorCrashTests.Snapshot(live), try ProcessorCrashTests.Snapshot(reference), "after live catch-up")
+    }
+
+    static func expectEqual(_ actual: ProcessorCrashTests.Snapshot, _ expected: ProcessorCrashTests.Snapshot, _ when: String) {
+        #expect(actual.profiles.count == expected.profiles.count, "\(when): profile count")
+        for (key, profile) in expected.profiles where actual.profiles[key] != profile {
+            Issue.record("\(when): \(key) differs: \(actual.profiles[key] ?? [:]) vs from scratch \(profile)")
+            break
+        }
+        #expect(actual.states == expected.states, "\(when): engine state equal (dense ids aside)")
+        #expect(actual.timers == expected.timers, "\(when): timers")
+        #expect(actual.bitmapCounts == expected.bitmapCounts, "\(when): bitmaps")
+        #expect(actual.recentEvents == expected.recentEvents, "\(when): recent events")
+    }
+
+    private func produce(_ bootstrap: String, events: Int, seed: UInt64, from start: Int64) throws {
+        let load = EventLoad(bootstrap: bootstrap, users: Self.users, events: events, start: start, seed: seed)
+        load.start()
+        load.waitUntilDone()
+        if let failure = load.failure { throw CrashTestError(failure) }
+    }
+}
+
+/// Polls a set of profiles and the generation number in one MULTI/EXEC, as a reader that must
+/// never see two generations at once: a profile of generation 1 or later has `m.views_lifetime`,
+/// one of generation 0 does not.
+final class GenerationReader: Sendable {
+    let redisURL: String
+    let users: [String]
+    private let stopped = Atomic<Bool>(false)
+    private let done = DispatchSemaphore(value: 0)
+    private let state = Mutex<(counts: [Int64: Int], failure: String?)>(([:], nil))
+
+    init(redisURL: String, users: [String]) {
+        self.redisURL = redisURL
+        self.users = users
+    }
+
+    var failure: String? { state.withLock { $0.failure } }
+    var counts: [Int64: Int] { state.withLock { $0.counts } }
+    func seen(generation: Int64) -> Int { counts[generation] ?? 0 }
+
+    func start() {
+        Thread { [self] in
+            defer { done.signal() }
+            do { try poll() } catch { state.withLock { $0.failure = "\(error)" } }
+        }.start()
+    }
+
+    func stop() {
+        stopped.store(true, ordering: .relaxed)
+        done.wait()
+    }
+
+    private func poll() throws {
+        let redis = try RedisConnection(url: redisURL)
+        while !stopped.load(ordering: .relaxed) {
+            var commands: [[any RedisArgument]] = [["MULTI"], ["GET", "gen"]]
+            for user in users { commands.append(["HEXISTS", "p:{\(user)}", "m.views_lifetime"]) }
+            commands.append(["EXEC"])
+            guard let results = try redis.pipeline(commands).last?.array, results.count == users.count + 1 else {
+                throw CrashTestError("EXEC did not answer every command")
+            }
+            let generation = results[0].string.flatMap(Int64.init) ?? 0
+            let withMetric = results.dropFirst().filter { $0.int == 1 }.count
+            let consistent = generation == 0 ? withMetric == 0 : withMetric == users.count
+            state.withLock { current in
+                current.counts[generation, default: 0] += 1
+                if !consistent, current.failure == nil {
+                    current.failure = "generation \(generation) read with \(withMetric) of \(users.count) profiles computed with the later metric"
+                }
+            }
+        }
+    }
+}
