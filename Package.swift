@@ -30,11 +30,14 @@ let package = Package(
         systemLibrary("CRdKafka", pkgConfig: "rdkafka", apt: "librdkafka-dev"),
         systemLibrary("CMariaDB", pkgConfig: "libmariadb", apt: "libmariadb-dev"),
         systemLibrary("CHiredis", pkgConfig: "hiredis", apt: "libhiredis-dev"),
+        systemLibrary("CZlib", pkgConfig: "zlib", apt: "zlib1g-dev"),
 
         // Clients: the only code that touches the C libraries.
         .target(name: "Kafka", dependencies: ["CRdKafka", logging]),
         .target(name: "MySQL", dependencies: ["CMariaDB", logging]),
         .target(name: "Redis", dependencies: ["CHiredis", logging]),
+        // Input history beyond Kafka's retention: gzip segments on local disk.
+        .target(name: "EventArchive", dependencies: ["CZlib"]),
 
         // Pure core: no I/O, no C.
         .target(name: "StreamEngine"),
@@ -53,7 +56,7 @@ let package = Package(
         .target(name: "PortraitConfig", dependencies: ["MySQL", "Redis", .product(name: "Yams", package: "Yams")]),
         .target(name: "PortraitMetadata", dependencies: ["MySQL", "Kafka", "PortraitCore", logging]),
         .target(name: "PortraitScheduler", dependencies: ["MySQL", logging, .product(name: "Yams", package: "Yams")]),
-        .target(name: "PortraitProcessor", dependencies: ["Kafka", "Redis", "PortraitCore", "TagLang", logging, metrics]),
+        .target(name: "PortraitProcessor", dependencies: ["Kafka", "Redis", "EventArchive", "PortraitCore", "TagLang", logging, metrics]),
         // PortraitProcessor only for ProfileKeys: the feature table reads the processor's own layout.
         .target(name: "PortraitModels", dependencies: ["Learning", "MySQL", "Redis", "PortraitProcessor"]),
         .target(
@@ -68,7 +71,7 @@ let package = Package(
         .executableTarget(
             name: "portrait",
             dependencies: [
-                "Kafka", "MySQL", "Redis", "PortraitConfig", "PortraitMetadata", "PortraitCore", "PortraitIngest", "PortraitProcessor", "PortraitAPI", "PortraitScheduler", "PortraitModels",
+                "Kafka", "MySQL", "Redis", "EventArchive", "PortraitConfig", "PortraitMetadata", "PortraitCore", "PortraitIngest", "PortraitProcessor", "PortraitAPI", "PortraitScheduler", "PortraitModels",
                 .product(name: "Yams", package: "Yams"), "StreamEngine", "EngineWorkloads", "LearningWorkloads",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 logging, metrics,
@@ -87,9 +90,9 @@ let package = Package(
         .testTarget(name: "LearningTests", dependencies: ["Learning", "LearningWorkloads"]),
         .testTarget(name: "TagLangTests", dependencies: ["TagLang"]),
         .testTarget(name: "BinlogDecoderTests", dependencies: ["MySQL"]),
-        .testTarget(name: "CDCIntegrationTests", dependencies: ["MySQL", "Kafka", "Redis", "PortraitIngest", "PortraitCore", "PortraitProcessor", logging]),
+        .testTarget(name: "CDCIntegrationTests", dependencies: ["MySQL", "Kafka", "Redis", "EventArchive", "PortraitIngest", "PortraitCore", "PortraitProcessor", logging]),
         .testTarget(name: "PortraitCoreTests", dependencies: ["PortraitCore", "TagLang"]),
-        .testTarget(name: "ProcessorTests", dependencies: ["PortraitProcessor", "PortraitCore", "TagLang", .product(name: "Yams", package: "Yams")]),
+        .testTarget(name: "ProcessorTests", dependencies: ["PortraitProcessor", "EventArchive", "PortraitCore", "TagLang", .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "SchedulerTests", dependencies: ["PortraitScheduler", "MySQL", "PortraitMetadata", logging]),
         .testTarget(
             name: "IntegrationTests",

@@ -30,6 +30,9 @@ public struct ConfigurationKey: Sendable {
         ConfigurationKey("log.level", "info"),
         ConfigurationKey("log.format", "text"),
         ConfigurationKey("metrics.enabled", "true"),
+        ConfigurationKey("history.archive_dir", ".portrait/archive"),
+        ConfigurationKey("history.archive_retention_days", "0"),
+        ConfigurationKey("history.kafka_retention_hours", "168"),
     ]
 
     static let byName: [String: ConfigurationKey] = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })

@@ -83,6 +83,11 @@ extension PortraitConfiguration {
             throw ConfigurationError(key: "metrics.enabled", problem: "must be true or false, got \(value("metrics.enabled"))")
         }
         metricsEnabled = enabled
+
+        archiveDirectory = value("history.archive_dir")
+        guard !archiveDirectory.isEmpty else { throw ConfigurationError(key: "history.archive_dir", problem: "must not be empty") }
+        archiveRetentionDays = try integer("history.archive_retention_days", 0...36_500)
+        kafkaRetentionHours = try integer("history.kafka_retention_hours", 1...876_000)
     }
 
     /// Turns nested YAML mappings into dotted keys with scalar values.

@@ -39,4 +39,10 @@ public struct PortraitConfiguration: Sendable {
     public var logFormat: LogFormat
     /// Whether to collect Prometheus metrics. Default: `true`.
     public var metricsEnabled: Bool
+    /// Where `portrait archive` keeps input history beyond Kafka's retention. Default: `.portrait/archive`.
+    public var archiveDirectory: String
+    /// Days the archive keeps; 0 keeps everything. Default: 0.
+    public var archiveRetentionDays: Int
+    /// How long the Kafka cluster keeps input topics, in hours (for the window check). Default: 168.
+    public var kafkaRetentionHours: Int
 }

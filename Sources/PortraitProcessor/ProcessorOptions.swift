@@ -43,5 +43,9 @@ public struct ProcessorOptions: Sendable {
     }
 
     public var controlTopic: String { "\(topicPrefix).control" }
+    /// Every topic the processor reads (mapped CDC tables and event topics).
+    public var inputTopics: [String] {
+        InputDecoder(mapping: mapping, topicPrefix: topicPrefix, cdcTopicPrefix: cdcTopicPrefix, eventFieldTypes: DefinitionValidator.standardEventFields).topics
+    }
     public var deadLetterTopic: String { "\(topicPrefix).dlq" }
 }

@@ -9,7 +9,7 @@ struct Portrait: AsyncParsableCommand {
         discussion: "Configuration comes from config/portrait.yaml (or --config) and PORTRAIT_* environment variables; `portrait config` lists every key.",
         subcommands: [
             DemoCommand.self, IngestCommand.self, ProcessCommand.self, ServeCommand.self, ScheduleCommand.self, JobsCommand.self,
-            RecomputeCommand.self, TagsCommand.self, MetricsCommand.self, ModelsCommand.self, SegmentsCommand.self,
+            RecomputeCommand.self, ArchiveCommand.self, TagsCommand.self, MetricsCommand.self, ModelsCommand.self, SegmentsCommand.self,
             KeysCommand.self, MigrateCommand.self, CheckCommand.self, ConfigCommand.self, KafkaMockCommand.self, BenchCommand.self,
         ]
     )

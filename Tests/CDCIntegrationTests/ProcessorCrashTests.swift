@@ -120,6 +120,9 @@ struct ProcessorCrashTests {
                 let name = String(key[..<key.lastIndex(of: ":")!])
                 bitmapCounts[name, default: 0] += try redis.command("BITCOUNT", key).int ?? 0
             }
+            // A bitmap whose bits were all cleared again holds no one, like one never created: a
+            // recompute folds a user's history in one write and never sets the passing values.
+            bitmapCounts = bitmapCounts.filter { $0.value > 0 }
         }
 
         static func keys(_ redis: RedisConnection, _ pattern: String) throws -> [String] {

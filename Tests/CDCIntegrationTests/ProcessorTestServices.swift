@@ -40,8 +40,14 @@ struct ProcessorTestEnvironment {
         return copy
     }
 
+    /// The history archive `portrait archive` writes and recomputes read (default: none).
+    var archiveDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("portrait-no-archive").path
+
     var environment: [String: String] {
-        ["PORTRAIT_MYSQL_URL": metadataURL, "PORTRAIT_REDIS_URL": redisURL, "PORTRAIT_KAFKA_BROKERS": bootstrap]
+        [
+            "PORTRAIT_MYSQL_URL": metadataURL, "PORTRAIT_REDIS_URL": redisURL, "PORTRAIT_KAFKA_BROKERS": bootstrap,
+            "PORTRAIT_HISTORY_ARCHIVE_DIR": archiveDirectory,
+        ]
     }
 
     func redis() throws -> RedisConnection { try RedisConnection(url: redisURL) }

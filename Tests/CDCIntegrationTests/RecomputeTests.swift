@@ -20,7 +20,7 @@ struct RecomputeTests {
         let executable = try IngestCrashTests.portraitExecutable()
         let (mock, bootstrap) = try startKafkaMock(executable, topics: ["portrait.events:4", "portrait.control:1", "portrait.dlq:1"])
         defer { mock.closeStdinAndWait() }
-        let live = try ProcessorTestEnvironment(name: "recompute_meta", redisDB: Self.liveDB, bootstrap: bootstrap)
+        var live = try ProcessorTestEnvironment(name: "recompute_meta", redisDB: Self.liveDB, bootstrap: bootstrap)
         let reference = try live.withRedis(db: Self.referenceDB)
         _ = try live.withRedis(db: Self.scratchDB)  // emptied
         for arguments in ProcessorCrashTests.definitions {
@@ -31,6 +31,7 @@ struct RecomputeTests {
         try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: logs) }
         let mapping = try ProcessorTestEnvironment.mappingFile(database: "portrait_test_cdc_unused", directory: logs)
+        live.archiveDirectory = logs.appendingPathComponent("archive").path
         let computation = ["--mapping", mapping.path, "--watermark-delay", "1h"]
         let process = ["process"] + computation + ["--no-wall-clock", "--session-timeout", "6s", "--exit-when-idle", "3s"]
         let recompute = ["recompute"] + computation + ["--scratch-db", String(Self.scratchDB)]
@@ -41,6 +42,9 @@ struct RecomputeTests {
         #expect(stream.waitForExit().code == 0, "stream run (log: \(stream.logTail()))")
         let streamed = try ProcessorCrashTests.Snapshot(live, keepDenseIds: true)
         #expect(streamed.profiles.count == Self.users)
+        // The archive keeps the history (the first recompute reads it from there).
+        let archived = try live.portrait(["archive", "--mapping", mapping.path, "--exit-when-idle", "2s", "--flush-interval", "1s"])
+        #expect(archived.status == 0, "\(archived.output)")
         let added = try live.portrait(Self.definitionAddedLater)
         #expect(added.status == 0, "\(added.output)")
 
@@ -51,7 +55,7 @@ struct RecomputeTests {
         reader.stop()
         #expect(recomputed.status == 0, "\(recomputed.output)")
         print("recompute: \(recomputed.output.split(separator: "\n").last ?? "") — reader polls by generation: \(reader.counts)")
-        #expect(recomputed.output.contains("generation 1:"), "\(recomputed.output)")
+        #expect(recomputed.output.contains("generation 1: 12000 inputs (12000 from the archive, 0 from Kafka)"), "\(recomputed.output)")
         #expect(reader.failure == nil, "\(reader.failure ?? "")")
         #expect(reader.seen(generation: 0) > 0 && reader.seen(generation: 1) > 0, "the reader polled across the switch: \(reader.counts)")
         let port = ProcessInfo.processInfo.environment["PORTRAIT_REDIS_PORT"] ?? "6379"
@@ -76,7 +80,7 @@ struct RecomputeTests {
         Thread.sleep(forTimeInterval: 2)
         let second = try live.portrait(recompute)
         #expect(second.status == 0, "\(second.output)")
-        #expect(second.output.contains("generation 2:"), "\(second.output)")
+        #expect(second.output.contains("generation 2:") && second.output.contains("12000 from the archive"), "\(second.output)")
         load.waitUntilDone()
         #expect(load.failure == nil, "\(load.failure ?? "")")
         Thread.sleep(forTimeInterval: 3)  // lets the live processor notice the switch (it checks every loop)

@@ -2,13 +2,16 @@ import ArgumentParser
 import Kafka
 import MySQL
 import PortraitConfig
+import PortraitCore
+import PortraitMetadata
+import PortraitProcessor
 import Redis
 
 /// `portrait check`: proves each configured service answers, one line per service.
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
-        abstract: "Check that MySQL, Redis and Kafka answer; one line each, non-zero exit if any does not.")
+        abstract: "Check that MySQL, Redis and Kafka answer and that the history kept covers every metric window; one line each, non-zero exit if any fails.")
 
     @OptionGroup var global: GlobalOptions
 
@@ -43,6 +46,21 @@ struct CheckCommand: ParsableCommand {
                 .checkReachable(timeoutMs: timeout * 1_000)
             return brokers
         }
+        report("history") {
+            let store = DefinitionStore(connection: try MySQLConnection(configuration: configuration.mysql))
+            let metrics = try store.list(MetricDefinition.self, status: .active).map { ($0.definition.name, $0.definition.window) }
+            let problems = HistoryRetention.problems(
+                metrics: metrics, archiveRetentionDays: configuration.archiveRetentionDays, kafkaRetentionHours: configuration.kafkaRetentionHours)
+            guard problems.isEmpty else { throw HistoryCheckFailure(problems: problems) }
+            return configuration.archiveRetentionDays == 0
+                ? "archive keeps everything (\(configuration.archiveDirectory)); \(metrics.count) active metrics"
+                : "every window of \(metrics.count) active metrics within \(configuration.archiveRetentionDays)d"
+        }
         if failures > 0 { throw ExitCode(1) }
     }
+}
+
+private struct HistoryCheckFailure: Error, CustomStringConvertible {
+    var problems: [String]
+    var description: String { problems.joined(separator: "; ") + " — recomputes and backfills would compute these short" }
 }

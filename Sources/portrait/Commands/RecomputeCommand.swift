@@ -1,4 +1,5 @@
 import ArgumentParser
+import EventArchive
 import Foundation
 import Logging
 import PortraitConfig
@@ -28,6 +29,9 @@ struct RecomputeCommand: ParsableCommand {
     @Flag(help: "Keep the old generation in the scratch database after the switch.")
     var keepOld = false
 
+    @Flag(help: "Read Kafka only, not the archive (history.archive_dir).")
+    var noArchive = false
+
     func run() throws {
         let configuration = try global.bootstrap()
         guard case .cluster(let brokers) = configuration.kafka else {
@@ -37,11 +41,11 @@ struct RecomputeCommand: ParsableCommand {
         do {
             let report = try Self.recompute(
                 configuration: configuration, options: computation.processorOptions(brokers: brokers, topicPrefix: configuration.topicPrefix),
-                scratchDatabase: scratchDb, allowPartialHistory: allowPartialHistory, keepOld: keepOld, logger: logger)
+                scratchDatabase: scratchDb, allowPartialHistory: allowPartialHistory, keepOld: keepOld, useArchive: !noArchive, logger: logger)
             print(String(
-                format: "generation %lld: %d inputs, %d profiles, computed in %.1f s, switched after %.1f s",
-                report.generation, report.inputs, report.profiles, report.computeSeconds, report.totalSeconds))
-            for gap in report.missingHistory { print("history missing: \(gap)") }
+                format: "generation %lld: %d inputs (%d from the archive, %d from Kafka), %d profiles, computed in %.1f s, switched after %.1f s",
+                report.generation, report.inputs, report.fromArchive, report.fromKafka, report.profiles, report.computeSeconds, report.totalSeconds))
+            for gap in report.missingHistory { print("history missing inside a window: \(gap)") }
         } catch let error as ValidationError {
             throw error
         } catch {
@@ -53,12 +57,13 @@ struct RecomputeCommand: ParsableCommand {
     /// recompute and backfill jobs run.
     static func recompute(
         configuration: PortraitConfiguration, options: ProcessorOptions, scratchDatabase: Int?,
-        allowPartialHistory: Bool, keepOld: Bool, logger: Logger
+        allowPartialHistory: Bool, keepOld: Bool, useArchive: Bool, logger: Logger
     ) throws -> RecomputeReport {
         let live = configuration.redis
         var recompute = ProfileRecompute(options: options, live: live, scratchDatabase: scratchDatabase ?? (live.database == 15 ? 14 : live.database + 1))
         recompute.allowPartialHistory = allowPartialHistory
         recompute.keepOldGeneration = keepOld
+        if useArchive { recompute.archive = EventArchiveStore(directory: configuration.archiveDirectory) }
         let catalog = try ProcessorSetup.seededCatalog(mapping: options.mapping, mysql: configuration.mysql, timeTickMs: options.timeTickMs)
         return try recompute.run(catalog: catalog, logger: logger)
     }

@@ -1,3 +1,4 @@
+import EventArchive
 import Foundation
 import Kafka
 import Logging
@@ -19,8 +20,10 @@ public struct ProfileRecompute {
     public var live: RedisConfiguration
     /// A database of the same server the new generation is built in (emptied first).
     public var scratchDatabase: Int
-    /// Compute even where Kafka no longer holds a partition's first messages (the report says
-    /// which); otherwise such a gap fails the run rather than computing windows short.
+    /// Where `portrait archive` keeps inputs beyond Kafka's retention (`nil`: Kafka only).
+    public var archive: EventArchiveStore?
+    /// Switch even when history is missing inside a metric window (the report says where);
+    /// otherwise such a gap fails the run rather than computing windows short.
     public var allowPartialHistory = false
     /// Keep the old generation in the scratch database after the switch (for inspection).
     public var keepOldGeneration = false
@@ -43,12 +46,7 @@ public struct ProfileRecompute {
         scratchConfiguration.database = scratchDatabase
         let scratch = try RedisConnection(configuration: scratchConfiguration)
 
-        let topics = InputDecoder(
-            mapping: options.mapping, topicPrefix: options.topicPrefix, cdcTopicPrefix: options.cdcTopicPrefix,
-            eventFieldTypes: DefinitionValidator.standardEventFields).topics
-        let (ranges, missing) = try HistoryRanges.current(topics: topics, bootstrapServers: options.bootstrapServers, logger: logger)
-        if !missing.isEmpty, !allowPartialHistory { throw RecomputeError.historyMissing(missing) }
-        for gap in missing { logger.warning("history missing", metadata: ["gap": "\(gap)"]) }
+        let plans = try HistoryRanges.current(topics: options.inputTopics, bootstrapServers: options.bootstrapServers, archive: archive, logger: logger)
 
         let generation = try RedisProfileStore(connection: liveConnection).generation() + 1
         _ = try scratch.command("FLUSHDB")
@@ -62,27 +60,49 @@ public struct ProfileRecompute {
         batch.sendsDeadLetters = false
         let inputs = Atomic<Int>(0)
         batch.onBatch = { count, _ in inputs.add(count, ordering: .relaxed) }
-        let history = try HistorySource(bootstrapServers: options.bootstrapServers, ranges: ranges, logger: logger)
+        let history = try HistorySource(bootstrapServers: options.bootstrapServers, partitions: plans, archive: archive, logger: logger)
         let store = RedisProfileStore(connection: scratch, denseIdsFrom: liveConnection)
         try ProfileProcessor(options: batch, history: history, store: store, catalog: catalog, logger: logger).run()
         let computed = Date()
 
-        let partitions = Set(ranges.map(\.partition)).sorted()
+        // Checked on what was actually read: the first input held per partition and the newest.
+        let gaps = plans.filter { $0.missing != nil }.map { HistoryGap(partition: $0, firstHeldMs: history.firstHeldMs[$0.source]) }
+        let relevant = HistoryGap.relevant(gaps, newestMs: history.newestMs, longestWindowMs: Self.longestWindowMs(catalog))
+        for gap in relevant { logger.warning("history missing inside a metric window", metadata: ["gap": "\(gap)"]) }
+        if !relevant.isEmpty, !allowPartialHistory {
+            _ = try scratch.command("FLUSHDB", "ASYNC")
+            throw RecomputeError.historyMissing(relevant.map(\.description))
+        }
+
+        let partitions = Set(plans.map(\.partition)).sorted()
         let profiles = try scratch.pipeline { pipe in
             for partition in partitions { pipe.append("SCARD", ProfileKeys.users(partition: partition)) }
         }.reduce(0) { $0 + ($1.int ?? 0) }
-        try recordSwitchPoint(ranges, in: scratch)
+        try recordSwitchPoint(plans, in: scratch)
         try GenerationSwitch(live: liveConnection, liveDatabase: live.database, scratch: scratch, scratchDatabase: scratchDatabase).swap()
         if !keepOldGeneration { _ = try scratch.command("FLUSHDB", "ASYNC") }
         logger.info("generation switched", metadata: ["generation": "\(generation)", "inputs": "\(inputs.load(ordering: .relaxed))", "profiles": "\(profiles)"])
         return RecomputeReport(
-            generation: generation, inputs: inputs.load(ordering: .relaxed), profiles: Int(profiles), ranges: ranges,
-            missingHistory: missing, computeSeconds: computed.timeIntervalSince(started), totalSeconds: Date().timeIntervalSince(started))
+            generation: generation, inputs: inputs.load(ordering: .relaxed), fromArchive: history.readFromArchive, fromKafka: history.readFromKafka,
+            profiles: Int(profiles), history: plans, missingHistory: relevant.map(\.description),
+            computeSeconds: computed.timeIntervalSince(started), totalSeconds: Date().timeIntervalSince(started))
     }
 
-    private func recordSwitchPoint(_ ranges: [HistorySource.Range], in scratch: RedisConnection) throws {
-        guard !ranges.isEmpty else { return }
-        _ = try scratch.command(["HSET", ProfileKeys.generationSwitch] + ranges.flatMap { ["\($0.topic)/\($0.partition)", String($0.end)] })
+    private func recordSwitchPoint(_ plans: [PartitionHistory], in scratch: RedisConnection) throws {
+        guard !plans.isEmpty else { return }
+        _ = try scratch.command(["HSET", ProfileKeys.generationSwitch] + plans.flatMap { [$0.source, String($0.end)] })
+    }
+
+    /// The longest metric window in force; `nil` when a metric covers the whole history.
+    static func longestWindowMs(_ catalog: DefinitionCatalog) -> Int64? {
+        var longest: Int64 = 0
+        for metric in catalog.current.definitions.metrics {
+            switch metric.window {
+            case .lifetime: return nil
+            case .sliding(let length, _): longest = max(longest, length)
+            }
+        }
+        return longest
     }
 }
 
@@ -90,8 +110,11 @@ public struct ProfileRecompute {
 public struct RecomputeReport: Sendable {
     public var generation: Int64
     public var inputs: Int
+    public var fromArchive: Int
+    public var fromKafka: Int
     public var profiles: Int
-    public var ranges: [HistorySource.Range]
+    public var history: [PartitionHistory]
+    /// Gaps inside a metric window the run was allowed to switch with.
     public var missingHistory: [String]
     public var computeSeconds: Double
     public var totalSeconds: Double
@@ -103,6 +126,6 @@ public struct RecomputeError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 
     static func historyMissing(_ gaps: [String]) -> RecomputeError {
-        RecomputeError("history is missing, so windows would be computed short: \(gaps.joined(separator: "; ")) (allow it with --allow-partial-history)")
+        RecomputeError("history is missing inside a metric window, so it would be computed short: \(gaps.joined(separator: "; ")) (switch anyway with --allow-partial-history)")
     }
 }

@@ -1,18 +1,18 @@
+import EventArchive
 import Kafka
 import Logging
 
-/// The history a recompute reads: for every partition of the input topics, from the first
-/// offset Kafka still holds to the end at this moment (the switch point).
+/// The history a recompute reads, planned per partition of the input topics from what Kafka
+/// still holds (first retained offset to the end at this moment: the switch point) and what
+/// the archive holds.
 enum HistoryRanges {
-    /// The ranges, and a description of each partition whose beginning is gone (retention).
-    static func current(topics: [String], bootstrapServers: String, logger: Logger) throws -> (ranges: [HistorySource.Range], missing: [String]) {
+    static func current(topics: [String], bootstrapServers: String, archive: EventArchiveStore?, logger: Logger) throws -> [PartitionHistory] {
         let probe = try KafkaConsumer(
             configuration: KafkaConsumerConfiguration(
                 client: KafkaClientConfiguration(bootstrapServers: bootstrapServers), groupId: "portrait-history-probe"),
             logger: logger)
         defer { probe.close() }
-        var ranges: [HistorySource.Range] = []
-        var missing: [String] = []
+        var plans: [PartitionHistory] = []
         for topic in topics {
             let partitions: Int
             do {
@@ -23,10 +23,10 @@ enum HistoryRanges {
             }
             for partition in 0..<Int32(partitions) {
                 let (low, high) = try probe.watermarks(topic: topic, partition: partition)
-                if low > 0 { missing.append("\(topic)[\(partition)] offsets 0..<\(low) are no longer in Kafka") }
-                ranges.append(HistorySource.Range(topic: topic, partition: partition, start: low, end: high))
+                let covered = archive?.coverage(topic: topic, partition: partition)
+                plans.append(PartitionHistory.plan(topic: topic, partition: partition, kafkaLow: low, kafkaHigh: high, archive: covered))
             }
         }
-        return (ranges, missing)
+        return plans
     }
 }

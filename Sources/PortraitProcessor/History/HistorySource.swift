@@ -1,0 +1,107 @@
+import EventArchive
+import Kafka
+import Logging
+
+/// A bounded replay: each input partition's history as ``PartitionHistory`` plans it — archived
+/// segments first, then Kafka up to (not including) the switch point — read outside any
+/// consumer group and never committed.
+public final class HistorySource: ProfileInputSource {
+    public let partitions: [PartitionHistory]
+    private let archive: EventArchiveStore?
+    private let consumer: KafkaConsumer
+    /// Kafka end offsets of the partitions not read to their end yet.
+    private var remaining: [String: Int64]
+    /// Archived partitions still to replay, and the records of the segment being replayed.
+    private var archiveQueue: [PartitionHistory]
+    private var archived: [KafkaMessage] = []
+    private var archivedIndex = 0
+    /// What was read: inputs per origin, the first input's time per partition, the newest time.
+    public private(set) var readFromArchive = 0
+    public private(set) var readFromKafka = 0
+    public private(set) var firstHeldMs: [String: Int64] = [:]
+    public private(set) var newestMs: Int64?
+
+    public init(bootstrapServers: String, partitions: [PartitionHistory], archive: EventArchiveStore?, logger: Logger) throws {
+        consumer = try KafkaConsumer(
+            configuration: KafkaConsumerConfiguration(
+                client: KafkaClientConfiguration(bootstrapServers: bootstrapServers, properties: ["fetch.wait.max.ms": "10", "enable.auto.commit": "false"]),
+                groupId: "portrait-history-reader"),  // required by librdkafka; never joined or committed
+            logger: logger)
+        self.partitions = partitions
+        self.archive = archive
+        archiveQueue = partitions.filter { !$0.archived.isEmpty }
+        remaining = Dictionary(partitions.filter { !$0.kafka.isEmpty }.map { ($0.source, $0.kafka.upperBound) }, uniquingKeysWith: max)
+    }
+
+    public func start(topics: [String]) throws {
+        let reading = partitions.filter { !$0.kafka.isEmpty }
+        try consumer.assign(reading.map { KafkaTopicPartition(topic: $0.topic, partition: $0.partition, offset: $0.kafka.lowerBound) })
+    }
+
+    public func poll(maxMessages: Int, timeoutMs: Int) throws -> [KafkaMessage] {
+        if let fromArchive = try nextArchived(maxMessages: maxMessages) {
+            readFromArchive += fromArchive.count
+            note(fromArchive)
+            return fromArchive
+        }
+        guard !remaining.isEmpty else { return [] }
+        var kept: [KafkaMessage] = []
+        for message in try consumer.poll(maxMessages: maxMessages, timeoutMs: timeoutMs) {
+            let source = "\(message.topic)/\(message.partition)"
+            guard let end = remaining[source], message.offset < end else { continue }  // past the switch point
+            kept.append(message)
+            if message.offset + 1 >= end { remaining[source] = nil }
+        }
+        readFromKafka += kept.count
+        note(kept)
+        return kept
+    }
+
+    /// The next archived records, segment by segment, partition by partition; `nil` once the
+    /// archive part is replayed. Repeats (segments rewritten after an archiver crash overlap)
+    /// are skipped by offset.
+    private func nextArchived(maxMessages: Int) throws -> [KafkaMessage]? {
+        while archivedIndex >= archived.count {
+            guard let history = archiveQueue.first, let archive else { return nil }
+            archiveQueue.removeFirst()
+            archived = []
+            archivedIndex = 0
+            var next = history.archived.lowerBound
+            for segment in archive.segments(topic: history.topic, partition: history.partition) where segment.last >= next {
+                if segment.first >= history.archived.upperBound { break }
+                for record in try segment.records() where record.offset >= next && record.offset < history.archived.upperBound {
+                    archived.append(KafkaMessage(
+                        topic: history.topic, partition: history.partition, offset: record.offset,
+                        key: record.key, value: record.value, timestampMs: record.timestampMs))
+                    next = record.offset + 1
+                }
+            }
+        }
+        let slice = archived[archivedIndex..<min(archived.count, archivedIndex + maxMessages)]
+        archivedIndex += slice.count
+        return Array(slice)
+    }
+
+    private func note(_ messages: [KafkaMessage]) {
+        for message in messages {
+            guard let time = message.timestampMs else { continue }
+            let source = "\(message.topic)/\(message.partition)"
+            if firstHeldMs[source] == nil { firstHeldMs[source] = time }
+            newestMs = max(newestMs ?? time, time)
+        }
+    }
+
+    public func commit(_ positions: [KafkaTopicPartition]) throws {}
+
+    public func assignment() throws -> [KafkaTopicPartition] {
+        partitions.map { KafkaTopicPartition(topic: $0.topic, partition: $0.partition) }
+    }
+
+    public func lag() throws -> Int64? { isExhausted ? 0 : nil }
+
+    public func seek(_ positions: [KafkaTopicPartition]) throws {}
+
+    public var isExhausted: Bool { remaining.isEmpty && archiveQueue.isEmpty && archivedIndex >= archived.count }
+
+    public func close() { consumer.close() }
+}
