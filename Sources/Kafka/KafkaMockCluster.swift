@@ -32,4 +32,18 @@ public final class KafkaMockCluster: @unchecked Sendable {
             throw RDKafkaClient.error(error, "cannot create mock topic \(topic)")
         }
     }
+
+    /// Takes broker `id` (1…brokers) down: its connections are closed and new ones refused,
+    /// as when a broker process dies. Its partitions keep it as leader, so nothing can be
+    /// produced to them until `setBrokerUp`.
+    public func setBrokerDown(_ id: Int) throws(KafkaError) {
+        let error = rd_kafka_mock_broker_set_down(cluster, Int32(id))
+        if error != RD_KAFKA_RESP_ERR_NO_ERROR { throw RDKafkaClient.error(error, "cannot take mock broker \(id) down") }
+    }
+
+    /// Brings broker `id` back after `setBrokerDown`.
+    public func setBrokerUp(_ id: Int) throws(KafkaError) {
+        let error = rd_kafka_mock_broker_set_up(cluster, Int32(id))
+        if error != RD_KAFKA_RESP_ERR_NO_ERROR { throw RDKafkaClient.error(error, "cannot bring mock broker \(id) up") }
+    }
 }

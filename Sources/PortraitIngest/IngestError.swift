@@ -8,12 +8,17 @@ public enum IngestError: Error, CustomStringConvertible {
     case cannotOpenOutput(path: String, reason: String)
     /// The metadata schema (cdc_positions) is missing.
     case metadataMissing(MySQLError)
+    /// Stopped while Kafka was unreachable: the position was not saved past these messages,
+    /// so the next run sends them again.
+    case flushAbandoned(unacknowledged: Int)
 
     public var description: String {
         switch self {
         case .noDestination: "no destination: give Kafka brokers, or --output - for JSON lines on standard output"
         case .cannotOpenOutput(let path, let reason): "cannot open output \(path): \(reason)"
         case .metadataMissing(let error): "cannot use Portrait's metadata schema (run `portrait migrate` first): \(error)"
+        case .flushAbandoned(let count):
+            "stopped while Kafka was unreachable: \(count) change(s) were not acknowledged; the position was not saved past them, so the next run sends them again"
         }
     }
 }

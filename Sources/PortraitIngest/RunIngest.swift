@@ -7,7 +7,7 @@ import MySQL
 public func runIngest(_ options: IngestOptions, logger: Logger) throws {
     let configuration = try options.configuration()
     if let brokers = options.kafkaBootstrap {
-        var pipeline = IngestPipeline(configuration: configuration, sink: try KafkaChangeSink(bootstrapServers: brokers), logger: logger)
+        var pipeline = IngestPipeline(configuration: configuration, sink: try KafkaChangeSink(bootstrapServers: brokers, stop: options.stop, logger: logger), logger: logger)
         try pipeline.sink.producer.checkReachable()
         _ = try pipeline.run(stop: options.stop)
         return
