@@ -226,16 +226,25 @@ public struct IngestPipeline<Sink: ChangeSink> {
 
     /// Reads every captured table in one consistent snapshot as `r` envelopes, flushing and
     /// recording each finished table, then saves the snapshot's binlog position as the place to
-    /// stream from. Resumes an interrupted snapshot; returns `nil` when stopped midway.
+    /// stream from. Resumes an interrupted snapshot — finished tables skipped, a table read in
+    /// part continued after its last acknowledged primary key — in a new transaction whose rows
+    /// carry that transaction's position; streaming still starts at the first snapshot's
+    /// position, so the changes made meanwhile are replayed. Returns `nil` when stopped midway.
     private mutating func takeSnapshot(store: PositionStore, summary: inout Summary, stop: IngestStopSignal) throws -> BinlogPosition? {
         let connection = try MySQLConnection(configuration: configuration.source)
         let progress = SnapshotProgressStore(connection: store.connection, ingestName: configuration.ingestName)
         let reader = SnapshotReader(connection: connection, routing: routing)
         let resumed = try progress.runningSnapshot()
         let finished = resumed == nil ? [] : try progress.finishedTables()
+        let resumePoints = resumed == nil ? [:] : try progress.resumePoints()
         let tables = try reader.tables().filter { !finished.contains($0.database + "." + $0.table) }
-        logger.info("snapshot started", metadata: ["tables": "\(tables.count)", "resumed": "\(resumed.map { "\($0)" } ?? "no")"])
+        logger.info("snapshot started", metadata: [
+            "tables": "\(tables.count)", "resumed": "\(resumed.map { "\($0)" } ?? "no")", "tables_resumed_by_key": "\(resumePoints.count)",
+        ])
+        // Streaming starts at the first snapshot's position; rows carry the position of the
+        // transaction that read them (a later one when resumed).
         var snapshotPosition = resumed ?? BinlogPosition(file: "", offset: 0)
+        var readPosition = snapshotPosition
         var count = 0
         var sink = self.sink
         var encoder = self.encoder
@@ -249,28 +258,45 @@ public struct IngestPipeline<Sink: ChangeSink> {
         let routing = routing
         var versions: [String: Int] = [:]
         for table in tables { versions[table.database + "." + table.table] = schemas.schema(database: table.database, table: table.table)?.version }
-        let position = try reader.read(tables, position: { position in
+        // The table being read, its last primary key written and its row count (earlier runs included).
+        var current: (table: SnapshotReader.Table, key: SnapshotKey?, rows: Int)?
+        func saveResumePoint() throws {
+            guard let current, let key = current.key else { return }
+            try progress.saveResumePoint(database: current.table.database, table: current.table.table, lastKey: key, rows: current.rows)
+        }
+        let position = try reader.read(tables, resumeAfter: resumePoints.mapValues(\.key), position: { position in
+            readPosition = position
             if resumed == nil {
                 snapshotPosition = position
                 try progress.begin(at: position)
             }
         }, tableDone: { table, rows in
             try sink.flush()
-            try progress.finishTable(database: table.database, table: table.table, rows: rows)
+            try progress.finishTable(database: table.database, table: table.table, rows: (current?.rows ?? rows))
+            current = nil
         }) { table, values in
+            let name = table.database + "." + table.table
+            if current?.table != table { current = (table, nil, resumePoints[name]?.rows ?? 0) }
             let envelope = ChangeEnvelope(
                 operation: .read, database: table.database, table: table.table, columnNames: table.columnNames,
                 primaryKey: table.primaryKey, before: nil, after: values, timestampMs: Int64(Date().timeIntervalSince1970 * 1000),
-                position: .init(file: snapshotPosition.file, offset: snapshotPosition.offset, gtid: nil), schemaVersion: versions[table.database + "." + table.table] ?? 1)
+                position: .init(file: readPosition.file, offset: readPosition.offset, gtid: nil), schemaVersion: versions[name] ?? 1)
             let keyColumns = routing.keyColumns(database: table.database, table: table.table, columnNames: table.columnNames, primaryKey: table.primaryKey)
             let keys = encoder.keys(database: table.database, table: table.table, version: envelope.schemaVersion, names: table.columnNames)
             try sink.write(envelope, json: encoder.encode(envelope, keys: keys), topic: routing.topic(database: table.database, table: table.table), key: envelope.keyBytes(columns: keyColumns))
             count += 1
+            current?.rows += 1
+            if !table.primaryKey.isEmpty { current?.key = SnapshotKey(table.primaryKey.map { values[$0] }) }
             metrics.recordChanges(1, database: table.database, table: table.table)
-            if count % batchRows == 0 { try sink.flush() }
+            if count % batchRows == 0 {
+                // Acknowledged, so a restart may continue after this key instead of at the table's start.
+                try sink.flush()
+                try saveResumePoint()
+            }
             return !stop.isRequested
         }
         try sink.flush()
+        if position == nil { try saveResumePoint() }
         self.sink = sink
         self.encoder = encoder
         self.metrics = metrics

@@ -1,9 +1,10 @@
 import MySQL
 
 /// Where an initial snapshot stands (`cdc_snapshots`, `cdc_snapshot_progress`), so an
-/// interrupted snapshot resumes: tables already read are skipped, the rest are read again in a
-/// new transaction, and streaming starts at the first snapshot's position (the changes since
-/// then are replayed, so nothing is missed — at-least-once).
+/// interrupted snapshot resumes: tables already read are skipped, a table read in part resumes
+/// after the last primary key Kafka acknowledged (`last_pk`), the rest is read in a new
+/// transaction, and streaming starts at the first snapshot's position (the changes since then
+/// are replayed, so nothing is missed — at-least-once).
 public struct SnapshotProgressStore: Sendable {
     public let connection: MySQLConnection
     public let ingestName: String
@@ -30,6 +31,28 @@ public struct SnapshotProgressStore: Sendable {
             names.insert(try row.decode(String.self, "db_name") + "." + row.decode(String.self, "table_name"))
         }
         return names
+    }
+
+    /// Where each table read in part stopped: `db.table` → the last acknowledged primary key
+    /// and the rows read up to it.
+    public func resumePoints() throws(MySQLError) -> [String: (key: SnapshotKey, rows: Int)] {
+        var points: [String: (key: SnapshotKey, rows: Int)] = [:]
+        for row in try connection.query("""
+            SELECT db_name, table_name, CAST(last_pk AS CHAR) AS last_pk, rows_read FROM cdc_snapshot_progress
+            WHERE ingest_name = ? AND done = 0 AND last_pk IS NOT NULL
+            """, [.string(ingestName)]) {
+            guard let key = SnapshotKey(json: try row.decode(String.self, "last_pk")) else { continue }  // unreadable: read the table again
+            points[try row.decode(String.self, "db_name") + "." + row.decode(String.self, "table_name")] = (key, try row.decode(Int.self, "rows_read"))
+        }
+        return points
+    }
+
+    /// Records that a table's rows up to `lastKey` (`rows` in all) were acknowledged.
+    public func saveResumePoint(database: String, table: String, lastKey: SnapshotKey, rows: Int) throws(MySQLError) {
+        try connection.execute("""
+            INSERT INTO cdc_snapshot_progress (ingest_name, db_name, table_name, last_pk, rows_read, done) VALUES (?, ?, ?, ?, ?, 0)
+            ON DUPLICATE KEY UPDATE last_pk = VALUES(last_pk), rows_read = VALUES(rows_read)
+            """, [.string(ingestName), .string(database), .string(table), .string(lastKey.json), .uint(UInt64(rows))])
     }
 
     /// Records a new snapshot at `position`, forgetting any earlier one.

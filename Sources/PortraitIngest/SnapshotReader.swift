@@ -52,10 +52,11 @@ public struct SnapshotReader {
 
     /// Reads `tables` in one consistent snapshot, handing each row to `emit` (return `false`
     /// to abandon the snapshot) and calling `tableDone` after each table with its row count.
-    /// Returns the binlog position the snapshot corresponds to, `nil` when abandoned.
+    /// A table with a key in `resumeAfter` (`db.table`) is read from the row after that
+    /// primary key. Returns the binlog position the snapshot corresponds to, `nil` when abandoned.
     public func read(
-        _ tables: [Table], position: ((BinlogPosition) throws -> Void)? = nil, tableDone: ((Table, Int) throws -> Void)? = nil,
-        emit: (Table, [MySQLValue]) throws -> Bool
+        _ tables: [Table], resumeAfter: [String: SnapshotKey] = [:], position: ((BinlogPosition) throws -> Void)? = nil,
+        tableDone: ((Table, Int) throws -> Void)? = nil, emit: (Table, [MySQLValue]) throws -> Bool
     ) throws -> BinlogPosition? {
         try connection.executeText("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         try connection.executeText("START TRANSACTION WITH CONSISTENT SNAPSHOT")
@@ -68,7 +69,10 @@ public struct SnapshotReader {
                 var failure: Error?
                 var abandoned = false
                 var rows = 0
-                try connection.streamWhile("SELECT \(columns) FROM \(Self.quoted(table.database)).\(Self.quoted(table.table))\(order)") { row in
+                let resume = resumeAfter[table.database + "." + table.table].flatMap { Self.after($0, in: table) }
+                try connection.streamWhile(
+                    "SELECT \(columns) FROM \(Self.quoted(table.database)).\(Self.quoted(table.table))\(resume?.condition ?? "")\(order)", resume?.parameters ?? []
+                ) { row in
                     do {
                         rows += 1
                         abandoned = try !emit(table, row.values)
@@ -106,6 +110,27 @@ public struct SnapshotReader {
         }
         if let file, let offset, !file.isEmpty { return BinlogPosition(file: file, offset: offset) }
         return try BinlogReader.currentPosition(connection)  // MySQL: no snapshot-consistent status
+    }
+
+    /// ` WHERE` rows after `key` in primary-key order, spelled out column by column
+    /// (`k1 > ? OR (k1 = ? AND k2 > ?)`) so the server reads it as a range of the key;
+    /// `nil` when the table has no primary key or the key does not fit it.
+    static func after(_ key: SnapshotKey, in table: Table) -> (condition: String, parameters: [MySQLValue])? {
+        guard !table.primaryKey.isEmpty, key.values.count == table.primaryKey.count else { return nil }
+        let names = table.primaryKey.map { quoted(table.columnNames[$0]) }
+        var alternatives: [String] = []
+        var parameters: [MySQLValue] = []
+        for last in names.indices {
+            var terms: [String] = []
+            for index in 0..<last {
+                terms.append("\(names[index]) = ?")
+                parameters.append(key.values[index])
+            }
+            terms.append("\(names[last]) > ?")
+            parameters.append(key.values[last])
+            alternatives.append("(" + terms.joined(separator: " AND ") + ")")
+        }
+        return (" WHERE " + alternatives.joined(separator: " OR "), parameters)
     }
 
     static func quoted(_ identifier: String) -> String {
