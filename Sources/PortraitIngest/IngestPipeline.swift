@@ -14,6 +14,9 @@ public struct IngestPipeline<Sink: ChangeSink> {
     private var schemas = SchemaTracker()
     private var routing: TableRouting
     private var encoder = EnvelopeEncoder()
+    /// Columns from the source's information_schema, per `db.table`, for binlogs without
+    /// column names; dropped when DDL on the table goes by, looked up again at its next TABLE_MAP.
+    private var sourceDescriptions: [String: SourceTableCatalog.Description] = [:]
     /// Live counters and lag, for the executable's `/metrics`.
     public let statistics = IngestStatistics()
     /// The same figures through swift-metrics (`portrait_ingest_*`).
@@ -74,6 +77,7 @@ public struct IngestPipeline<Sink: ChangeSink> {
         }
         if stop.isRequested { return summary }
         let source = try MySQLConnection(configuration: configuration.source)
+        let catalog = SourceTableCatalog(connection: source)
         let end = configuration.untilEnd ? try BinlogReader.currentPosition(source) : nil
 
         var pendingRows = 0
@@ -115,7 +119,12 @@ public struct IngestPipeline<Sink: ChangeSink> {
                     summary.events += 1
                     reconnectDelay = 0.2
                     switch record.event {
-                    case .tableMap(let map):
+                    case .tableMap(let logged):
+                        var map = logged
+                        if !map.hasColumnNames && routing.includes(database: map.database, table: map.table) {
+                            map = try describe(map, at: record.position, catalog: catalog, source: source)
+                            reader.describe(map)
+                        }
                         let schema = schemas.observe(map)
                         let versionKey = "\(map.database).\(map.table)#\(schema.version)"
                         if !recordedSchemas.contains(versionKey), routing.includes(database: map.database, table: map.table) {
@@ -131,6 +140,12 @@ public struct IngestPipeline<Sink: ChangeSink> {
                         statistics.recordChanges(written)
                     case .query(let database, let statement):
                         let changes = schemas.apply(statement: statement, defaultDatabase: database)
+                        for change in changes {
+                            sourceDescriptions = sourceDescriptions.filter { key, _ in
+                                let parts = key.split(separator: ".", maxSplits: 1).map(String.init)
+                                return parts.count != 2 || !change.touches(database: parts[0], table: parts[1])
+                            }
+                        }
                         if !changes.isEmpty { logger.info("DDL", metadata: ["statement": "\(statement.prefix(200))", "position": "\(record.position)"]) }
                     default:
                         break
@@ -167,6 +182,31 @@ public struct IngestPipeline<Sink: ChangeSink> {
         if let pending = pendingPosition { try commit(pending) } else { try sink.flush() }
         logger.info("ingest stopped", metadata: ["changes": "\(summary.changes)", "position": "\(summary.position.map { "\($0)" } ?? "-")"])
         return summary
+    }
+
+    /// Names the columns of a TABLE_MAP logged without them from the source's information_schema.
+    /// information_schema shows the table as it is now; that is the table at `position` only
+    /// if no DDL on it was logged after `position`, so the binlog up to its current end is
+    /// checked for such DDL first (read after information_schema: DDL is logged before it
+    /// releases the table's metadata lock, so what information_schema showed is in the binlog
+    /// by then). Rows are never decoded against another version: if the table changed again,
+    /// or the columns do not fit the TABLE_MAP's types, the ingest stops with `columnsUnknown`.
+    private mutating func describe(_ map: TableMap, at position: BinlogPosition, catalog: SourceTableCatalog, source: MySQLConnection) throws -> TableMap {
+        let name = map.qualifiedName
+        if let known = sourceDescriptions[name], let described = map.described(by: known.columns, primaryKey: known.primaryKey) {
+            return described
+        }
+        let description = try catalog.describe(database: map.database, table: map.table)
+        let end = try BinlogReader.currentPosition(source)
+        if let later = try catalog.firstDDL(on: map.database, table: map.table, after: position, before: end) {
+            throw IngestError.columnsUnknown(table: name, position: position, reason: "the table was changed again at \(later), so information_schema shows a later version")
+        }
+        guard let described = map.described(by: description.columns, primaryKey: description.primaryKey) else {
+            throw IngestError.columnsUnknown(table: name, position: position, reason: "information_schema's columns do not fit the TABLE_MAP's column types")
+        }
+        sourceDescriptions[name] = description
+        logger.info("named columns from information_schema (the binlog has no column names)", metadata: ["table": "\(name)", "position": "\(position)"])
+        return described
     }
 
     /// Waits before reconnecting (doubling up to `maxReconnectDelaySeconds`), waking early on stop.

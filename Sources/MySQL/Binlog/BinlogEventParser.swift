@@ -35,6 +35,10 @@ public struct BinlogEventParser: Sendable {
     /// The table map for `tableId`, if one was seen.
     public func tableMap(id: UInt64) -> TableMap? { tableMaps[id] }
 
+    /// Replaces the table map of `map.tableId` (e.g. with one named from `information_schema`
+    /// when the source logs no column names): the rows events that follow decode against it.
+    public mutating func describe(_ map: TableMap) { tableMaps[map.tableId] = map }
+
     /// Parses one event: `event` starts at the 19-byte header (no leading OK byte).
     public mutating func parse(_ event: UnsafeRawBufferPointer) throws(BinlogError) -> BinlogEventRecord {
         var type: UInt8 = 0

@@ -83,6 +83,10 @@ public final class BinlogReader {
     /// The position after the last event returned (file, end offset, committed GTID state).
     public var position: BinlogPosition { parser.position }
 
+    /// Decodes the rows events that follow with `map` instead of the TABLE_MAP as logged
+    /// (see `TableMap.described(by:primaryKey:)`).
+    public func describe(_ map: TableMap) { parser.describe(map) }
+
     /// The next event; `nil` when `stopAtEnd` is set and the stream reached the binlog's end.
     public func next() throws(BinlogError) -> BinlogEventRecord? {
         guard !finished else { return nil }

@@ -4,6 +4,12 @@ public enum BinlogSourceRequirements {
     /// The variables `check` reads.
     public static let variableNames = ["log_bin", "binlog_format", "binlog_row_image", "binlog_row_metadata"]
 
+    /// Whether TABLE_MAP events carry column names, ENUM/SET values and the primary key
+    /// (`binlog_row_metadata=FULL`).
+    public static func logsColumnNames(_ variables: [String: String]) -> Bool {
+        variables["binlog_row_metadata"]?.uppercased() == "FULL"
+    }
+
     /// Checks the values of `variableNames` (names lower-case, as `SHOW VARIABLES` gives them;
     /// a missing variable is taken as absent on that server).
     public static func check(_ variables: [String: String]) throws(BinlogError) {
@@ -20,11 +26,7 @@ public enum BinlogSourceRequirements {
         if let image = value("binlog_row_image"), image != "FULL" {
             throw .unsuitableSource("binlog_row_image is \(image), but before/after images need FULL: set binlog_row_image=FULL")
         }
-        guard let metadata = value("binlog_row_metadata") else {
-            throw .unsuitableSource("the server has no binlog_row_metadata (MySQL < 8.0.1 / MariaDB < 10.5): column names are not in its binlog")
-        }
-        guard metadata == "FULL" else {
-            throw .unsuitableSource("binlog_row_metadata is \(metadata), but column names need FULL: set binlog_row_metadata=FULL")
-        }
+        // binlog_row_metadata may be absent (MySQL 5.7, MariaDB < 10.5) or MINIMAL: the ingest
+        // then names columns from information_schema (see `logsColumnNames`).
     }
 }

@@ -13,6 +13,8 @@ public struct TableMap: Sendable {
     public var hasColumnNames: Bool { columns.first?.name != nil }
     /// The decoding plan, one entry per column, computed once per TABLE_MAP.
     let layouts: [ColumnLayout]
+    /// The charset table the layouts were built with, kept to rebuild them in `described(by:)`.
+    let collations: BinlogCollations
 
     /// `db.table`, for messages.
     public var qualifiedName: String { "\(database).\(table)" }
@@ -23,6 +25,7 @@ public struct TableMap: Sendable {
         self.table = table
         self.columns = columns
         self.primaryKey = primaryKey
+        self.collations = collations
         layouts = columns.map { ColumnLayout($0, collations: collations) }
     }
 
