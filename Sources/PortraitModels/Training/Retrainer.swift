@@ -31,7 +31,8 @@ public struct Retrainer: Sendable {
         let fitted = try fit(request, table: table, split: split)
         let draft = ModelVersionDraft(
             params: try fitted.params.json(), metrics: fitted.metrics, features: request.features,
-            trainingFromMs: table.updatedFromMs, trainingToMs: table.updatedToMs, trainingRows: split.train.count)
+            trainingFromMs: table.updatedFromMs, trainingToMs: table.updatedToMs, trainingRows: split.train.count,
+            jobRunId: request.jobRunId)
         let version = try registry.addVersion(draft, to: request.name, createdBy: request.actor).version
         var outcome = RetrainingOutcome(
             name: request.name, version: version, rows: table.rowCount, trainRows: split.train.count, testRows: split.test.count,

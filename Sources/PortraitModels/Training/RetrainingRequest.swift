@@ -18,10 +18,13 @@ public struct RetrainingRequest: Sendable {
     public var promotionMargin: Double?
     /// Recorded as the version's creator and the promotion's actor.
     public var actor: String
+    /// The scheduler run doing the retraining, kept as the version's `job_run_id`. Default: nil.
+    public var jobRunId: UInt64?
 
     public init(
         name: String, algorithm: ModelAlgorithm, features: [String], label: FeatureLabel? = nil, k: Int = 4, seed: UInt64 = 1,
-        regParam: Double = 1e-4, testPercent: Int = 20, promotionMargin: Double? = nil, actor: String = "retrainer"
+        regParam: Double = 1e-4, testPercent: Int = 20, promotionMargin: Double? = nil, actor: String = "retrainer",
+        jobRunId: UInt64? = nil
     ) {
         self.name = name
         self.algorithm = algorithm
@@ -33,6 +36,7 @@ public struct RetrainingRequest: Sendable {
         self.testPercent = testPercent
         self.promotionMargin = promotionMargin
         self.actor = actor
+        self.jobRunId = jobRunId
     }
 }
 

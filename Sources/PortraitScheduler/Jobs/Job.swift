@@ -13,3 +13,12 @@ public struct Job: Sendable, Equatable {
     public var name: String { spec.name }
     public var kind: JobKind { spec.kind }
 }
+
+extension Job {
+    /// The next cron tick a scheduler would run after `now`, or `nil` for a disabled or
+    /// manual-only job (or a cron that never fires); what `jobs list` and the API show.
+    public func nextTick(after now: Date) -> Date? {
+        guard spec.enabled, let cron = spec.cron else { return nil }
+        return cron.next(after: max(now, lastScheduledFor ?? createdAt), in: spec.timeZone)
+    }
+}

@@ -137,11 +137,14 @@ extension JobStore {
         try pool.withConnection { db in try Self.run(id: id, on: db) }
     }
 
-    /// The job's runs, newest first.
-    public func history(of jobName: String, limit: Int = 50) throws -> [JobRun] {
+    /// The job's runs, newest first; with `before`, only runs older than that run id (the
+    /// next page after a page ending with it).
+    public func history(of jobName: String, limit: Int = 50, before: UInt64? = nil) throws -> [JobRun] {
         try pool.withConnection { db in
-            try db.query("SELECT \(Self.runColumns) FROM job_runs WHERE job_name = ? ORDER BY id DESC LIMIT ?", [.string(jobName), .int(Int64(limit))])
-                .map(Self.run(from:))
+            try db.query(
+                "SELECT \(Self.runColumns) FROM job_runs WHERE job_name = ? AND id < ? ORDER BY id DESC LIMIT ?",
+                [.string(jobName), .uint(before ?? UInt64(Int64.max)), .int(Int64(limit))]
+            ).map(Self.run(from:))
         }
     }
 

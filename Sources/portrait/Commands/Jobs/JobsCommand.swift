@@ -49,8 +49,7 @@ enum JobText {
     }
 
     static func nextTick(_ job: Job, after now: Date = Date()) -> String {
-        guard job.spec.enabled, let cron = job.spec.cron else { return "-" }
-        return time(cron.next(after: max(now, job.lastScheduledFor ?? job.createdAt), in: job.spec.timeZone))
+        time(job.nextTick(after: now))
     }
 
     static func run(_ run: JobRun) -> String {
