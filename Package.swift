@@ -63,15 +63,18 @@ let package = Package(
             name: "PortraitAPI",
             dependencies: [
                 .product(name: "Hummingbird", package: "hummingbird"),
-                "Redis", "MySQL", "Kafka", "PortraitCore", "PortraitMetadata", "PortraitProcessor", "TagLang", logging, metrics,
+                "Redis", "MySQL", "Kafka", "PortraitCore", "PortraitMetadata", "PortraitProcessor", "TagLang", "PortraitScheduler", "PortraitModels",
+                logging, metrics,
             ]
         ),
+        // The runners `portrait schedule` hands each job kind to.
+        .target(name: "PortraitJobs", dependencies: ["PortraitScheduler", "PortraitModels", "PortraitAPI", "MySQL", "Redis", logging]),
 
         // The one executable.
         .executableTarget(
             name: "portrait",
             dependencies: [
-                "Kafka", "MySQL", "Redis", "EventArchive", "PortraitConfig", "PortraitMetadata", "PortraitCore", "PortraitIngest", "PortraitProcessor", "PortraitAPI", "PortraitScheduler", "PortraitModels",
+                "Kafka", "MySQL", "Redis", "EventArchive", "PortraitConfig", "PortraitMetadata", "PortraitCore", "PortraitIngest", "PortraitProcessor", "PortraitAPI", "PortraitScheduler", "PortraitModels", "PortraitJobs",
                 .product(name: "Yams", package: "Yams"), "StreamEngine", "EngineWorkloads", "LearningWorkloads",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 logging, metrics,
@@ -95,6 +98,10 @@ let package = Package(
         .testTarget(name: "ProcessorTests", dependencies: ["PortraitProcessor", "EventArchive", "PortraitCore", "TagLang", .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "SchedulerTests", dependencies: ["PortraitScheduler", "MySQL", "PortraitMetadata", logging]),
         .testTarget(
+            name: "JobRunnerTests",
+            dependencies: ["PortraitJobs", "PortraitScheduler", "PortraitModels", "Learning", "MySQL", "Redis", "PortraitMetadata", "PortraitCore", "PortraitProcessor", logging]
+        ),
+        .testTarget(
             name: "IntegrationTests",
             dependencies: ["Kafka", "MySQL", "Redis", "PortraitMetadata", "PortraitConfig", "PortraitCore"]
         ),
@@ -106,7 +113,7 @@ let package = Package(
             name: "APITests",
             dependencies: [
                 "PortraitAPI", .product(name: "HummingbirdTesting", package: "hummingbird"),
-                "Kafka", "MySQL", "Redis", "PortraitMetadata", "PortraitCore", "PortraitProcessor", "TagLang",
+                "Kafka", "MySQL", "Redis", "PortraitMetadata", "PortraitCore", "PortraitProcessor", "TagLang", "PortraitScheduler", "PortraitModels",
                 .product(name: "Yams", package: "Yams"),
             ]
         ),

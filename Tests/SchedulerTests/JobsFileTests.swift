@@ -14,7 +14,11 @@ struct JobsFileTests {
         #expect(nightly.missedRunPolicy == .catchUpOnce)
         #expect(nightly.maxRetries == 2)
         #expect(nightly.timeoutMs == 14_400_000)
-        #expect(specs[2].params == .object(["models": .array([.string("rfm")])]))
+        #expect(specs[1].enabled)
+        #expect(specs[2].params == .object([
+            "model": .string("high_value"), "algorithm": .string("logistic_regression"),
+            "features": .array([.string("m.orders_30d"), .string("m.views_1d")]), "label": .string("t.high_value"),
+        ]))
     }
 
     @Test(arguments: [

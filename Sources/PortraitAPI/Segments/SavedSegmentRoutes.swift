@@ -68,20 +68,15 @@ enum SavedSegmentRoutes {
         }
         routes.post("/v1/segments/{name}/sizes", role: .admin) { _, context in
             let name = try context.parameter("name")
-            guard let saved = try await services.withMySQL({ try SavedSegmentStore(connection: $0).get(name) }) else {
-                throw APIError.notFound("no segment named \(name)")
-            }
-            let start = ContinuousClock.now
-            let segment = try await SegmentRequest(expression: saved.expression, services: services)
-            let (size, population) = try await services.withRedis { connection in
-                let bitmaps = SegmentBitmaps(connection: connection, token: UUID().uuidString)
-                return (try bitmaps.count(segment.plan), try bitmaps.count(.population))
-            }
-            let took = SegmentRequest.milliseconds(since: start)
-            guard let recorded = try await services.withMySQL({
-                try SavedSegmentStore(connection: $0).recordSize(name, version: saved.version, size: size, population: population, tookMs: took)
+            let redis = services.redis
+            // The same measurement the scheduler's segment_sizes job records.
+            guard let measured = try await services.withMySQL({ mysql in
+                try redis.withConnection { try SavedSegmentSizer(mysql: mysql, redis: $0).measure(name) }
             }) else { throw APIError.notFound("no segment named \(name)") }
-            return json(recorded).response(status: .created)
+            return JSONValue.object([
+                "measured_at": .string(measured.measuredAt), "version": .integer(Int64(measured.version)), "size": .integer(measured.size),
+                "population": .integer(measured.population), "took_ms": .integer(measured.tookMs),
+            ]).response(status: .created)
         }
     }
 

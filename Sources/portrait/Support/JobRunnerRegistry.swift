@@ -1,11 +1,21 @@
+import MySQL
 import PortraitConfig
+import PortraitJobs
 import PortraitScheduler
+import Redis
 
-/// The runners `portrait schedule` has, by job kind. None are plugged in yet: the recompute,
-/// backfill, retrain and segment_sizes runners arrive with the rest of issue #9, and until
-/// then a run of any kind is recorded as failed with "no runner for job kind …".
+/// The runners `portrait schedule` has, by job kind: one line per kind. A kind without one
+/// (recompute and backfill, still to come with issue #9) has its runs recorded as failed with
+/// "no runner for job kind …".
 enum JobRunnerRegistry {
     static func runners(for configuration: PortraitConfiguration) -> JobRunners {
-        JobRunners()
+        // Pools of their own: runs hold a connection for a whole step, and must not starve the
+        // scheduler's bookkeeping (leases, heartbeats) of connections.
+        let mysql = MySQLPool(configuration: configuration.mysql, size: 2)
+        let redis = RedisPool(configuration: configuration.redis, size: 2)
+        var runners = JobRunners()
+        runners.register(RetrainRunner(mysql: mysql, redis: redis), for: .retrain)
+        runners.register(SegmentSizesRunner(mysql: mysql, redis: redis), for: .segmentSizes)
+        return runners
     }
 }
