@@ -33,6 +33,8 @@ public func makeAPIRouter(configuration: APIConfiguration, logger: Logger = Logg
     TagStatsRoutes.register(routes)
     PipelineRoutes.register(routes)
     EventRoutes.register(routes)
+    JobRoutes.register(routes)
+    ModelRoutes.register(routes)
     ConsoleRoutes.register(routes, directory: configuration.consoleDirectory)
     return router
 }

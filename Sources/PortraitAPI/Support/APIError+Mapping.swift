@@ -3,6 +3,8 @@ import Kafka
 import MySQL
 import PortraitCore
 import PortraitMetadata
+import PortraitModels
+import PortraitScheduler
 import Redis
 
 extension APIError {
@@ -21,6 +23,10 @@ extension APIError {
             case .alreadyExists: self.init(.conflict, code: "already_exists", error.description)
             case .concurrentChange: self.init(.conflict, code: "concurrent_change", error.description)
             }
+        case let error as ModelRegistryError:
+            self.init(error)
+        case let error as JobStoreError:
+            self.init(error)
         case let error as HTTPError:
             switch error.status {
             case .notFound: self.init(.notFound, code: "not_found", "no such route")
