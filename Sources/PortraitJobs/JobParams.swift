@@ -51,7 +51,7 @@ struct JobParams {
     func integer(_ key: String) throws(JobParamsError) -> Int? {
         guard let value = value(key) else { return nil }
         switch value {
-        case .int(let number): return Int(exactly: number) ?? Int.max
+        case .int(let number): return Int(number)
         case .double(let number) where number.rounded() == number && abs(number) < 1e15: return Int(number)
         default: throw JobParamsError(key: key, "must be an integer, got \(value)")
         }

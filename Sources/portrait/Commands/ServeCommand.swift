@@ -10,7 +10,7 @@ import PortraitConfig
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Serve the REST/JSON API (profiles, definitions, segments, events) and /metrics.",
+        abstract: "Serve the REST/JSON API (profiles, definitions, segments, events, jobs, models) and /metrics.",
         discussion: """
             Listens on http.addr (default 127.0.0.1:8080). Every route but /healthz, /openapi.yaml and the web \
             console's files (/console/, from --console) needs `Authorization: Bearer <key>` (`portrait keys create`). Events go to <prefix>.events; definition \
