@@ -39,7 +39,7 @@ public struct InputDecoder: Sendable {
     public func decode(topic: String, value: [UInt8]?) -> Outcome {
         guard let route = routes[topic] else { return .deadLetter(reason: "no mapping for topic \(topic)") }
         guard let value, !value.isEmpty else { return .deadLetter(reason: "empty message") }
-        guard let document = try? JSONSerialization.jsonObject(with: Data(value)) as? [String: Any] else {
+        guard let document = FlatJSONObject.parse(value) ?? (try? JSONSerialization.jsonObject(with: Data(value)) as? [String: Any]) else {
             return .deadLetter(reason: "not a JSON object")
         }
         switch route {
