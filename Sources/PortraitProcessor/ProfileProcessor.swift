@@ -45,6 +45,10 @@ public final class ProfileProcessor {
     private var status: ProcessorStatus
     /// The profile generation this processor writes (``ProfileKeys/generation``).
     private var profileGeneration: Int64 = 0
+    /// With `deferWrites`: each changed profile's stored state and what it folded in since, and
+    /// its timers, kept in memory until the run ends.
+    private var deferred: [String: DeferredWrite] = [:]
+    private var timerQueue = TimerQueue()
 
     private let inputsCounter = Counter(label: "portrait_processor_inputs_total")
     private let writesCounter = Counter(label: "portrait_processor_profile_writes_total")
@@ -137,6 +141,7 @@ public final class ProfileProcessor {
                 lastActivityMs = Self.wallMs()  // quiet, but not at the end yet (a slow fetch): keep going
             }
         }
+        try writeDeferred()
         source.close()
         logger.info("processor stopped")
     }
@@ -270,7 +275,7 @@ public final class ProfileProcessor {
         try source.commit(Array(commits.values))
         options.onBatch?(messages.count, lags)
         status.record(inputs: messages.count, writes: written, lagsMs: lags)
-        if cache.count > options.cacheLimit { cache.removeAll() }
+        if cache.count > options.cacheLimit, !options.deferWrites { cache.removeAll() }
     }
 
     /// Fires the timers that event time has passed, partition by partition.
@@ -282,25 +287,51 @@ public final class ProfileProcessor {
             let watermark = watermarks.watermark(partition: partition, wallMs: wall)
             guard watermark > .min else { continue }
             for _ in 0..<20 {  // bounded per loop so input keeps flowing
-                let due = try store.dueTimers(partition: partition, upTo: watermark, limit: 1_000)
+                let due = try dueTimers(partition: partition, upTo: watermark)
                 if due.isEmpty { break }
                 let times = Dictionary(due.map { ($0.userId, $0.timeMs) }, uniquingKeysWith: max)
                 fired += try update(users: due.map(\.userId), partition: partition) { state, _ in
-                    // Every timer up to the watermark, in order, in memory: the same evaluations
-                    // as firing them one by one, without a round trip each.
-                    var time = times[state.userId] ?? state.clockMs
-                    while true {
-                        self.evaluator.advance(&state, to: time)
-                        self.evaluator.evaluate(&state)
-                        self.timersCounter.increment()
-                        guard let next = state.nextTimerMs, next <= watermark else { break }
-                        time = next
-                    }
+                    // Every timer up to the watermark, in order, in memory: the same state as
+                    // firing them one by one, without a round trip each; update() evaluates.
+                    let count = self.evaluator.advanceThroughTimers(&state, from: times[state.userId] ?? state.clockMs, upTo: watermark)
+                    self.timersCounter.increment(by: count)
                     return true
                 }
             }
         }
         return fired
+    }
+
+    /// The users of `partition` whose timer is due by `watermark`: from Redis, or from memory
+    /// when writes are deferred (skipping entries of timers that moved since).
+    private func dueTimers(partition: Int32, upTo watermark: Int64) throws -> [(userId: String, timeMs: Int64)] {
+        guard options.deferWrites else { return try store.dueTimers(partition: partition, upTo: watermark, limit: 1_000) }
+        while true {
+            let popped = timerQueue.popDue(partition: partition, upTo: watermark, limit: 1_000)
+            if popped.isEmpty { return [] }
+            let current = popped.filter { cache[$0.userId]?.state.nextTimerMs == $0.timeMs }
+            if !current.isEmpty { return current }
+        }
+    }
+
+    /// Writes every profile a run with deferred writes changed, once, as the difference between
+    /// its stored state and its final one.
+    private func writeDeferred() throws {
+        guard !deferred.isEmpty else { return }
+        let users = deferred.keys.sorted()
+        for start in stride(from: 0, to: users.count, by: 1_000) {
+            let writes = users[start..<min(start + 1_000, users.count)].compactMap { userId -> ProfileWrite? in
+                guard let change = deferred[userId], let state = cache[userId]?.state else { return nil }
+                return ProfileWrite(
+                    old: change.stored, new: state, partition: change.partition, updatedFences: change.fences.sorted(),
+                    events: change.events, inputMs: change.latestMs, tagVersions: tagVersions)
+            }
+            let accepted = try store.write(writes, updatedMs: Self.wallMs(), generation: profileGeneration)
+            fencedCounter.increment(by: accepted.filter { !$0 }.count)
+            writesCounter.increment(by: writes.count)
+        }
+        logger.info("deferred profiles written", metadata: ["profiles": "\(users.count)"])
+        deferred.removeAll()
     }
 
     /// Loads `users` (from the cache or Redis), lets `change` fold inputs in or move the clock
@@ -322,6 +353,7 @@ public final class ProfileProcessor {
 
         var writes: [ProfileWrite] = []
         var updated: [ProfileState] = []
+        var deferredChanges = 0
         for userId in users {
             let partition = fixedPartition ?? partitionOf[userId] ?? cache[userId]?.partition ?? 0
             let old: ProfileState? = cache[userId]?.state ?? (stored[userId] ?? nil)
@@ -334,6 +366,13 @@ public final class ProfileProcessor {
             guard change(&state, &folded) else { continue }
             evaluator.evaluate(&state)
             let changedFences = state.fences.keys.filter { fencesBefore[$0] != state.fences[$0] }
+            if options.deferWrites {
+                deferred[userId, default: DeferredWrite(stored: old, partition: partition)].note(changedFences, folded)
+                cache[userId] = (state, partition)
+                if let next = state.nextTimerMs { timerQueue.schedule(partition: partition, userId: userId, at: next) }
+                deferredChanges += 1
+                continue
+            }
             writes.append(ProfileWrite(
                 old: old, new: state, partition: partition, updatedFences: changedFences,
                 events: folded.events, inputMs: folded.latestMs, tagVersions: tagVersions))
@@ -352,7 +391,24 @@ public final class ProfileProcessor {
             }
         }
         writesCounter.increment(by: writes.count)
-        return writes.count
+        return writes.count + deferredChanges
+    }
+
+    /// A profile changed in a run with deferred writes: its state as stored before the run,
+    /// and what the run folded in (the newest events only, as the stored list keeps).
+    struct DeferredWrite {
+        var stored: ProfileState?
+        var partition: Int32
+        var fences: Set<String> = []
+        var events: [ProfileEvent] = []
+        var latestMs: Int64?
+
+        mutating func note(_ changedFences: [String], _ folded: FoldedInputs) {
+            fences.formUnion(changedFences)
+            events.append(contentsOf: folded.events)
+            if events.count > BehaviourRecord.eventLimit { events.removeFirst(events.count - BehaviourRecord.eventLimit) }
+            if let time = folded.latestMs { latestMs = max(latestMs ?? time, time) }
+        }
     }
 
     /// What one update folded in: the events for the user's recent-events list, and the newest

@@ -58,6 +58,8 @@ public struct ProfileRecompute {
         batch.exitWhenIdleMs = nil
         batch.reportsStatus = false
         batch.sendsDeadLetters = false
+        batch.deferWrites = true
+        batch.maxBatch = 50_000  // fewer passes over the same users: each folds more inputs at once
         let inputs = Atomic<Int>(0)
         batch.onBatch = { count, _ in inputs.add(count, ordering: .relaxed) }
         let history = try HistorySource(bootstrapServers: options.bootstrapServers, partitions: plans, archive: archive, logger: logger)

@@ -1,0 +1,38 @@
+/// Firing a profile's timers cheaply: between two timers no input arrives, so only the clock
+/// and the metric windows move; tags (and anything else computed from metrics) are evaluated
+/// once, at the last timer, by the caller's ``ProfileEvaluator/evaluate(_:)``. The final state equals evaluating at every timer, because tags
+/// never feed metrics or timers — and a processor writes a profile once per firing anyway.
+extension ProfileEvaluator {
+    /// Moves through the timer at `firstMs` and every later one up to `watermark`, in order;
+    /// returns how many. Call ``evaluate(_:)`` afterwards.
+    public func advanceThroughTimers(_ state: inout ProfileState, from firstMs: Int64, upTo watermark: Int64) -> Int {
+        var time = firstMs
+        var fired = 0
+        while true {
+            advance(&state, to: time)
+            fired += 1
+            guard let next = expireWindows(&state), next <= watermark else { break }
+            time = next
+        }
+        return fired
+    }
+
+    /// Expires every metric window at the profile's clock and returns the next timer, as
+    /// ``evaluate(_:)`` would set it, without computing values or tags.
+    func expireWindows(_ state: inout ProfileState) -> Int64? {
+        let now = state.clockMs
+        var next: Int64? = nil
+        for metric in definitions.metrics {
+            guard var metricState = state.metricStates[metric.stateKey] else { continue }
+            metricState.expire(nowMs: now, window: metric.window)
+            if let expiry = metricState.nextExpiry(window: metric.window), expiry > now { next = min(next ?? .max, expiry) }
+            state.metricStates[metric.stateKey] = metricState
+        }
+        if definitions.tags.contains(where: \.expression.dependsOnTime), now > .min {
+            let tick = definitions.timeTickMs
+            let wake = MetricState.floor(now, tick) + tick
+            if wake > now { next = min(next ?? .max, wake) }
+        }
+        return next
+    }
+}
