@@ -1,4 +1,5 @@
 import ArgumentParser
+import EventArchive
 import Foundation
 import Kafka
 import Logging
@@ -48,11 +49,7 @@ struct ProcessorBenchCommand: ParsableCommand {
         }
         let produceSeconds = Date().timeIntervalSince(produceStart)
 
-        let catalog = DefinitionCatalog(validator: DefinitionValidator())
-        catalog.update(metrics: BenchDefinitions.metrics(metrics).map { .init($0, version: 1) },
-                       tags: BenchDefinitions.tags(tags, metrics: metrics).map { .init($0, version: 1) })
-        let problems = catalog.current.definitions.problems
-        guard problems.isEmpty else { throw ValidationError("benchmark definitions do not compile: \(problems)") }
+        let catalog = try BenchDefinitions.catalog(metrics: BenchDefinitions.metrics(metrics), tags: BenchDefinitions.tags(tags, metrics: metrics))
 
         var mapping = ProfileMapping()
         mapping.eventTopics = ["events"]
@@ -100,7 +97,13 @@ struct ProcessorBenchCommand: ParsableCommand {
 
 /// Synthetic behaviour: views, carts and purchases of `users` users over the last 7 days.
 enum BenchEvents {
-    static func produce(bootstrap: String, topic: String, events: Int, users: Int, rate: Int?) throws {
+    /// With `archive`, every message also goes into the history archive with the offset it gets
+    /// (each user's partition is chosen here, so offsets are known): a history longer than the
+    /// mock cluster keeps, as `portrait archive` would have saved it.
+    static func produce(
+        bootstrap: String, topic: String, events: Int, users: Int, rate: Int?,
+        archive: (store: EventArchiveStore, partitions: Int)? = nil
+    ) throws {
         let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(client: KafkaClientConfiguration(bootstrapServers: bootstrap), lingerMs: rate == nil ? 20 : 1))
         var random = SystemRandomNumberGenerator()
         let now = Int64(Date().timeIntervalSince1970 * 1_000)
@@ -108,13 +111,20 @@ enum BenchEvents {
         let span: Int64 = 7 * 86_400_000
         let types = ["view", "view", "view", "view", "cart", "purchase"]
         let categories = ["books", "toys", "garden", "music", "food", "sport", "beauty", "home"]
+        var archived = BenchArchive(archive)
         for index in 0..<events {
-            let user = String(Int.random(in: 0..<users, using: &random))
+            let number = Int.random(in: 0..<users, using: &random)
+            let user = String(number)
             let ts = rate == nil ? now - span + span * Int64(index) / Int64(events) : Int64(Date().timeIntervalSince1970 * 1_000)
             let type = types[index % types.count]
             let amount = type == "purchase" ? ",\"amount\":\(Int.random(in: 5...300, using: &random))" : ""
             let json = "{\"user_id\":\"\(user)\",\"type\":\"\(type)\",\"ts\":\(ts),\"category\":\"\(categories[index % categories.count])\"\(amount)}"
-            try producer.enqueue(topic: topic, key: Array(user.utf8), value: Array(json.utf8))
+            if archive == nil {
+                try producer.enqueue(topic: topic, key: Array(user.utf8), value: Array(json.utf8))
+            } else {
+                let partition = archived.add(topic: topic, user: number, key: Array(user.utf8), value: Array(json.utf8))
+                try producer.enqueue(topic: topic, key: Array(user.utf8), value: Array(json.utf8), partition: partition)
+            }
             if let rate, index % max(1, rate / 100) == 0 {  // paced in steps of 10 ms
                 let due = startedAt.addingTimeInterval(Double(index) / Double(rate))
                 let wait = due.timeIntervalSinceNow
@@ -122,11 +132,51 @@ enum BenchEvents {
             }
         }
         try producer.flush(timeoutMs: 120_000)
+        try archived.flush()
+    }
+}
+
+/// The archive side of ``BenchEvents``: offsets per partition and segments of 100k records.
+struct BenchArchive {
+    let target: (store: EventArchiveStore, partitions: Int)?
+    private var next: [Int32: Int64] = [:]
+    private var pending: [Int32: (topic: String, records: [ArchivedRecord])] = [:]
+
+    init(_ target: (store: EventArchiveStore, partitions: Int)?) {
+        self.target = target
+    }
+
+    mutating func add(topic: String, user: Int, key: [UInt8], value: [UInt8]) -> Int32 {
+        let partition = Int32(user % (target?.partitions ?? 1))
+        let offset = next[partition, default: 0]
+        next[partition] = offset + 1
+        let record = ArchivedRecord(offset: offset, timestampMs: Int64(Date().timeIntervalSince1970 * 1_000), key: key, value: value)
+        pending[partition, default: (topic, [])].records.append(record)
+        if pending[partition]!.records.count >= 100_000 { try? flush(partition) }
+        return partition
+    }
+
+    mutating func flush() throws {
+        for partition in pending.keys.sorted() { try flush(partition) }
+    }
+
+    private mutating func flush(_ partition: Int32) throws {
+        guard let target, let batch = pending.removeValue(forKey: partition), let first = batch.records.first else { return }
+        try target.store.write(topic: batch.topic, partition: partition, day: EventArchiveStore.day(ofMs: first.timestampMs ?? 0), records: batch.records)
     }
 }
 
 /// N metrics and M tags of the kinds a data team writes.
 enum BenchDefinitions {
+    /// A catalog holding `metrics` and `tags` as version 1, all compiled.
+    static func catalog(metrics: [MetricDefinition], tags: [TagDefinition]) throws -> DefinitionCatalog {
+        let catalog = DefinitionCatalog(validator: DefinitionValidator())
+        catalog.update(metrics: metrics.map { .init($0, version: 1) }, tags: tags.map { .init($0, version: 1) })
+        let problems = catalog.current.definitions.problems
+        guard problems.isEmpty else { throw ValidationError("benchmark definitions do not compile: \(problems)") }
+        return catalog
+    }
+
     static func metrics(_ count: Int) -> [MetricDefinition] {
         let shapes: [(String, MetricAggregation, String?)] = [
             (#"event.type == "purchase""#, .count, nil), (#"event.type == "purchase""#, .sum, "amount"),
