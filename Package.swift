@@ -68,7 +68,7 @@ let package = Package(
             ]
         ),
         // The runners `portrait schedule` hands each job kind to.
-        .target(name: "PortraitJobs", dependencies: ["PortraitScheduler", "PortraitModels", "PortraitAPI", "MySQL", "Redis", logging]),
+        .target(name: "PortraitJobs", dependencies: ["PortraitScheduler", "PortraitModels", "PortraitAPI", "PortraitProcessor", "PortraitMetadata", "PortraitCore", "MySQL", "Redis", logging]),
 
         // The one executable.
         .executableTarget(

@@ -48,6 +48,12 @@ struct JobParams {
         }
     }
 
+    func boolean(_ key: String) throws(JobParamsError) -> Bool? {
+        guard let value = value(key) else { return nil }
+        guard case .bool(let flag) = value else { throw JobParamsError(key: key, "must be true or false, got \(value)") }
+        return flag
+    }
+
     func integer(_ key: String) throws(JobParamsError) -> Int? {
         guard let value = value(key) else { return nil }
         switch value {

@@ -13,9 +13,21 @@ public protocol StorableDefinition: Codable, Sendable {
     var versionColumns: [(String, MySQLValue)] { get }
     /// Checks the definition against the validator and what the store holds.
     func validate(using validator: DefinitionValidator, store: DefinitionStore) throws
+    /// The metric a backfill must give its past once this version replaces `previous`, if any.
+    func metricNeedingBackfill(replacing previous: Self?) -> String?
+}
+
+extension StorableDefinition {
+    /// Only metrics have a past to backfill: tags are functions of metrics and attributes,
+    /// re-evaluated for every profile when they change.
+    public func metricNeedingBackfill(replacing previous: Self?) -> String? { nil }
 }
 
 extension MetricDefinition: StorableDefinition {
+    public func metricNeedingBackfill(replacing previous: MetricDefinition?) -> String? {
+        needsBackfill(replacing: previous) ? name : nil
+    }
+
     public static let kindName = "metric"
     public static let table = "metric_definitions"
     public static let versionsTable = "metric_definition_versions"

@@ -86,3 +86,44 @@ extension APIServiceTests {
         #expect(try store.history(of: "adhoc").isEmpty)  // the refused calls queued nothing
     }
 }
+
+extension APIServiceTests {
+    @Test func activatingAMetricQueuesABackfillRunForIt() async throws {
+        let env = try APITestEnvironment()
+        try await env.withClient { client in
+            // No backfill job: nothing is queued, and the answer says so.
+            let draft = #"{"name":"spend_30d","aggregation":"sum","field":"amount","window":"30d","status":"draft"}"#
+            let (created, createdBody) = try await client.call(.post, "/v1/metrics", auth: env.admin, body: draft)
+            #expect(created == .created)
+            #expect(createdBody["backfill"] is NSNull)
+
+            let store = Self.jobStore(env)
+            try store.create(JobSpec(name: "backfill", kind: .backfill, cron: nil), now: Date())
+            let (updated, updatedBody) = try await client.call(.put, "/v1/metrics/spend_30d", auth: env.admin, body: #"{"description":"spend"}"#)
+            #expect(updated == .ok)
+            #expect(updatedBody["backfill"] is NSNull, "a draft has no values to backfill")
+
+            let (activated, activatedBody) = try await client.call(.put, "/v1/metrics/spend_30d", auth: env.admin, body: #"{"status":"active"}"#)
+            #expect(activated == .ok)
+            let backfill = activatedBody["backfill"] as? [String: Any]
+            #expect(backfill?["job"] as? String == "backfill")
+            let run = try #require(try store.history(of: "backfill", limit: 5).first)
+            #expect(backfill?["run_id"] as? Int == Int(run.id))
+            #expect(run.status == .pending && run.trigger == .activation)
+            #expect(run.params == .object(["metrics": .array([.string("spend_30d")])]))
+
+            let (described, describedBody) = try await client.call(.put, "/v1/metrics/spend_30d", auth: env.admin, body: #"{"description":"money spent"}"#)
+            #expect(described == .ok)
+            #expect(describedBody["backfill"] is NSNull, "same meaning: its values are unchanged")
+            let (widened, widenedBody) = try await client.call(.put, "/v1/metrics/spend_30d", auth: env.admin, body: #"{"window":"90d"}"#)
+            #expect(widened == .ok)
+            #expect(widenedBody["backfill"] is [String: Any], "a longer window needs the older past")
+            #expect(try store.history(of: "backfill", limit: 5).count == 2)
+
+            let tag = #"{"name":"big_spender","expression":"metric.spend_30d > 100","status":"active"}"#
+            let (tagged, taggedBody) = try await client.call(.post, "/v1/tags", auth: env.admin, body: tag)
+            #expect(tagged == .created)
+            #expect(taggedBody["backfill"] is NSNull, "tags are re-evaluated from metrics, not backfilled")
+        }
+    }
+}

@@ -1,4 +1,5 @@
 import Foundation
+import MySQL
 import Redis
 import Synchronization
 import Testing
@@ -92,6 +93,84 @@ struct RecomputeTests {
         let catchUp = try reference.start(process + ["--group", "reference"], log: logs.appendingPathComponent("reference-2.log"))
         #expect(catchUp.waitForExit().code == 0, "reference run (log: \(catchUp.logTail()))")
         Self.expectEqual(try ProcessorCrashTests.Snapshot(live), try ProcessorCrashTests.Snapshot(reference), "after live catch-up")
+    }
+
+    /// Backfill on a running system: a metric activated through the CLI queues the backfill
+    /// job, `portrait schedule` runs it while a live processor keeps consuming new events, and
+    /// the metric ends with the values a from-scratch stream computes, for every user.
+    @Test func activatingAMetricBackfillsItThroughTheScheduler() throws {
+        let executable = try IngestCrashTests.portraitExecutable()
+        let (mock, bootstrap) = try startKafkaMock(executable, topics: ["portrait.events:4", "portrait.control:1", "portrait.dlq:1"])
+        defer { mock.closeStdinAndWait() }
+        var live = try ProcessorTestEnvironment(name: "backfill_meta", redisDB: Self.liveDB, bootstrap: bootstrap)
+        let reference = try live.withRedis(db: Self.referenceDB)
+        _ = try live.withRedis(db: Self.scratchDB)
+        for arguments in ProcessorCrashTests.definitions {
+            let result = try live.portrait(arguments)
+            #expect(result.status == 0, "\(arguments.prefix(3)): \(result.output)")
+        }
+        let logs = FileManager.default.temporaryDirectory.appendingPathComponent("portrait-backfill-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: logs) }
+        live.archiveDirectory = logs.appendingPathComponent("archive").path
+        let mapping = try ProcessorTestEnvironment.mappingFile(database: "portrait_test_cdc_unused", directory: logs)
+        let process = ["process", "--mapping", mapping.path, "--watermark-delay", "1h", "--no-wall-clock", "--session-timeout", "6s"]
+        let jobs = logs.appendingPathComponent("jobs.yaml")
+        try """
+            jobs:
+              backfill:
+                kind: backfill
+                params: {mapping: \(mapping.path), watermark_delay: 1h, scratch_db: \(Self.scratchDB)}
+                max_retries: 0
+            """.write(to: jobs, atomically: true, encoding: .utf8)
+
+        try produce(bootstrap, events: 8_000, seed: 5, from: Self.start)
+        let running = try live.start(process + ["--group", "live"], log: logs.appendingPathComponent("live.log"))
+        let scheduler = try live.start(["schedule", "--jobs", jobs.path, "--tick-seconds", "1"], log: logs.appendingPathComponent("schedule.log"))
+        defer { _ = scheduler.signal(SIGTERM) }
+        Thread.sleep(forTimeInterval: 3)  // the scheduler syncs jobs.yaml; the processor catches up
+
+        let activated = try live.portrait(Self.definitionAddedLater)
+        #expect(activated.status == 0, "\(activated.output)")
+        #expect(activated.output.contains("backfill of views_lifetime requested: run"), "\(activated.output)")
+        let load = EventLoad(bootstrap: bootstrap, users: Self.users, events: 3_000, start: Self.start + 41 * 86_400_000, seed: 6)
+        load.start()
+        let run = try waitForRun(live, job: "backfill")
+        load.waitUntilDone()
+        #expect(run.status == "succeeded", "backfill run: \(run) (log: \(scheduler.logTail()))")
+        #expect(run.trigger == "activation")
+        #expect(run.rows > 0)
+        #expect(run.definitionVersions.contains("views_lifetime"), "\(run.definitionVersions)")
+
+        Thread.sleep(forTimeInterval: 3)  // the live processor notices the new generation
+        #expect(running.signal(SIGTERM).code == 0, "live run (log: \(running.logTail()))")
+        let finish = try live.start(process + ["--group", "live", "--exit-when-idle", "3s"], log: logs.appendingPathComponent("live-2.log"))
+        #expect(finish.waitForExit().code == 0, "live run (log: \(finish.logTail()))")
+        let fromScratch = try reference.start(process + ["--group", "reference", "--exit-when-idle", "3s"], log: logs.appendingPathComponent("reference.log"))
+        #expect(fromScratch.waitForExit().code == 0, "reference run (log: \(fromScratch.logTail()))")
+        let actual = try ProcessorCrashTests.Snapshot(live)
+        Self.expectEqual(actual, try ProcessorCrashTests.Snapshot(reference), "after the backfill")
+        #expect(actual.profiles.count == Self.users)
+        #expect(actual.profiles.values.allSatisfy { Int($0["m.views_lifetime"] ?? "") ?? 0 > 0 }, "every user has the metric's past")
+    }
+
+    /// Polls the metadata database until the newest run of `job` has ended.
+    private func waitForRun(_ env: ProcessorTestEnvironment, job: String, seconds: Double = 120) throws -> (status: String, trigger: String, rows: Int, definitionVersions: String) {
+        let deadline = Date().addingTimeInterval(seconds)
+        while true {
+            let rows = try env.metadata().query(
+                "SELECT status, trigger_kind, rows_processed, definition_versions FROM job_runs WHERE job_name = ? ORDER BY id DESC LIMIT 1", [.string(job)])
+            if let row = rows.first {
+                let status = try row.decode(String.self, "status")
+                if !["pending", "running"].contains(status) || Date() > deadline {
+                    return (status, try row.decode(String.self, "trigger_kind"), (try? row.decode(Int.self, "rows_processed")) ?? 0,
+                            (try? row.decode(String.self, "definition_versions")) ?? "")
+                }
+            } else if Date() > deadline {
+                throw CrashTestError("no run of \(job) was queued")
+            }
+            Thread.sleep(forTimeInterval: 0.5)
+        }
     }
 
     static func expectEqual(_ actual: ProcessorCrashTests.Snapshot, _ expected: ProcessorCrashTests.Snapshot, _ when: String) {

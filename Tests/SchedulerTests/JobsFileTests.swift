@@ -6,16 +6,17 @@ import Testing
 struct JobsFileTests {
     @Test func theShippedFileParses() throws {
         let specs = try JobsFile.load(path: SchedulerTestDatabase.root.appendingPathComponent("config/jobs.yaml").path)
-        #expect(specs.map(\.name) == ["nightly_recompute", "segment_sizes", "weekly_retrain"])
-        let nightly = try #require(specs.first)
+        #expect(specs.map(\.name) == ["backfill", "nightly_recompute", "segment_sizes", "weekly_retrain"])
+        #expect(specs[0].kind == .backfill && specs[0].cron == nil && specs[0].enabled)
+        let nightly = specs[1]
         #expect(nightly.kind == .recompute)
         #expect(nightly.cron == (try CronExpression(parsing: "0 3 * * *")))
         #expect(nightly.timeZoneName == "Europe/Berlin")
         #expect(nightly.missedRunPolicy == .catchUpOnce)
         #expect(nightly.maxRetries == 2)
         #expect(nightly.timeoutMs == 14_400_000)
-        #expect(specs[1].enabled)
-        #expect(specs[2].params == .object([
+        #expect(specs[2].enabled)
+        #expect(specs[3].params == .object([
             "model": .string("high_value"), "algorithm": .string("logistic_regression"),
             "features": .array([.string("m.orders_30d"), .string("m.views_1d")]), "label": .string("t.high_value"),
         ]))

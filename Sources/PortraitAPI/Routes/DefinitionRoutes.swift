@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import PortraitScheduler
 import PortraitCore
 import PortraitMetadata
 
@@ -45,7 +46,7 @@ enum DefinitionRoutes {
                 try definition.validate(using: validator, store: store)
                 return try store.create(definition, author: author)
             }
-            return try await changed(stored, services: services, status: .created)
+            return try await changed(stored, services: services, status: .created, backfill: definition.metricNeedingBackfill(replacing: nil))
         }
         routes.get(RouterPath("\(base)/{name}"), role: .reader) { _, context in
             let name = try context.parameter("name")
@@ -57,16 +58,17 @@ enum DefinitionRoutes {
             let body = try await RequestBody.json(request)
             let validator = services.validator, author = context.author
             let note = request.uri.queryParameters.get("note")
-            let (stored, didChange) = try await services.withMySQL { connection in
+            let (stored, previous, didChange) = try await services.withMySQL { connection in
                 let store = DefinitionStore(connection: connection)
                 let current = try store.existing(D.self, named: name)
                 // Fields given replace the current ones; the others stay (as `portrait … update`).
                 let definition = try decode(D.self, body, name: name, base: try JSONValue(encoding: current.definition))
                 try definition.validate(using: validator, store: store)
-                guard definition != current.definition else { return (current, false) }
-                return (try store.update(definition, author: author, note: note), true)
+                guard definition != current.definition else { return (current, current.definition, false) }
+                return (try store.update(definition, author: author, note: note), current.definition, true)
             }
-            return didChange ? try await changed(stored, services: services, status: .ok) : try json(stored).response()
+            guard didChange else { return try json(stored).response() }
+            return try await changed(stored, services: services, status: .ok, backfill: stored.definition.metricNeedingBackfill(replacing: previous))
         }
         routes.delete(RouterPath("\(base)/{name}"), role: .admin) { _, context in
             let name = try context.parameter("name")
@@ -83,9 +85,12 @@ enum DefinitionRoutes {
         }
     }
 
-    /// Publishes the change when a real cluster is configured and answers with the stored
-    /// version and whether it is on the control topic (`null`: publishing is off).
-    private static func changed<D: APIDefinitionKind>(_ stored: StoredDefinition<D>, services: APIServices, status: HTTPResponse.Status) async throws -> Response {
+    /// Publishes the change when a real cluster is configured, queues a backfill for a metric
+    /// that needs its past (docs/RECOMPUTE.md), and answers with the stored version, whether it
+    /// is on the control topic (`null`: publishing is off) and the backfill run (`null`: none).
+    private static func changed<D: APIDefinitionKind>(
+        _ stored: StoredDefinition<D>, services: APIServices, status: HTTPResponse.Status, backfill metric: String? = nil
+    ) async throws -> Response {
         var published = JSONValue.null
         if let publisher = services.publisher {
             do {
@@ -97,8 +102,16 @@ enum DefinitionRoutes {
                 published = .bool(false)
             }
         }
+        var backfill = JSONValue.null
+        if let metric {
+            let requests = BackfillRequests(store: JobStore(pool: services.mysql))
+            if let run = try await BlockingWork.run({ try requests.request(metrics: [metric]) }) {
+                backfill = .object(["job": .string(run.jobName), "run_id": .integer(Int64(run.id))])
+            }
+        }
         guard case .object(var object) = try json(stored) else { return try json(stored).response(status: status) }
         object["published"] = published
+        object["backfill"] = backfill
         return JSONValue.object(object).response(status: status)
     }
 

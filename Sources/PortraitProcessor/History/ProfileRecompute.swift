@@ -48,6 +48,7 @@ public struct ProfileRecompute {
 
         let plans = try HistoryRanges.current(topics: options.inputTopics, bootstrapServers: options.bootstrapServers, archive: archive, logger: logger)
 
+        let definitionVersions = catalog.versions
         let generation = try RedisProfileStore(connection: liveConnection).generation() + 1
         _ = try scratch.command("FLUSHDB")
         _ = try scratch.command("SET", ProfileKeys.generation, generation)
@@ -86,7 +87,7 @@ public struct ProfileRecompute {
         logger.info("generation switched", metadata: ["generation": "\(generation)", "inputs": "\(inputs.load(ordering: .relaxed))", "profiles": "\(profiles)"])
         return RecomputeReport(
             generation: generation, inputs: inputs.load(ordering: .relaxed), fromArchive: history.readFromArchive, fromKafka: history.readFromKafka,
-            profiles: Int(profiles), history: plans, missingHistory: relevant.map(\.description),
+            profiles: Int(profiles), history: plans, missingHistory: relevant.map(\.description), definitionVersions: definitionVersions,
             computeSeconds: computed.timeIntervalSince(started), totalSeconds: Date().timeIntervalSince(started))
     }
 
@@ -118,6 +119,8 @@ public struct RecomputeReport: Sendable {
     public var history: [PartitionHistory]
     /// Gaps inside a metric window the run was allowed to switch with.
     public var missingHistory: [String]
+    /// The definitions computed, `metric:<name>` / `tag:<name>` → version.
+    public var definitionVersions: [String: Int]
     public var computeSeconds: Double
     public var totalSeconds: Double
 }

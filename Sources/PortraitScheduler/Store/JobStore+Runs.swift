@@ -55,13 +55,14 @@ extension JobStore {
         }
     }
 
-    /// Queues a manual run (`portrait jobs run`) for the next scheduler tick.
-    public func requestRun(of jobName: String, now: Date) throws -> JobRun {
+    /// Queues a manual run (`portrait jobs run`) for the next scheduler tick, with the job's
+    /// params or, for this run only, `params` (a backfill names its metrics).
+    public func requestRun(of jobName: String, now: Date, params: JSONValue? = nil, trigger: RunTrigger = .manual) throws -> JobRun {
         let job = try existing(named: jobName)
         let id = try pool.withConnection { db in
             try db.execute(
-                "INSERT INTO job_runs (job_name, kind, trigger_kind, status, params, started_at) VALUES (?, ?, 'manual', 'pending', ?, ?)",
-                [.string(job.name), .string(job.kind.rawValue), .json(job.spec.params), .utc(now)]).lastInsertId
+                "INSERT INTO job_runs (job_name, kind, trigger_kind, status, params, started_at) VALUES (?, ?, ?, 'pending', ?, ?)",
+                [.string(job.name), .string(job.kind.rawValue), .string(trigger.rawValue), .json(params ?? job.spec.params), .utc(now)]).lastInsertId
         }
         guard let run = try run(id: id) else { throw JobStoreError.notFound(jobName) }
         return run

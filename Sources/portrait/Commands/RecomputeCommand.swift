@@ -3,6 +3,7 @@ import EventArchive
 import Foundation
 import Logging
 import PortraitConfig
+import PortraitJobs
 import PortraitProcessor
 
 /// `portrait recompute`: rebuild every profile from history into a new generation and swap it in.
@@ -51,6 +52,21 @@ struct RecomputeCommand: ParsableCommand {
         } catch {
             throw CleanExit.message("error: \(error)", code: 1)
         }
+    }
+
+    /// A recompute or backfill job's run: the same as the command with these settings.
+    static func recompute(configuration: PortraitConfiguration, request: RecomputeRequest) throws -> RecomputeReport {
+        guard case .cluster(let brokers) = configuration.kafka else {
+            throw ValidationError("kafka.brokers is `mock`: a recompute reads a Kafka cluster's history")
+        }
+        var computation = try ProfileComputationOptions.parse([])  // defaults, as the command would have them
+        computation.mapping = request.mapping
+        if let delay = request.watermarkDelay { computation.watermarkDelay = delay }
+        if let tick = request.timeTick { computation.timeTick = tick }
+        return try recompute(
+            configuration: configuration, options: computation.processorOptions(brokers: brokers, topicPrefix: configuration.topicPrefix),
+            scratchDatabase: request.scratchDatabase, allowPartialHistory: request.allowPartialHistory, keepOld: false, useArchive: true,
+            logger: Logger(label: "portrait.recompute"))
     }
 
     /// One recompute with the stored definitions: what the command and the scheduler's

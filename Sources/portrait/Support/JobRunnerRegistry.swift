@@ -5,8 +5,7 @@ import PortraitScheduler
 import Redis
 
 /// The runners `portrait schedule` has, by job kind: one line per kind. A kind without one
-/// (recompute and backfill, still to come with issue #9) has its runs recorded as failed with
-/// "no runner for job kind …".
+/// (`custom`) has its runs recorded as failed with "no runner for job kind …".
 enum JobRunnerRegistry {
     static func runners(for configuration: PortraitConfiguration) -> JobRunners {
         // Pools of their own: runs hold a connection for a whole step, and must not starve the
@@ -16,6 +15,9 @@ enum JobRunnerRegistry {
         var runners = JobRunners()
         runners.register(RetrainRunner(mysql: mysql, redis: redis), for: .retrain)
         runners.register(SegmentSizesRunner(mysql: mysql, redis: redis), for: .segmentSizes)
+        let recompute = RecomputeRunner(mysql: mysql) { try RecomputeCommand.recompute(configuration: configuration, request: $0) }
+        runners.register(recompute, for: .recompute)
+        runners.register(recompute, for: .backfill)
         return runners
     }
 }

@@ -5,6 +5,7 @@ import MySQL
 import PortraitConfig
 import PortraitCore
 import PortraitMetadata
+import PortraitScheduler
 import PortraitProcessor
 import Redis
 
@@ -104,6 +105,17 @@ struct DefinitionSession {
         try producer.checkReachable()
         let sent = try await DefinitionPublisher(connection: connection, producer: producer, topic: "\(configuration.topicPrefix).control").publishPending()
         print("published \(sent) version(s) on \(configuration.topicPrefix).control")
+    }
+
+    /// Queues the backfill job for `metric` (docs/RECOMPUTE.md), or says how to give it its past.
+    func requestBackfill(_ metric: String?) throws {
+        guard let metric else { return }
+        let requests = BackfillRequests(store: JobStore(pool: MySQLPool(configuration: configuration.mysql, size: 1)))
+        if let run = try requests.request(metrics: [metric]) {
+            print("backfill of \(metric) requested: run \(run.id) of job \(run.jobName) (portrait schedule runs it)")
+        } else {
+            print("no backfill job is enabled: \(metric) starts from the next inputs; run `portrait recompute` to give it its past")
+        }
     }
 }
 

@@ -57,6 +57,7 @@ struct DefinitionCreate<K: DefinitionKind>: AsyncParsableCommand {
             if let dryRun { return try DryRun.report(try K.trial(definition, store: session.store), userId: dryRun, session: session) }
             try printDefinition(K.self, try session.store.create(definition, author: options.author), verbose: false)
             try await session.publishPending()
+            try session.requestBackfill(definition.metricNeedingBackfill(replacing: nil))
         }
     }
 }
@@ -81,6 +82,7 @@ struct DefinitionUpdate<K: DefinitionKind>: AsyncParsableCommand {
             guard merged != current.definition else { print("no change"); return }
             try printDefinition(K.self, try store.update(merged, author: options.author, note: note), verbose: false)
             try await session.publishPending()
+            try session.requestBackfill(merged.metricNeedingBackfill(replacing: current.definition))
         }
     }
 }
@@ -96,8 +98,11 @@ struct DefinitionSetStatus<K: DefinitionKind>: AsyncParsableCommand {
     func run() async throws {
         let session = try options.session()
         try await reportingErrors {
-            try printDefinition(K.self, try session.store.setStatus(K.Definition.self, named: name, to: status, author: options.author), verbose: false)
+            let previous = try session.store.existing(K.Definition.self, named: name)
+            let stored = try session.store.setStatus(K.Definition.self, named: name, to: status, author: options.author)
+            try printDefinition(K.self, stored, verbose: false)
             try await session.publishPending()
+            try session.requestBackfill(stored.definition.metricNeedingBackfill(replacing: previous.definition))
         }
     }
 }
