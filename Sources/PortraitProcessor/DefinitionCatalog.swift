@@ -12,14 +12,14 @@ public final class DefinitionCatalog: Sendable {
         var tags: [String: DefinitionSet.Versioned<TagDefinition>] = [:]
         var generation = 0
         var compiled = DefinitionSet.empty
+        var validator: DefinitionValidator
     }
 
-    private let contents = Mutex(Contents())
-    private let validator: DefinitionValidator
+    private let contents: Mutex<Contents>
     private let timeTickMs: Int64
 
     public init(validator: DefinitionValidator, timeTickMs: Int64 = 3_600_000) {
-        self.validator = validator
+        contents = Mutex(Contents(validator: validator))
         self.timeTickMs = timeTickMs
     }
 
@@ -52,13 +52,27 @@ public final class DefinitionCatalog: Sendable {
                 contents.tags[entry.definition.name] = entry
                 changed = true
             }
-            if changed {
-                contents.compiled = DefinitionSet(
-                    metrics: Array(contents.metrics.values), tags: Array(contents.tags.values), validator: validator, timeTickMs: timeTickMs)
-                contents.generation += 1
-            }
+            if changed { recompile(&contents) }
             return changed
         }
+    }
+
+    /// The models tags may read (`model.<name>.score|cluster`): every model in the registry.
+    /// A tag reading a model not in it is left out with the type checker's error and position.
+    @discardableResult
+    public func update(models: Set<String>) -> Bool {
+        contents.withLock { contents in
+            guard contents.validator.models != models else { return false }
+            contents.validator.models = models
+            recompile(&contents)
+            return true
+        }
+    }
+
+    private func recompile(_ contents: inout Contents) {
+        contents.compiled = DefinitionSet(
+            metrics: Array(contents.metrics.values), tags: Array(contents.tags.values), validator: contents.validator, timeTickMs: timeTickMs)
+        contents.generation += 1
     }
 
     public enum ControlMessageError: Error, CustomStringConvertible {

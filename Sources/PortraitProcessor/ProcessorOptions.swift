@@ -37,6 +37,13 @@ public struct ProcessorOptions: Sendable {
     public var deferWrites = false
     /// Send unusable inputs to the dead-letter topic (a recompute replays inputs already sent there).
     public var sendsDeadLetters = true
+    /// The model versions to score profiles with, taken once per batch (so a batch never mixes
+    /// versions of a model). The executable wires the registry's active versions here.
+    /// Default: none.
+    public var scorers: @Sendable () -> [any ProfileScorer] = { [] }
+    /// Called with the profiles a batch wrote (after Redis acknowledged), on the processor's
+    /// thread: online learning reads its examples here. Default: nil.
+    public var onProfilesWritten: (@Sendable ([ProfileState]) -> Void)?
     /// Checked between batches.
     public var shouldStop: @Sendable () -> Bool = { false }
 

@@ -36,6 +36,10 @@ public final class ProfileProcessor {
     private var evaluator = ProfileEvaluator(definitions: .empty)
     private var generation = -1
     private var tagVersions: [String: Int] = [:]
+    /// The model versions the evaluator scores with, and the owned partitions whose users have
+    /// all been scored with them since they last changed.
+    private var modelVersions: [String: Int] = [:]
+    private var scoredPartitions: Set<Int32> = []
     /// Profiles as last written to Redis, with the partition they belong to.
     private var cache: [String: (state: ProfileState, partition: Int32)] = [:]
     private var owned: Set<Int32> = []
@@ -120,6 +124,7 @@ public final class ProfileProcessor {
                 if rebalanced.flag.exchange(false, ordering: .relaxed) { messages = try adoptAssignment(messages) }
                 messages = try followGeneration(messages)
                 try refreshDefinitions()
+                try refreshModels()
                 if !messages.isEmpty { try process(messages) }
                 processed = DispatchTime.now().uptimeNanoseconds
                 fired = try fireTimers()
@@ -164,6 +169,7 @@ public final class ProfileProcessor {
         logger.info("profile generation switched", metadata: ["from": "\(profileGeneration)", "to": "\(current)"])
         profileGeneration = current
         cache.removeAll()
+        scoredPartitions = []  // the recompute may have scored with an earlier version
         return try rewindToSwitchPoint(messages)
     }
 
@@ -208,11 +214,45 @@ public final class ProfileProcessor {
         let (current, definitions) = catalog.current
         guard current != generation else { return }
         generation = current
-        evaluator = ProfileEvaluator(definitions: definitions)
+        evaluator = ProfileEvaluator(definitions: definitions, models: evaluator.models)
         tagVersions = Dictionary(definitions.tags.map { ($0.name, $0.version) }, uniquingKeysWith: max)
         for problem in definitions.problems { logger.warning("definition not computed", metadata: ["problem": "\(problem)"]) }
+        let reevaluated = try reevaluateUsers(of: owned)
+        let at = positions.sorted { $0.key < $1.key }.map { "\($0.key)@\($0.value)" }.joined(separator: ",")
+        var applied: [String: String] = [:]
+        for (name, version) in catalog.versions { applied["\(options.groupId)/\(name)"] = "v\(version) after \(at.isEmpty ? "start" : at)" }
+        try store.recordApplied(applied)
+        logger.info("definitions applied", metadata: [
+            "generation": "\(current)", "metrics": "\(definitions.metrics.count)", "tags": "\(definitions.tags.count)", "profiles": "\(reevaluated)"])
+    }
+
+    /// Takes the model versions published since the last batch. A changed version re-scores
+    /// every owned user, like a definition change; a partition adopted later (restart,
+    /// rebalance) is re-scored once too, since its profiles may carry another version.
+    private func refreshModels() throws {
+        let scorers = options.scorers()
+        let versions = Dictionary(scorers.map { ($0.name, $0.version) }, uniquingKeysWith: max)
+        scoredPartitions.formIntersection(owned)  // a partition lost and regained is scored again
+        let changed = versions != modelVersions
+        if changed {
+            logger.info("model versions changed", metadata: ["from": "\(modelVersions)", "to": "\(versions)"])
+            modelVersions = versions
+            evaluator.models = scorers.sorted { $0.name < $1.name }
+            scoredPartitions = []
+        }
+        let unscored = owned.subtracting(scoredPartitions)
+        // Without models nothing needs scoring, unless the last one just went (outputs to drop).
+        guard !unscored.isEmpty, !modelVersions.isEmpty || changed else { return }
+        let rescored = try reevaluateUsers(of: unscored)
+        scoredPartitions = owned
+        logger.info("profiles re-scored", metadata: ["partitions": "\(unscored.sorted())", "profiles": "\(rescored)", "models": "\(modelVersions)"])
+    }
+
+    /// Re-evaluates every stored user of `partitions`; returns how many were written.
+    @discardableResult
+    private func reevaluateUsers(of partitions: Set<Int32>) throws -> Int {
         var reevaluated = 0
-        for partition in owned.sorted() {
+        for partition in partitions.sorted() {
             var cursor = "0"
             repeat {
                 let page = try store.users(partition: partition, cursor: cursor)
@@ -220,12 +260,7 @@ public final class ProfileProcessor {
                 reevaluated += try update(users: page.users, partition: partition) { _, _ in true }
             } while cursor != "0"
         }
-        let at = positions.sorted { $0.key < $1.key }.map { "\($0.key)@\($0.value)" }.joined(separator: ",")
-        var applied: [String: String] = [:]
-        for (name, version) in catalog.versions { applied["\(options.groupId)/\(name)"] = "v\(version) after \(at.isEmpty ? "start" : at)" }
-        try store.recordApplied(applied)
-        logger.info("definitions applied", metadata: [
-            "generation": "\(current)", "metrics": "\(definitions.metrics.count)", "tags": "\(definitions.tags.count)", "profiles": "\(reevaluated)"])
+        return reevaluated
     }
 
     private func process(_ messages: [KafkaMessage]) throws {
@@ -391,6 +426,9 @@ public final class ProfileProcessor {
             }
         }
         writesCounter.increment(by: writes.count)
+        if let observer = options.onProfilesWritten {
+            observer(updated.indices.filter { accepted[$0] }.map { updated[$0] })
+        }
         return writes.count + deferredChanges
     }
 

@@ -16,6 +16,9 @@ public struct DefinitionSet: Sendable {
 
     public let metrics: [CompiledMetric]
     public let tags: [CompiledTag]
+    /// Tags that read a model output, directly or through another tag: evaluated after the
+    /// models have scored the profile (the others before, so models may read them).
+    public let modelReadingTags: Set<String>
     /// Time-dependent tags are re-evaluated on this grid of event time (default 1h).
     public let timeTickMs: Int64
     /// `name: why` for every active definition left out.
@@ -57,6 +60,15 @@ public struct DefinitionSet: Sendable {
         for name in cyclic { problems.append("tag \(name): reads itself through other tags") }
         self.metrics = compiledMetrics
         self.tags = ordered
+        var modelReading: Set<String> = []
+        for tag in ordered where tag.expression.references.contains(where: {
+            switch $0 {
+            case .model: true
+            case .tag(let dependency): modelReading.contains(dependency)
+            default: false
+            }
+        }) { modelReading.insert(tag.name) }
+        modelReadingTags = modelReading
         self.timeTickMs = timeTickMs
         self.problems = problems
     }

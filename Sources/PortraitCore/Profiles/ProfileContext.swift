@@ -1,11 +1,12 @@
 import TagLang
 
-/// What a tag expression reads: one profile's attributes, metric values and the tags
-/// computed before it, at the profile's clock.
+/// What a tag expression reads: one profile's attributes, metric values, the tags computed
+/// before it and the model outputs (``ProfileState/modelOutputs``), at the profile's clock.
 struct ProfileContext: EvaluationContext {
     var attributes: [String: Value]
     var metrics: [String: Value]
     var tags: [String: Value]
+    var models: [String: Value] = [:]
     var nowMs: Int64
 
     func value(of reference: Reference) -> Value {
@@ -13,7 +14,8 @@ struct ProfileContext: EvaluationContext {
         case .attribute(let name): attributes[name] ?? .null
         case .metric(let name): metrics[name] ?? .null
         case .tag(let name): tags[name] ?? .null
-        case .model, .event: .null
+        case .model(let name, let output): models["model.\(name).\(output)"] ?? .null
+        case .event: .null
         }
     }
 }

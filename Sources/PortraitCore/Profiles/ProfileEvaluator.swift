@@ -7,13 +7,17 @@ import TagLang
 /// the result depends only on the inputs and the timers, never on when a processor ran.
 public struct ProfileEvaluator: Sendable {
     public var definitions: DefinitionSet
+    /// The model versions scoring profiles, one per model name (the processor sets them once
+    /// per batch).
+    public var models: [any ProfileScorer]
 
     /// Event times a profile accepts (1970–2200); inputs decode outside times as dead letters,
     /// and the evaluator ignores them, so window arithmetic never nears overflow.
     public static let supportedTimes: ClosedRange<Int64> = 0...7_258_118_400_000
 
-    public init(definitions: DefinitionSet) {
+    public init(definitions: DefinitionSet, models: [any ProfileScorer] = []) {
         self.definitions = definitions
+        self.models = models.sorted { $0.name < $1.name }
     }
 
     /// Folds one input in (call ``evaluate(_:)`` after the inputs of a batch).
@@ -42,8 +46,12 @@ public struct ProfileEvaluator: Sendable {
         state.clockMs = max(state.clockMs, min(max(timeMs, Self.supportedTimes.lowerBound), Self.supportedTimes.upperBound))
     }
 
-    /// Re-computes every metric and tag at the profile's clock, drops what no active definition
-    /// needs any more, and sets the next timer.
+    /// Re-computes every metric, tag and model output at the profile's clock, drops what no
+    /// active definition or model needs any more, and sets the next timer.
+    ///
+    /// Order: metrics, the tags that read no model, the models (from the fields just computed),
+    /// then the tags that read a model. A model reading a tag that itself reads a model sees
+    /// that tag's previous value (the alternative is a cycle).
     public func evaluate(_ state: inout ProfileState) {
         let now = state.clockMs
         var nextTimer: Int64? = nil
@@ -71,11 +79,17 @@ public struct ProfileEvaluator: Sendable {
 
         var context = ProfileContext(attributes: state.attributes, metrics: metricValues, tags: [:], nowMs: now)
         var usesTime = false
-        for tag in definitions.tags {
-            let value = tag.expression.evaluate(context)
-            context.tags[tag.name] = tag.kind == .boolean ? .bool(value.isTrue) : (value == .null ? .null : value)
-            usesTime = usesTime || tag.expression.dependsOnTime
+        func evaluateTags(readingModels: Bool) {
+            for tag in definitions.tags where definitions.modelReadingTags.contains(tag.name) == readingModels {
+                let value = tag.expression.evaluate(context)
+                context.tags[tag.name] = tag.kind == .boolean ? .bool(value.isTrue) : (value == .null ? .null : value)
+                usesTime = usesTime || tag.expression.dependsOnTime
+            }
         }
+        evaluateTags(readingModels: false)
+        context.models = score(state, tags: context.tags)
+        state.modelOutputs = context.models
+        evaluateTags(readingModels: true)
         state.tags = context.tags.filter { $0.value != .null }
         if usesTime, now > .min {
             let tick = definitions.timeTickMs
@@ -84,10 +98,35 @@ public struct ProfileEvaluator: Sendable {
         state.nextTimerMs = nextTimer
     }
 
+    /// Every model's output and version for `state` (metric values already computed), with
+    /// `tags` as this evaluation computed them so far. Scoring reads a handful of fields and does
+    /// one small product per model, so it runs at every evaluation; the write only carries the
+    /// fields that changed, so the hash changes exactly when a feature read or the version did.
+    private func score(_ state: ProfileState, tags: [String: Value]) -> [String: Value] {
+        guard !models.isEmpty else { return [:] }
+        var outputs: [String: Value] = [:]
+        for model in models {
+            var inputs: [String: String] = [:]
+            for feature in model.features {
+                if feature.hasPrefix("t."), let value = tags[String(feature.dropFirst(2))] {
+                    inputs[feature] = value.storedText
+                } else {
+                    inputs[feature] = state.field(feature)
+                }
+            }
+            let value = model.profileValue(fields: inputs)
+            guard value != .null else { continue }
+            outputs[model.outputField] = value
+            outputs[model.versionField] = .number(Double(model.version))
+        }
+        return outputs
+    }
+
     /// Why a tag has its value for this profile (the tag must be active).
     public func explain(tag name: String, state: ProfileState) -> Explanation? {
         guard let tag = definitions.tags.first(where: { $0.name == name }) else { return nil }
-        let context = ProfileContext(attributes: state.attributes, metrics: state.metricValues, tags: state.tags, nowMs: state.clockMs)
+        let context = ProfileContext(
+            attributes: state.attributes, metrics: state.metricValues, tags: state.tags, models: state.modelOutputs, nowMs: state.clockMs)
         return tag.expression.explain(context)
     }
 }

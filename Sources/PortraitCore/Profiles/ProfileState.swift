@@ -13,6 +13,8 @@ public struct ProfileState: Sendable, Equatable {
     public var metricStates: [String: MetricState] = [:]
     public var metricValues: [String: Value] = [:]
     public var tags: [String: Value] = [:]
+    /// Model outputs by profile field: `model.<name>.score|cluster` and `model.<name>.version`.
+    public var modelOutputs: [String: Value] = [:]
     /// Per source partition (`topic/partition`), the last offset folded in: a replayed message
     /// at or below it is skipped, which makes a replay after a crash change nothing.
     public var fences: [String: Int64] = [:]
@@ -31,14 +33,25 @@ public struct ProfileState: Sendable, Equatable {
     }
 
     /// The profile as stored in the Redis hash: `a.<attribute>`, `m.<metric>`, `t.<tag>`,
-    /// values rendered as text (`.null` is absent).
+    /// `model.<name>.…`, values rendered as text (`.null` is absent).
     public var fields: [String: String] {
         var fields: [String: String] = [:]
-        fields.reserveCapacity(attributes.count + metricValues.count + tags.count)
+        fields.reserveCapacity(attributes.count + metricValues.count + tags.count + modelOutputs.count)
         for (name, value) in attributes { if let text = value.storedText { fields["a." + name] = text } }
         for (name, value) in metricValues { if let text = value.storedText { fields["m." + name] = text } }
         for (name, value) in tags { if let text = value.storedText { fields["t." + name] = text } }
+        for (name, value) in modelOutputs { if let text = value.storedText { fields[name] = text } }
         return fields
+    }
+
+    /// One field of ``fields`` without building them all (what a model reads per profile).
+    public func field(_ name: String) -> String? {
+        let value: Value?
+        if name.hasPrefix("m.") { value = metricValues[String(name.dropFirst(2))] }
+        else if name.hasPrefix("a.") { value = attributes[String(name.dropFirst(2))] }
+        else if name.hasPrefix("t.") { value = tags[String(name.dropFirst(2))] }
+        else { value = modelOutputs[name] }
+        return value?.storedText
     }
 }
 

@@ -4,7 +4,8 @@ import TagLang
 /// encoding of ``ProfileState``. Dictionaries are written in key order so equal states give
 /// equal bytes (a recompute can be compared byte for byte with the stream's result).
 public enum ProfileStateCodec {
-    static let formatVersion: UInt8 = 1
+    /// 2 added the model outputs; version 1 blobs (written before models were scored) still read.
+    static let formatVersion: UInt8 = 2
 
     public struct DecodingError: Error, CustomStringConvertible {
         public let userId: String
@@ -22,6 +23,7 @@ public enum ProfileStateCodec {
         writeValues(state.attributes, to: &writer)
         writeValues(state.metricValues, to: &writer)
         writeValues(state.tags, to: &writer)
+        writeValues(state.modelOutputs, to: &writer)
         writer.int(Int64(state.fences.count))
         for (source, offset) in state.fences.sorted(by: { $0.key < $1.key }) {
             writer.string(source)
@@ -42,7 +44,8 @@ public enum ProfileStateCodec {
     public static func decode(_ bytes: [UInt8], userId: String) throws(DecodingError) -> ProfileState {
         var reader = ByteReader(bytes)
         do {
-            guard try reader.byte() == formatVersion else { throw ByteReader.Corrupt() }
+            let version = try reader.byte()
+            guard version == 1 || version == formatVersion else { throw ByteReader.Corrupt() }
             var state = ProfileState(userId: try reader.string())
             let dense = try reader.int()
             state.denseId = dense >= 0 ? dense : nil
@@ -52,6 +55,7 @@ public enum ProfileStateCodec {
             state.attributes = try readValues(&reader)
             state.metricValues = try readValues(&reader)
             state.tags = try readValues(&reader)
+            if version >= 2 { state.modelOutputs = try readValues(&reader) }
             for _ in 0..<(try reader.count()) { state.fences[try reader.string()] = try reader.int() }
             for _ in 0..<(try reader.count()) {
                 let key = try reader.string()
