@@ -58,7 +58,7 @@ let package = Package(
         .target(name: "PortraitScheduler", dependencies: ["MySQL", logging, .product(name: "Yams", package: "Yams")]),
         .target(name: "PortraitProcessor", dependencies: ["Kafka", "Redis", "EventArchive", "PortraitCore", "TagLang", logging, metrics]),
         // PortraitProcessor only for ProfileKeys: the feature table reads the processor's own layout.
-        .target(name: "PortraitModels", dependencies: ["Learning", "MySQL", "Redis", "PortraitProcessor"]),
+        .target(name: "PortraitModels", dependencies: ["Learning", "MySQL", "Redis", "PortraitCore", "TagLang", "PortraitProcessor", logging]),
         .target(
             name: "PortraitAPI",
             dependencies: [
@@ -107,7 +107,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ModelTests",
-            dependencies: ["PortraitModels", "Learning", "MySQL", "Redis", "PortraitMetadata", "PortraitProcessor"]
+            dependencies: ["PortraitModels", "Learning", "MySQL", "Redis", "Kafka", "PortraitMetadata", "PortraitCore", "PortraitProcessor", "TagLang", logging]
         ),
         .testTarget(
             name: "APITests",

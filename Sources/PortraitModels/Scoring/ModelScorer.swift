@@ -5,7 +5,9 @@ import Learning
 /// The only way to get one is ``init(version:)`` (or ``ModelRegistry/activeScorer(_:)``), which
 /// parses and checks the whole version before returning — a value of this type is never
 /// half-loaded. Being an immutable value, a scorer taken for a batch keeps scoring with exactly
-/// its version while another is published (``ActiveModels``).
+/// its version while another is published (``ActiveModels``). As a `ProfileScorer` it scores
+/// inside the processor's evaluation (`ModelScorer+ProfileScorer.swift`); its `outputField` is
+/// `model.<name>.score|cluster` and its `versionField` `model.<name>.version`.
 public struct ModelScorer: Sendable {
     public let name: String
     public let version: Int
@@ -54,13 +56,6 @@ public struct ModelScorer: Sendable {
         algorithm = version.algorithm
         features = version.features
     }
-
-    /// The profile field this model writes: `model.<name>.score` or `model.<name>.cluster`
-    /// (the names TagLang reads).
-    public var outputField: String { "model.\(name).\(algorithm.output)" }
-
-    /// The profile field naming the version that wrote ``outputField``.
-    public var versionField: String { "model.\(name).version" }
 
     /// Scores one profile from its hash fields (``FeatureValue`` reads them; missing → 0).
     public func score(_ fields: [String: String]) throws(LearningError) -> ModelScore {

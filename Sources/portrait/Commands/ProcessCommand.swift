@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import PortraitConfig
+import PortraitModels
 import PortraitProcessor
 import Redis
 import Synchronization
@@ -14,7 +15,8 @@ struct ProcessCommand: ParsableCommand {
         discussion: """
             Consumes the mapped CDC topics and event topics (config/profiles.yaml) in a consumer group, follows \
             <prefix>.control for definition changes (applied without restart) and writes profiles to Redis. \
-            Unusable inputs go to <prefix>.dlq with the reason. SIGTERM finishes the batch and exits.
+            Profiles are scored by every model's active version (model.<name>.score|cluster); promotions and \
+            rollbacks are picked up by polling the registry. Unusable inputs go to <prefix>.dlq with the reason. SIGTERM finishes the batch and exits.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -36,6 +38,9 @@ struct ProcessCommand: ParsableCommand {
     @Option(help: "Serve Prometheus metrics on GET /metrics at this host:port.")
     var metricsAddr: String?
 
+    @Option(help: "How often the model registry is polled for promotions and rollbacks (e.g. 5s).")
+    var modelPoll = "5s"
+
     func run() throws {
         let configuration = try global.bootstrap()
         guard case .cluster(let brokers) = configuration.kafka else {
@@ -49,6 +54,9 @@ struct ProcessCommand: ParsableCommand {
             var options = try processorOptions(brokers: brokers, topicPrefix: configuration.topicPrefix)
             options.shouldStop = { stop.isSet }
             let catalog = try ProcessorSetup.seededCatalog(mapping: options.mapping, mysql: configuration.mysql, timeTickMs: options.timeTickMs)
+            let scoring = try ModelScoring.attach(to: &options, catalog: catalog, mysql: configuration.mysql, logger: logger)
+            let poll = PeriodicTask(name: "portrait-model-poll", every: try modelPollSeconds()) { scoring.refresh() }
+            defer { poll.stop() }
             let control = try ControlListener(bootstrapServers: brokers, topic: options.controlTopic, catalog: catalog, logger: logger)
             let store = RedisProfileStore(connection: try RedisConnection(configuration: configuration.redis))
             let processor = try ProfileProcessor(options: options, store: store, catalog: catalog, logger: logger)
@@ -62,6 +70,11 @@ struct ProcessCommand: ParsableCommand {
         } catch {
             throw CleanExit.message("error: \(error)", code: 1)
         }
+    }
+
+    private func modelPollSeconds() throws -> Double {
+        guard let poll = ProcessorSetup.milliseconds(modelPoll), poll >= 100 else { throw ValidationError("--model-poll must be like 5s (at least 100ms)") }
+        return Double(poll) / 1_000
     }
 
     private func processorOptions(brokers: String, topicPrefix: String) throws -> ProcessorOptions {

@@ -76,11 +76,17 @@ struct RecomputeCommand: ParsableCommand {
         allowPartialHistory: Bool, keepOld: Bool, useArchive: Bool, logger: Logger
     ) throws -> RecomputeReport {
         let live = configuration.redis
+        let catalog = try ProcessorSetup.seededCatalog(mapping: options.mapping, mysql: configuration.mysql, timeTickMs: options.timeTickMs)
+        // Scored with the versions active now, loaded once: the same as the live processors
+        // (stream = batch); a promotion during the run reaches the new generation when live
+        // processors re-score after the switch.
+        var options = options
+        let scoring = try ModelScoring.attach(to: &options, catalog: catalog, mysql: configuration.mysql, logger: logger)
+        if !scoring.versions.isEmpty { logger.info("scoring with", metadata: ["models": "\(scoring.versions)"]) }
         var recompute = ProfileRecompute(options: options, live: live, scratchDatabase: scratchDatabase ?? (live.database == 15 ? 14 : live.database + 1))
         recompute.allowPartialHistory = allowPartialHistory
         recompute.keepOldGeneration = keepOld
         if useArchive { recompute.archive = EventArchiveStore(directory: configuration.archiveDirectory) }
-        let catalog = try ProcessorSetup.seededCatalog(mapping: options.mapping, mysql: configuration.mysql, timeTickMs: options.timeTickMs)
         return try recompute.run(catalog: catalog, logger: logger)
     }
 }

@@ -89,6 +89,9 @@ struct DemoCommand: AsyncParsableCommand {
         options.topicPrefix = prefix
         options.groupId = "portrait-demo"
         options.shouldStop = { stop.isSet }
+        let scoring = try ModelScoring.attach(to: &options, catalog: catalog, mysql: configuration.mysql, logger: logger)
+        let modelPoll = PeriodicTask(name: "portrait-model-poll", every: 5) { scoring.refresh() }
+        defer { modelPoll.stop() }
         let profiles = RedisProfileStore(connection: try RedisConnection(configuration: configuration.redis))
         let processorOptions = options
         let processor = DemoRole(name: "processor") {

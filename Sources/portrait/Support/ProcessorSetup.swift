@@ -5,6 +5,7 @@ import PortraitAPI
 import PortraitConfig
 import PortraitCore
 import PortraitMetadata
+import PortraitModels
 import PortraitProcessor
 import Yams
 
@@ -27,16 +28,23 @@ enum ProcessorSetup {
         return try ProfileMapping(document: document, file: file)
     }
 
-    /// The validator for this mapping's attributes (tags are checked against them).
-    static func validator(for mapping: ProfileMapping) -> DefinitionValidator {
-        DefinitionValidator(attributes: mapping.attributeTypes)
+    /// The validator for this mapping's attributes and the registered models (tags are checked
+    /// against them).
+    static func validator(for mapping: ProfileMapping, models: Set<String> = []) -> DefinitionValidator {
+        DefinitionValidator(attributes: mapping.attributeTypes, models: models)
+    }
+
+    /// Every model in the registry: tags may read `model.<name>.score|cluster` of these.
+    static func modelNames(_ connection: MySQLConnection) throws -> Set<String> {
+        Set(try ModelRegistry(connection: connection).heads().map(\.name))
     }
 
     /// A catalog holding the current version of every stored definition; the control topic
     /// brings later ones.
     static func seededCatalog(mapping: ProfileMapping, mysql: MySQLConfiguration, timeTickMs: Int64) throws -> DefinitionCatalog {
-        let store = DefinitionStore(connection: try MySQLConnection(configuration: mysql))
-        return try DefinitionCatalog.seeded(from: store, validator: validator(for: mapping), timeTickMs: timeTickMs)
+        let connection = try MySQLConnection(configuration: mysql)
+        let store = DefinitionStore(connection: connection)
+        return try DefinitionCatalog.seeded(from: store, validator: validator(for: mapping, models: try modelNames(connection)), timeTickMs: timeTickMs)
     }
 
     /// Parses `5s`, `500ms`, `2m`, `1h`, `1d` into milliseconds.

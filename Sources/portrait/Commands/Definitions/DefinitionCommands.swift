@@ -14,7 +14,7 @@ protocol DefinitionKind {
     associatedtype Definition: StorableDefinition & Equatable
     associatedtype Fields: DefinitionFields where Fields.Definition == Definition
     static var plural: String { get }
-    static func validate(_ definition: Definition, store: DefinitionStore) throws
+    static func validate(_ definition: Definition, session: DefinitionSession) throws
     static func summary(_ definition: Definition) -> String
     /// The stored definitions with `definition` in place of its current version, made active.
     static func trial(_ definition: Definition, store: DefinitionStore) throws -> DefinitionTrial
@@ -38,8 +38,8 @@ struct DefinitionTrial {
 enum MetricKind: DefinitionKind {
     typealias Fields = MetricFields
     static let plural = "metrics"
-    static func validate(_ definition: MetricDefinition, store: DefinitionStore) throws {
-        try definition.validate(using: ProcessorSetup.validator(for: try ProcessorSetup.loadMapping(path: nil)), store: store)
+    static func validate(_ definition: MetricDefinition, session: DefinitionSession) throws {
+        try definition.validate(using: try session.validator(), store: session.store)
     }
     static func trial(_ definition: MetricDefinition, store: DefinitionStore) throws -> DefinitionTrial {
         try DefinitionTrial(store: store, metric: definition)
@@ -52,8 +52,8 @@ enum MetricKind: DefinitionKind {
 enum TagKind: DefinitionKind {
     typealias Fields = TagFields
     static let plural = "tags"
-    static func validate(_ definition: TagDefinition, store: DefinitionStore) throws {
-        try definition.validate(using: ProcessorSetup.validator(for: try ProcessorSetup.loadMapping(path: nil)), store: store)
+    static func validate(_ definition: TagDefinition, session: DefinitionSession) throws {
+        try definition.validate(using: try session.validator(), store: session.store)
     }
     static func trial(_ definition: TagDefinition, store: DefinitionStore) throws -> DefinitionTrial {
         try DefinitionTrial(store: store, tag: definition)
@@ -91,6 +91,11 @@ struct DefinitionSession {
     let configuration: PortraitConfiguration
     let connection: MySQLConnection
     let store: DefinitionStore
+
+    /// The validator for the mapping's attributes and the registered models.
+    func validator() throws -> DefinitionValidator {
+        ProcessorSetup.validator(for: try ProcessorSetup.loadMapping(path: nil), models: try ProcessorSetup.modelNames(connection))
+    }
 
     /// Sends pending versions to `<prefix>.control` when a real cluster is configured; with the
     /// in-process mock there is nobody to read them, so they stay pending (published later by

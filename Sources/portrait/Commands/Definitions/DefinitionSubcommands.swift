@@ -53,7 +53,7 @@ struct DefinitionCreate<K: DefinitionKind>: AsyncParsableCommand {
         let definition = try DefinitionInput.definition(file: file, fields: fields, name: name)
         let session = try options.session()
         try await reportingErrors {
-            try K.validate(definition, store: session.store)
+            try K.validate(definition, session: session)
             if let dryRun { return try DryRun.report(try K.trial(definition, store: session.store), userId: dryRun, session: session) }
             try printDefinition(K.self, try session.store.create(definition, author: options.author), verbose: false)
             try await session.publishPending()
@@ -77,7 +77,7 @@ struct DefinitionUpdate<K: DefinitionKind>: AsyncParsableCommand {
         try await reportingErrors {
             let current = try store.existing(K.Definition.self, named: name)
             let merged = try DefinitionInput.merging(current.definition, file: file, fields: fields)
-            try K.validate(merged, store: store)
+            try K.validate(merged, session: session)
             if let dryRun { return try DryRun.report(try K.trial(merged, store: store), userId: dryRun, session: session) }
             guard merged != current.definition else { print("no change"); return }
             try printDefinition(K.self, try store.update(merged, author: options.author, note: note), verbose: false)
@@ -116,9 +116,9 @@ struct DefinitionValidate<K: DefinitionKind>: ParsableCommand {
 
     func run() throws {
         let definition = try DefinitionInput.definition(file: file, fields: fields, name: name)
-        let store = try options.store()
+        let session = try options.session()
         try reportingErrors {
-            try K.validate(definition, store: store)
+            try K.validate(definition, session: session)
             print("valid: \(K.summary(definition))")
         }
     }

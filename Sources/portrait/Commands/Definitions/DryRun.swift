@@ -1,4 +1,5 @@
 import PortraitCore
+import PortraitModels
 import PortraitProcessor
 import Redis
 
@@ -6,15 +7,17 @@ import Redis
 /// by the processor's own evaluator at the profile's clock, with nothing saved.
 enum DryRun {
     static func report(_ trial: DefinitionTrial, userId: String, session: DefinitionSession) throws {
-        let mapping = try ProcessorSetup.loadMapping(path: nil)
-        let definitions = DefinitionSet(metrics: trial.metrics, tags: trial.tags, validator: ProcessorSetup.validator(for: mapping))
+        let definitions = DefinitionSet(metrics: trial.metrics, tags: trial.tags, validator: try session.validator())
         for problem in definitions.problems { print("not computed: \(problem)") }
         let store = RedisProfileStore(connection: try RedisConnection(configuration: session.configuration.redis))
         guard var state = try store.state(userId) else {
             print("no stored profile for user \(userId)")
             return
         }
-        let evaluator = ProfileEvaluator(definitions: definitions)
+        // Scored by the active versions, as the processor would.
+        let registry = ModelRegistry(connection: session.connection)
+        let scorers = try registry.heads().compactMap { try registry.activeScorer($0.name) }
+        let evaluator = ProfileEvaluator(definitions: definitions, models: scorers)
         evaluator.evaluate(&state)
         let name = trial.candidate.name
         if trial.candidate.kind == "metric" {
