@@ -41,9 +41,9 @@ public struct ProcessorOptions: Sendable {
     /// versions of a model). The executable wires the registry's active versions here.
     /// Default: none.
     public var scorers: @Sendable () -> [any ProfileScorer] = { [] }
-    /// Called with the profiles a batch wrote (after Redis acknowledged), on the processor's
-    /// thread: online learning reads its examples here. Default: nil.
-    public var onProfilesWritten: (@Sendable ([ProfileState]) -> Void)?
+    /// Called with the profiles a batch wrote (after Redis acknowledged) and the partitions'
+    /// watermarks, on the processor's thread: online learning reads its examples here. Default: nil.
+    public var onProfilesWritten: (@Sendable (WrittenProfiles) -> Void)?
     /// Checked between batches.
     public var shouldStop: @Sendable () -> Bool = { false }
 

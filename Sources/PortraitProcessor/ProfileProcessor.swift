@@ -40,6 +40,11 @@ public final class ProfileProcessor {
     /// all been scored with them since they last changed.
     private var modelVersions: [String: Int] = [:]
     private var scoredPartitions: Set<Int32> = []
+    /// Each owned partition's watermark as timers last fired (for ``ProcessorOptions/onProfilesWritten``).
+    private var partitionWatermarks: [Int32: Int64] = [:]
+    /// With an observer: each user's profile after every input but the last of the current batch
+    /// (a backlog folds many inputs into one write; online learning must see every step).
+    private var steps: [String: [ProfileState]] = [:]
     /// Profiles as last written to Redis, with the partition they belong to.
     private var cache: [String: (state: ProfileState, partition: Int32)] = [:]
     private var owned: Set<Int32> = []
@@ -292,6 +297,11 @@ public final class ProfileProcessor {
             written += try update(users: chunk, partition: nil, partitionOf: partitionOf) { state, folded in
                 var admitted = false
                 for pending in inputs[state.userId] ?? [] where state.admit(source: pending.source, offset: pending.offset) {
+                    if admitted, self.options.onProfilesWritten != nil {  // the step before this input
+                        var step = state
+                        self.evaluator.evaluate(&step)
+                        self.steps[state.userId, default: []].append(step)
+                    }
                     self.evaluator.apply(pending.input, to: &state)
                     folded.note(pending.input)
                     admitted = true
@@ -316,11 +326,19 @@ public final class ProfileProcessor {
     /// Fires the timers that event time has passed, partition by partition.
     private func fireTimers() throws -> Int {
         var fired = 0
+        let watermarksBefore = partitionWatermarks
+        partitionWatermarks = partitionWatermarks.filter { owned.contains($0.key) }
+        defer {  // event time moved: the observer hears of it even when nothing was written
+            if partitionWatermarks != watermarksBefore, let observer = options.onProfilesWritten {
+                observer(WrittenProfiles(profiles: [], watermarks: partitionWatermarks))
+            }
+        }
         // A finished replay holds nothing back: every input counts as idle, as at a stream's end.
         let wall = Self.wallMs() + (source.isExhausted ? options.idleTimeoutMs : 0)
         for partition in owned.sorted() {
             let watermark = watermarks.watermark(partition: partition, wallMs: wall)
             guard watermark > .min else { continue }
+            partitionWatermarks[partition] = watermark
             for _ in 0..<20 {  // bounded per loop so input keeps flowing
                 let due = try dueTimers(partition: partition, upTo: watermark)
                 if due.isEmpty { break }
@@ -427,7 +445,13 @@ public final class ProfileProcessor {
         }
         writesCounter.increment(by: writes.count)
         if let observer = options.onProfilesWritten {
-            observer(updated.indices.filter { accepted[$0] }.map { updated[$0] })
+            var written: [(state: ProfileState, partition: Int32)] = []
+            for index in updated.indices where accepted[index] {
+                let partition = writes[index].partition
+                written += (steps[updated[index].userId] ?? []).map { ($0, partition) } + [(updated[index], partition)]
+            }
+            steps.removeAll(keepingCapacity: true)
+            observer(WrittenProfiles(profiles: written, watermarks: partitionWatermarks))
         }
         return writes.count + deferredChanges
     }

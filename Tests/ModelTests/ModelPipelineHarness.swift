@@ -24,7 +24,7 @@ final class ModelPipelineHarness: Sendable {
         let finished = Mutex<(done: Bool, error: String?)>((false, nil))
     }
 
-    init(env: ModelTestEnvironment, metrics: [MetricDefinition], tags: [TagDefinition], observe: (@Sendable ([ProfileState]) -> Void)? = nil) throws {
+    init(env: ModelTestEnvironment, metrics: [MetricDefinition], tags: [TagDefinition], observe: (@Sendable (WrittenProfiles) -> Void)? = nil) throws {
         cluster = try KafkaMockCluster(brokers: 1)
         for (topic, partitions) in [("events", 2), ("dlq", 1), ("control", 1)] {
             try cluster.createTopic("\(Self.prefix).\(topic)", partitions: partitions)

@@ -9,8 +9,13 @@ struct ModelParams: Codable, Equatable, Sendable {
     var label: String?
 
     init(model: some PipelineStage, label: FeatureLabel?) throws(LearningError) {
+        try self.init(model: model, labelSpec: label?.spec)
+    }
+
+    /// With the label's text as is (an online model's ``OnlineLabel/spec``).
+    init(model: some PipelineStage, labelSpec: String?) throws(LearningError) {
         stage = StoredStage(try StageStore.encode(model))
-        self.label = label?.spec
+        label = labelSpec
     }
 
     /// Parses the column's text; any JSON problem is `corruptParams`.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import MySQL
 import PortraitConfig
 import PortraitModels
 import PortraitProcessor
@@ -16,7 +17,8 @@ struct ProcessCommand: ParsableCommand {
             Consumes the mapped CDC topics and event topics (config/profiles.yaml) in a consumer group, follows \
             <prefix>.control for definition changes (applied without restart) and writes profiles to Redis. \
             Profiles are scored by every model's active version (model.<name>.score|cluster); promotions and \
-            rollbacks are picked up by polling the registry. Unusable inputs go to <prefix>.dlq with the reason. SIGTERM finishes the batch and exits.
+            rollbacks are picked up by polling the registry. --online-model learns a model by FTRL as profiles \
+            are written. Unusable inputs go to <prefix>.dlq with the reason. SIGTERM finishes the batch and exits.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -41,6 +43,8 @@ struct ProcessCommand: ParsableCommand {
     @Option(help: "How often the model registry is polled for promotions and rollbacks (e.g. 5s).")
     var modelPoll = "5s"
 
+    @OptionGroup var online: OnlineLearningOptions
+
     func run() throws {
         let configuration = try global.bootstrap()
         guard case .cluster(let brokers) = configuration.kafka else {
@@ -57,6 +61,8 @@ struct ProcessCommand: ParsableCommand {
             let scoring = try ModelScoring.attach(to: &options, catalog: catalog, mysql: configuration.mysql, logger: logger)
             let poll = PeriodicTask(name: "portrait-model-poll", every: try modelPollSeconds()) { scoring.refresh() }
             defer { poll.stop() }
+            let learning = try onlineLearning(into: &options, mysql: configuration.mysql, logger: logger)
+            defer { learning?.stop() }
             let control = try ControlListener(bootstrapServers: brokers, topic: options.controlTopic, catalog: catalog, logger: logger)
             let store = RedisProfileStore(connection: try RedisConnection(configuration: configuration.redis))
             let processor = try ProfileProcessor(options: options, store: store, catalog: catalog, logger: logger)
@@ -75,6 +81,26 @@ struct ProcessCommand: ParsableCommand {
     private func modelPollSeconds() throws -> Double {
         guard let poll = ProcessorSetup.milliseconds(modelPoll), poll >= 100 else { throw ValidationError("--model-poll must be like 5s (at least 100ms)") }
         return Double(poll) / 1_000
+    }
+
+    /// With `--online-model`: the learner reads every written profile, and a timer registers its
+    /// weights as a new version (its own MySQL connection, off the processor's thread).
+    private func onlineLearning(into options: inout ProcessorOptions, mysql: MySQLConfiguration, logger: Logger) throws -> PeriodicTask? {
+        guard let configuration = try online.configuration() else { return nil }
+        let learner = try OnlineLearner(configuration: configuration)
+        let registry = ModelRegistry(connection: try MySQLConnection(configuration: mysql))
+        options.onProfilesWritten = { learner.observe($0) }
+        logger.info("online model learning", metadata: ["model": "\(configuration.name)", "features": "\(configuration.features)", "label": "\(configuration.label.spec)"])
+        return PeriodicTask(name: "portrait-online-model", every: configuration.publishEverySeconds) {
+            do {
+                if let version = try learner.publish(to: registry, actor: "online-ftrl") {
+                    logger.info("online model snapshot registered", metadata: [
+                        "model": "\(version.name)", "version": "\(version.version)", "status": "\(version.status.rawValue)", "metrics": "\(version.metrics)"])
+                }
+            } catch {
+                logger.error("online model snapshot not registered", metadata: ["model": "\(configuration.name)", "error": "\(error)"])
+            }
+        }
     }
 
     private func processorOptions(brokers: String, topicPrefix: String) throws -> ProcessorOptions {
