@@ -15,6 +15,8 @@ final class ModelPipelineHarness: Sendable {
     let cluster: KafkaMockCluster
     let refresher: ActiveModelsRefresher
     let catalog: DefinitionCatalog
+    /// The processor's options (a recompute runs with the same computation and scorers).
+    let options: ProcessorOptions
     private let producer: KafkaProducer
     private let run = RunState()
 
@@ -46,6 +48,7 @@ final class ModelPipelineHarness: Sendable {
         options.onProfilesWritten = observe
         let run = run
         options.shouldStop = { run.stop.load(ordering: .relaxed) }
+        self.options = options
         let processor = try ProfileProcessor(
             options: options, store: RedisProfileStore(connection: try env.redisConnection()), catalog: catalog, logger: Logger(label: "test.process"))
         // ProfileProcessor is not Sendable: it is handed to its thread and never touched here again.
