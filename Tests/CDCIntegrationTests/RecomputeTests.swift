@@ -1,4 +1,6 @@
+import EventArchive
 import Foundation
+import Kafka
 import MySQL
 import Redis
 import Synchronization
@@ -152,6 +154,71 @@ struct RecomputeTests {
         Self.expectEqual(actual, try ProcessorCrashTests.Snapshot(reference), "after the backfill")
         #expect(actual.profiles.count == Self.users)
         #expect(actual.profiles.values.allSatisfy { Int($0["m.views_lifetime"] ?? "") ?? 0 > 0 }, "every user has the metric's past")
+    }
+
+    /// Bad input: history Kafka no longer holds (the mock cluster keeps only the newest tens of
+    /// thousands of messages per partition, as retention would) is reported and the live
+    /// generation is left alone; with the archive holding it, the same recompute goes through.
+    @Test func missingHistoryIsReportedUnlessTheArchiveHoldsIt() throws {
+        let executable = try IngestCrashTests.portraitExecutable()
+        let (mock, bootstrap) = try startKafkaMock(executable, topics: ["portrait.events:1", "portrait.control:1", "portrait.dlq:1"])
+        defer { mock.closeStdinAndWait() }
+        var live = try ProcessorTestEnvironment(name: "recompute_gap", redisDB: Self.liveDB, bootstrap: bootstrap)
+        _ = try live.withRedis(db: Self.scratchDB)
+        for arguments in ProcessorCrashTests.definitions {  // last_purchase covers the whole history
+            #expect(try live.portrait(arguments).status == 0)
+        }
+        let logs = FileManager.default.temporaryDirectory.appendingPathComponent("portrait-recompute-gap-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: logs) }
+        live.archiveDirectory = logs.appendingPathComponent("archive").path
+        let mapping = try ProcessorTestEnvironment.mappingFile(database: "portrait_test_cdc_unused", directory: logs)
+        let archive = ["archive", "--mapping", mapping.path, "--exit-when-idle", "2s", "--flush-interval", "1s"]
+
+        // Archived while Kafka still holds it, then pushed out of Kafka by newer events.
+        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(client: KafkaClientConfiguration(bootstrapServers: bootstrap)))
+        func produce(_ range: Range<Int>) throws {
+            for index in range {
+                let user = "u\(index % 50)"
+                let json = #"{"user_id":"\#(user)","type":"\#(index % 3 == 0 ? "purchase" : "view")","ts":\#(Self.start + Int64(index) * 1_000),"amount":5}"#
+                try producer.enqueue(topic: "portrait.events", key: Array(user.utf8), value: Array(json.utf8))
+            }
+            try producer.flush()
+        }
+        try produce(0..<20_000)
+        #expect(try live.portrait(archive).status == 0)
+        try produce(20_000..<150_000)
+        let probe = try KafkaConsumer(configuration: KafkaConsumerConfiguration(client: KafkaClientConfiguration(bootstrapServers: bootstrap), groupId: "probe"))
+        let (low, high) = try probe.watermarks(topic: "portrait.events", partition: 0)
+        probe.close()
+        try #require(low > 20_000 && high == 150_000, "the mock dropped the oldest messages: \(low)..<\(high)")
+
+        var kafkaOnly = live
+        kafkaOnly.archiveDirectory = logs.appendingPathComponent("no-archive").path
+        let refused = try kafkaOnly.portrait(["recompute", "--mapping", mapping.path, "--scratch-db", String(Self.scratchDB)])
+        #expect(refused.status != 0)
+        #expect(refused.output.contains("history is missing inside a metric window") && refused.output.contains("portrait.events[0] offsets 0..<\(low)"),
+                "\(refused.output)")
+        #expect(try live.redis().command("GET", "gen").string == nil, "the live generation is untouched")
+
+        // The archive missed 20000..<low while the archiver was down: still a hole.
+        let holed = try live.portrait(["recompute", "--mapping", mapping.path, "--scratch-db", String(Self.scratchDB)])
+        #expect(holed.status != 0 && holed.output.contains("offsets 0..<\(low)"), "\(holed.output)")
+
+        // An archive that kept up (here: rebuilt from a second copy of the history) closes it.
+        live.archiveDirectory = logs.appendingPathComponent("complete").path
+        let store = EventArchiveStore(directory: live.archiveDirectory)
+        var records: [ArchivedRecord] = []
+        for index in 0..<Int(low) {
+            let user = "u\(index % 50)"
+            let json = #"{"user_id":"\#(user)","type":"\#(index % 3 == 0 ? "purchase" : "view")","ts":\#(Self.start + Int64(index) * 1_000),"amount":5}"#
+            records.append(ArchivedRecord(offset: Int64(index), timestampMs: nil, key: Array(user.utf8), value: Array(json.utf8)))
+        }
+        try store.write(topic: "portrait.events", partition: 0, day: "2026-01-01", records: records)
+        let complete = try live.portrait(["recompute", "--mapping", mapping.path, "--scratch-db", String(Self.scratchDB)])
+        #expect(complete.status == 0, "\(complete.output)")
+        #expect(complete.output.contains("150000 inputs (\(low) from the archive, \(150_000 - low) from Kafka)"), "\(complete.output)")
+        #expect(try live.redis().command("GET", "gen").string == "1")
     }
 
     /// Polls the metadata database until the newest run of `job` has ended.
