@@ -70,6 +70,8 @@ public struct RecomputeRunner: JobRunner {
             if key.hasPrefix("metric:") { metrics[String(key.dropFirst(7))] = .int(Int64(version)) }
             if key.hasPrefix("tag:") { tags[String(key.dropFirst(4))] = .int(Int64(version)) }
         }
-        return JobOutcome(rows: report.inputs, result: .object(result), definitionVersions: .object(["metrics": .object(metrics), "tags": .object(tags)]))
+        return JobOutcome(
+            rows: report.inputs, result: .object(result), definitionVersions: .object(["metrics": .object(metrics), "tags": .object(tags)]),
+            modelVersions: .object(report.modelVersions.mapValues { .int(Int64($0)) }))
     }
 }

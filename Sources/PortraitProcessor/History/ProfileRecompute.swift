@@ -121,6 +121,8 @@ public struct RecomputeReport: Sendable {
     public var missingHistory: [String]
     /// The definitions computed, `metric:<name>` / `tag:<name>` → version.
     public var definitionVersions: [String: Int]
+    /// The model versions profiles were scored with (set by whoever attached the scorers).
+    public var modelVersions: [String: Int] = [:]
     public var computeSeconds: Double
     public var totalSeconds: Double
 }

@@ -87,6 +87,8 @@ struct RecomputeCommand: ParsableCommand {
         recompute.allowPartialHistory = allowPartialHistory
         recompute.keepOldGeneration = keepOld
         if useArchive { recompute.archive = EventArchiveStore(directory: configuration.archiveDirectory) }
-        return try recompute.run(catalog: catalog, logger: logger)
+        var report = try recompute.run(catalog: catalog, logger: logger)
+        report.modelVersions = scoring.versions
+        return report
     }
 }
