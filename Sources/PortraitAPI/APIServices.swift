@@ -3,16 +3,16 @@ import Logging
 import MySQL
 import PortraitCore
 import PortraitMetadata
+import PortraitModels
 import PortraitProcessor
 import Redis
 
 /// The shared clients every route uses: connection pools, the Kafka producer, the validator
-/// built from the mapping, and the publisher of definition versions.
+/// built from the mapping and the model registry, and the publisher of definition versions.
 final class APIServices: Sendable {
     let configuration: APIConfiguration
     let redis: RedisPool
     let mysql: MySQLPool
-    let validator: DefinitionValidator
     let publisher: DefinitionPublishing?
     let keyGate: KeyGate
     let logger: Logger
@@ -22,11 +22,16 @@ final class APIServices: Sendable {
         keyGate = KeyGate(ttl: .milliseconds(Int64(configuration.keyCacheSeconds * 1_000)), ratePerSecond: configuration.rateLimitPerSecond)
         redis = RedisPool(configuration: configuration.redis, size: configuration.redisPoolSize)
         mysql = MySQLPool(configuration: configuration.mysql, size: configuration.mysqlPoolSize)
-        validator = DefinitionValidator(attributes: configuration.mapping.attributeTypes)
         publisher = configuration.publishesDefinitions
             ? DefinitionPublishing(mysql: configuration.mysql, producer: configuration.producer, topic: "\(configuration.topicPrefix).control")
             : nil
         self.logger = logger
+    }
+
+    /// The validator for definitions: the mapping's attributes and the models registered now
+    /// (tags may read `model.<name>.score`), read on `connection`.
+    func validator(_ connection: MySQLConnection) throws -> DefinitionValidator {
+        DefinitionValidator(attributes: configuration.mapping.attributeTypes, models: try ModelRegistry(connection: connection).names())
     }
 
     /// Runs `body` with a Redis connection, off the cooperative pool.

@@ -106,3 +106,19 @@ extension APIServiceTests {
         #expect(try ModelRegistry(connection: env.mysql).head("clusters").activeVersion == 1)  // nothing switched
     }
 }
+
+extension APIServiceTests {
+    @Test func tagsMayReadRegisteredModelsOnly() async throws {
+        let env = try APITestEnvironment()
+        try await env.withClient { client in
+            let tag = #"{"name":"segment_a","expression":"model.clusters.cluster == 0","status":"active"}"#
+            let (refused, refusedBody) = try await client.call(.post, "/v1/tags", auth: env.admin, body: tag)
+            #expect(refused == .badRequest)
+            #expect(refusedBody.error["field"] as? String == "expression")
+            #expect(refusedBody.error["column"] as? Int == 1)
+            try Self.registerClusters(env)
+            let (created, createdBody) = try await client.call(.post, "/v1/tags", auth: env.admin, body: tag)
+            #expect(created == .created, "\(createdBody)")
+        }
+    }
+}

@@ -40,10 +40,10 @@ enum DefinitionRoutes {
         }
         routes.post(RouterPath(base), role: .admin) { request, context in
             let definition = try decode(D.self, try await RequestBody.json(request), name: nil)
-            let validator = services.validator, author = context.author
+            let author = context.author
             let stored = try await services.withMySQL { connection in
                 let store = DefinitionStore(connection: connection)
-                try definition.validate(using: validator, store: store)
+                try definition.validate(using: try services.validator(connection), store: store)
                 return try store.create(definition, author: author)
             }
             return try await changed(stored, services: services, status: .created, backfill: definition.metricNeedingBackfill(replacing: nil))
@@ -56,14 +56,14 @@ enum DefinitionRoutes {
         routes.put(RouterPath("\(base)/{name}"), role: .admin) { request, context in
             let name = try context.parameter("name")
             let body = try await RequestBody.json(request)
-            let validator = services.validator, author = context.author
+            let author = context.author
             let note = request.uri.queryParameters.get("note")
             let (stored, previous, didChange) = try await services.withMySQL { connection in
                 let store = DefinitionStore(connection: connection)
                 let current = try store.existing(D.self, named: name)
                 // Fields given replace the current ones; the others stay (as `portrait … update`).
                 let definition = try decode(D.self, body, name: name, base: try JSONValue(encoding: current.definition))
-                try definition.validate(using: validator, store: store)
+                try definition.validate(using: try services.validator(connection), store: store)
                 guard definition != current.definition else { return (current, current.definition, false) }
                 return (try store.update(definition, author: author, note: note), current.definition, true)
             }

@@ -67,8 +67,7 @@ enum ProfileRoutes {
     /// Why `tag` has its value for this user, computed by the processor's evaluator with the
     /// definitions stored now; `null` when the user has no stored state.
     private static func explanation(tag: String, userId: String, services: APIServices) async throws -> JSONValue {
-        let validator = services.validator
-        let catalog = try await services.withMySQL { try DefinitionCatalog.seeded(from: DefinitionStore(connection: $0), validator: validator) }
+        let catalog = try await services.withMySQL { try DefinitionCatalog.seeded(from: DefinitionStore(connection: $0), validator: try services.validator($0)) }
         let evaluator = ProfileEvaluator(definitions: catalog.current.definitions)
         guard evaluator.definitions.tags.contains(where: { $0.name == tag }) else {
             throw APIError(.badRequest, code: "unknown_tag", "explain needs an active tag; '\(tag)' is not one", field: "explain")

@@ -54,6 +54,11 @@ public struct ModelRegistry: Sendable {
     }
 
     /// Every model, by name.
+    /// Every registered model's name: what tags may read as `model.<name>.score|cluster`.
+    public func names() throws -> Set<String> {
+        Set(try heads().map(\.name))
+    }
+
     public func heads() throws -> [ModelHead] {
         try connection.query("\(Self.headColumns) ORDER BY name").map(Self.head(from:))
     }

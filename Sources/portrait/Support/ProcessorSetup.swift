@@ -36,7 +36,7 @@ enum ProcessorSetup {
 
     /// Every model in the registry: tags may read `model.<name>.score|cluster` of these.
     static func modelNames(_ connection: MySQLConnection) throws -> Set<String> {
-        Set(try ModelRegistry(connection: connection).heads().map(\.name))
+        try ModelRegistry(connection: connection).names()
     }
 
     /// A catalog holding the current version of every stored definition; the control topic
