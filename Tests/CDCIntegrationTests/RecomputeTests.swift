@@ -20,21 +20,9 @@ struct RecomputeTests {
     static let definitionAddedLater = ["metrics", "create", "views_lifetime", "--filter", "event.type == \"view\"", "--aggregation", "count", "--window", "lifetime", "--status", "active"]
 
     @Test func recomputeEqualsAFromScratchStreamAndSwitchesAtomically() throws {
-        let executable = try IngestCrashTests.portraitExecutable()
-        let (mock, bootstrap) = try startKafkaMock(executable, topics: ["portrait.events:4", "portrait.control:1", "portrait.dlq:1"])
-        defer { mock.closeStdinAndWait() }
-        var live = try ProcessorTestEnvironment(name: "recompute_meta", redisDB: Self.liveDB, bootstrap: bootstrap)
-        let reference = try live.withRedis(db: Self.referenceDB)
-        _ = try live.withRedis(db: Self.scratchDB)  // emptied
-        for arguments in ProcessorCrashTests.definitions {
-            let result = try live.portrait(arguments)
-            #expect(result.status == 0, "\(arguments.prefix(3)): \(result.output)")
-        }
-        let logs = FileManager.default.temporaryDirectory.appendingPathComponent("portrait-recompute-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: logs) }
-        let mapping = try ProcessorTestEnvironment.mappingFile(database: "portrait_test_cdc_unused", directory: logs)
-        live.archiveDirectory = logs.appendingPathComponent("archive").path
+        let fixture = try RecomputeFixture(name: "recompute_meta", partitions: 4)
+        defer { withExtendedLifetime(fixture) {} }  // the mock lives until the test ends
+        let (live, reference, logs, mapping, bootstrap) = (fixture.live, fixture.reference, fixture.logs, fixture.mapping, fixture.bootstrap)
         let computation = ["--mapping", mapping.path, "--watermark-delay", "1h"]
         let process = ["process"] + computation + ["--no-wall-clock", "--session-timeout", "6s", "--exit-when-idle", "3s"]
         let recompute = ["recompute"] + computation + ["--scratch-db", String(Self.scratchDB)]
@@ -101,21 +89,9 @@ struct RecomputeTests {
     /// job, `portrait schedule` runs it while a live processor keeps consuming new events, and
     /// the metric ends with the values a from-scratch stream computes, for every user.
     @Test func activatingAMetricBackfillsItThroughTheScheduler() throws {
-        let executable = try IngestCrashTests.portraitExecutable()
-        let (mock, bootstrap) = try startKafkaMock(executable, topics: ["portrait.events:4", "portrait.control:1", "portrait.dlq:1"])
-        defer { mock.closeStdinAndWait() }
-        var live = try ProcessorTestEnvironment(name: "backfill_meta", redisDB: Self.liveDB, bootstrap: bootstrap)
-        let reference = try live.withRedis(db: Self.referenceDB)
-        _ = try live.withRedis(db: Self.scratchDB)
-        for arguments in ProcessorCrashTests.definitions {
-            let result = try live.portrait(arguments)
-            #expect(result.status == 0, "\(arguments.prefix(3)): \(result.output)")
-        }
-        let logs = FileManager.default.temporaryDirectory.appendingPathComponent("portrait-backfill-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: logs) }
-        live.archiveDirectory = logs.appendingPathComponent("archive").path
-        let mapping = try ProcessorTestEnvironment.mappingFile(database: "portrait_test_cdc_unused", directory: logs)
+        let fixture = try RecomputeFixture(name: "backfill_meta", partitions: 4)
+        defer { withExtendedLifetime(fixture) {} }  // the mock lives until the test ends
+        let (live, reference, logs, mapping, bootstrap) = (fixture.live, fixture.reference, fixture.logs, fixture.mapping, fixture.bootstrap)
         let process = ["process", "--mapping", mapping.path, "--watermark-delay", "1h", "--no-wall-clock", "--session-timeout", "6s"]
         let jobs = logs.appendingPathComponent("jobs.yaml")
         try """
@@ -160,19 +136,10 @@ struct RecomputeTests {
     /// thousands of messages per partition, as retention would) is reported and the live
     /// generation is left alone; with the archive holding it, the same recompute goes through.
     @Test func missingHistoryIsReportedUnlessTheArchiveHoldsIt() throws {
-        let executable = try IngestCrashTests.portraitExecutable()
-        let (mock, bootstrap) = try startKafkaMock(executable, topics: ["portrait.events:1", "portrait.control:1", "portrait.dlq:1"])
-        defer { mock.closeStdinAndWait() }
-        var live = try ProcessorTestEnvironment(name: "recompute_gap", redisDB: Self.liveDB, bootstrap: bootstrap)
-        _ = try live.withRedis(db: Self.scratchDB)
-        for arguments in ProcessorCrashTests.definitions {  // last_purchase covers the whole history
-            #expect(try live.portrait(arguments).status == 0)
-        }
-        let logs = FileManager.default.temporaryDirectory.appendingPathComponent("portrait-recompute-gap-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: logs) }
-        live.archiveDirectory = logs.appendingPathComponent("archive").path
-        let mapping = try ProcessorTestEnvironment.mappingFile(database: "portrait_test_cdc_unused", directory: logs)
+        let fixture = try RecomputeFixture(name: "recompute_gap", partitions: 1)  // last_purchase covers the whole history
+        defer { withExtendedLifetime(fixture) {} }  // the mock lives until the test ends
+        var live = fixture.live
+        let (logs, mapping, bootstrap) = (fixture.logs, fixture.mapping, fixture.bootstrap)
         let archive = ["archive", "--mapping", mapping.path, "--exit-when-idle", "2s", "--flush-interval", "1s"]
 
         // Archived while Kafka still holds it, then pushed out of Kafka by newer events.
@@ -310,5 +277,39 @@ final class GenerationReader: Sendable {
                 }
             }
         }
+    }
+}
+
+/// What each recompute test starts from: a mock Kafka in its own process, the live environment
+/// with the crash test's definitions and its archive in a log folder, the scratch and reference
+/// Redis databases emptied, and the mapping file. Stops the mock and removes the folder at the end.
+final class RecomputeFixture {
+    let mock: ChildProcess
+    let bootstrap: String
+    let live: ProcessorTestEnvironment
+    let reference: ProcessorTestEnvironment
+    let logs: URL
+    let mapping: URL
+
+    init(name: String, partitions: Int) throws {
+        let executable = try IngestCrashTests.portraitExecutable()
+        (mock, bootstrap) = try startKafkaMock(executable, topics: ["portrait.events:\(partitions)", "portrait.control:1", "portrait.dlq:1"])
+        logs = FileManager.default.temporaryDirectory.appendingPathComponent("portrait-\(name)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
+        mapping = try ProcessorTestEnvironment.mappingFile(database: "portrait_test_cdc_unused", directory: logs)
+        var live = try ProcessorTestEnvironment(name: name, redisDB: RecomputeTests.liveDB, bootstrap: bootstrap)
+        live.archiveDirectory = logs.appendingPathComponent("archive").path
+        self.live = live
+        reference = try live.withRedis(db: RecomputeTests.referenceDB)
+        _ = try live.withRedis(db: RecomputeTests.scratchDB)  // emptied
+        for arguments in ProcessorCrashTests.definitions {
+            let result = try live.portrait(arguments)
+            #expect(result.status == 0, "\(arguments.prefix(3)): \(result.output)")
+        }
+    }
+
+    deinit {
+        mock.closeStdinAndWait()
+        try? FileManager.default.removeItem(at: logs)
     }
 }
