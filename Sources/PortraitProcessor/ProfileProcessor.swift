@@ -24,13 +24,13 @@ public final class ProfileProcessor {
         var input: ProfileInput
     }
 
-    private let options: ProcessorOptions
-    private let source: ProfileInputSource
+    let options: ProcessorOptions
+    let source: ProfileInputSource
     private let decoder: InputDecoder
-    private let store: RedisProfileStore
+    let store: RedisProfileStore
     private let catalog: DefinitionCatalog
     private var deadLetters: DeadLetters
-    private let logger: Logger
+    let logger: Logger
     private let rebalanced: Rebalanced
 
     private var evaluator = ProfileEvaluator(definitions: .empty)
@@ -39,21 +39,21 @@ public final class ProfileProcessor {
     /// The model versions the evaluator scores with, and the owned partitions whose users have
     /// all been scored with them since they last changed.
     private var modelVersions: [String: Int] = [:]
-    private var scoredPartitions: Set<Int32> = []
+    var scoredPartitions: Set<Int32> = []
     /// Each owned partition's watermark as timers last fired (for ``ProcessorOptions/onProfilesWritten``).
     private var partitionWatermarks: [Int32: Int64] = [:]
     /// With an observer: each user's profile after every input but the last of the current batch
     /// (a backlog folds many inputs into one write; online learning must see every step).
     private var steps: [String: [ProfileState]] = [:]
     /// Profiles as last written to Redis, with the partition they belong to.
-    private var cache: [String: (state: ProfileState, partition: Int32)] = [:]
+    var cache: [String: (state: ProfileState, partition: Int32)] = [:]
     private var owned: Set<Int32> = []
     private var watermarks: WatermarkTracker
     private var positions: [String: Int64] = [:]
     private var lastActivityMs: Int64 = 0
     private var status: ProcessorStatus
     /// The profile generation this processor writes (``ProfileKeys/generation``).
-    private var profileGeneration: Int64 = 0
+    var profileGeneration: Int64 = 0
     /// With `deferWrites`: each changed profile's stored state and what it folded in since, and
     /// its timers, kept in memory until the run ends.
     private var deferred: [String: DeferredWrite] = [:]
@@ -164,53 +164,6 @@ public final class ProfileProcessor {
         watermarks.retain(partitions: owned)
         logger.info("partitions assigned", metadata: ["partitions": "\(owned.sorted())"])
         return try rewindToSwitchPoint(messages)
-    }
-
-    /// Notices a generation swapped in by a recompute: forgets cached profiles (they belong to
-    /// the old generation) and rewinds to the switch point. Returns the messages still to process.
-    private func followGeneration(_ messages: [KafkaMessage]) throws -> [KafkaMessage] {
-        let current = try store.generation()
-        guard current != profileGeneration else { return messages }
-        logger.info("profile generation switched", metadata: ["from": "\(profileGeneration)", "to": "\(current)"])
-        profileGeneration = current
-        cache.removeAll()
-        scoredPartitions = []  // the recompute may have scored with an earlier version
-        return try rewindToSwitchPoint(messages)
-    }
-
-    /// Rewinds each owned partition this group has not rewound in this generation to where the
-    /// generation was computed up to, commits that position (a crash right after must not skip
-    /// the replay), and drops the polled messages of those partitions (they are read again).
-    private func rewindToSwitchPoint(_ messages: [KafkaMessage]) throws -> [KafkaMessage] {
-        guard profileGeneration > 0 else { return messages }
-        let switchOffsets = try store.switchOffsets()
-        guard !switchOffsets.isEmpty else { return messages }  // a recompute's own scratch database
-        let assigned = try source.assignment()
-        let fields = assigned.map { "\(options.groupId)/\($0.topic)/\($0.partition)" }
-        let done = try store.adopted(fields)
-        var rewound: [KafkaTopicPartition] = []
-        for (partition, isDone) in zip(assigned, done) where !isDone {
-            guard let offset = switchOffsets["\(partition.topic)/\(partition.partition)"] else { continue }
-            rewound.append(KafkaTopicPartition(topic: partition.topic, partition: partition.partition, offset: offset))
-        }
-        try source.seek(rewound)
-        try source.commit(rewound)
-        try store.markAdopted(zip(fields, done).filter { !$0.1 }.map(\.0))
-        if !rewound.isEmpty { logger.info("rewound to the generation's switch point", metadata: ["positions": "\(rewound)"]) }
-        let again = Set(rewound.map { "\($0.topic)/\($0.partition)" })
-        return messages.filter { !again.contains("\($0.topic)/\($0.partition)") }
-    }
-
-    /// A batch was cut short by a generation switch: adopt the new generation, and read the
-    /// batch again wherever the switch point does not already go back before it.
-    private func replayAfterSwitch(_ messages: [KafkaMessage]) throws {
-        let before = Set(try store.switchOffsets().keys)
-        _ = try followGeneration([])
-        var firsts: [String: KafkaTopicPartition] = [:]
-        for message in messages where firsts["\(message.topic)/\(message.partition)"] == nil {
-            firsts["\(message.topic)/\(message.partition)"] = KafkaTopicPartition(topic: message.topic, partition: message.partition, offset: message.offset)
-        }
-        try source.seek(firsts.filter { !before.contains($0.key) }.map(\.value))
     }
 
     /// Takes a new definition generation: every user of the owned partitions is re-evaluated,
@@ -454,35 +407,6 @@ public final class ProfileProcessor {
             observer(WrittenProfiles(profiles: written, watermarks: partitionWatermarks))
         }
         return writes.count + deferredChanges
-    }
-
-    /// A profile changed in a run with deferred writes: its state as stored before the run,
-    /// and what the run folded in (the newest events only, as the stored list keeps).
-    struct DeferredWrite {
-        var stored: ProfileState?
-        var partition: Int32
-        var fences: Set<String> = []
-        var events: [ProfileEvent] = []
-        var latestMs: Int64?
-
-        mutating func note(_ changedFences: [String], _ folded: FoldedInputs) {
-            fences.formUnion(changedFences)
-            events.append(contentsOf: folded.events)
-            if events.count > BehaviourRecord.eventLimit { events.removeFirst(events.count - BehaviourRecord.eventLimit) }
-            if let time = folded.latestMs { latestMs = max(latestMs ?? time, time) }
-        }
-    }
-
-    /// What one update folded in: the events for the user's recent-events list, and the newest
-    /// input time (timing the changes of a profile no event has clocked yet).
-    struct FoldedInputs {
-        var events: [ProfileEvent] = []
-        var latestMs: Int64?
-
-        mutating func note(_ input: ProfileInput) {
-            if case .event(let event) = input { events.append(event) }
-            latestMs = max(latestMs ?? .min, input.timestampMs)
-        }
     }
 
     static func wallMs() -> Int64 { Int64(Date().timeIntervalSince1970 * 1_000) }
