@@ -44,6 +44,9 @@ public enum ProfileKeys {
     /// Hash `topic/partition` → the input offset generation N+1 was computed up to: where live
     /// processors resume from once it is swapped in.
     public static let generationSwitch = "gen:switch"
+    /// Marks a database a recompute built a generation in (or left an old one in): only such a
+    /// database, or an empty one, is emptied for the next recompute.
+    public static let scratchMarker = "gen:scratch"
     /// Hash `group/topic/partition` → "1" once that processor group rewound the partition to
     /// the switch point of this generation.
     public static let generationAdopted = "gen:adopted"

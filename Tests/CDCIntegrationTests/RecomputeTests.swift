@@ -50,7 +50,8 @@ struct RecomputeTests {
         #expect(reader.failure == nil, "\(reader.failure ?? "")")
         #expect(reader.seen(generation: 0) > 0 && reader.seen(generation: 1) > 0, "the reader polled across the switch: \(reader.counts)")
         let port = ProcessInfo.processInfo.environment["PORTRAIT_REDIS_PORT"] ?? "6379"
-        #expect(try RedisConnection(url: "redis://127.0.0.1:\(port)/\(Self.scratchDB)").command("DBSIZE").int == 0, "the old generation is dropped")
+        let leftInScratch = try RedisConnection(url: "redis://127.0.0.1:\(port)/\(Self.scratchDB)").command("KEYS", "*").array?.compactMap(\.string)
+        #expect(leftInScratch == ["gen:scratch"], "the old generation is dropped; only the scratch marker stays")
 
         // Equal to a from-scratch stream over the same history with the same definitions.
         let fromScratch = try reference.start(process + ["--group", "reference"], log: logs.appendingPathComponent("reference.log"))
@@ -182,6 +183,16 @@ struct RecomputeTests {
             records.append(ArchivedRecord(offset: Int64(index), timestampMs: nil, key: Array(user.utf8), value: Array(json.utf8)))
         }
         try store.write(topic: "portrait.events", partition: 0, day: "2026-01-01", records: records)
+
+        // A scratch database someone else uses is never emptied.
+        let port = ProcessInfo.processInfo.environment["PORTRAIT_REDIS_PORT"] ?? "6379"
+        let scratch = try RedisConnection(url: "redis://127.0.0.1:\(port)/\(Self.scratchDB)")
+        try scratch.command("SET", "someone-elses", "data")
+        let foreign = try live.portrait(["recompute", "--mapping", mapping.path, "--scratch-db", String(Self.scratchDB)])
+        #expect(foreign.status != 0 && foreign.output.contains("is not a recompute's scratch database"), "\(foreign.output)")
+        #expect(try scratch.command("GET", "someone-elses").string == "data")
+        try scratch.command("DEL", "someone-elses")
+
         let complete = try live.portrait(["recompute", "--mapping", mapping.path, "--scratch-db", String(Self.scratchDB)])
         #expect(complete.status == 0, "\(complete.output)")
         #expect(complete.output.contains("150000 inputs (\(low) from the archive, \(150_000 - low) from Kafka)"), "\(complete.output)")

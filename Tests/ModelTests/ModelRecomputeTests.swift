@@ -41,7 +41,7 @@ extension ModelTests {
         options.scorers = { Array(models.snapshot().values) }
         var live = try RedisConfiguration(url: ModelTestEnvironment.environment["PORTRAIT_REDIS_URL"] ?? "redis://127.0.0.1:6379/0")
         live.database = 6
-        let report = try ProfileRecompute(options: options, live: live, scratchDatabase: 7).run(catalog: catalog, logger: Logger(label: "test.recompute"))
+        let report = try ProfileRecompute(options: options, live: live, scratchDatabase: 10).run(catalog: catalog, logger: Logger(label: "test.recompute"))
         #expect(report.generation == 1 && report.profiles == users.count)
 
         let recomputed = try Self.content(redis, users)

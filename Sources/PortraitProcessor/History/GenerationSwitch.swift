@@ -21,6 +21,7 @@ struct GenerationSwitch {
         let liveNext = try live.command("GET", ProfileKeys.nextDenseId).string.flatMap(Int64.init) ?? 0
         let scratchNext = try scratch.command("GET", ProfileKeys.nextDenseId).string.flatMap(Int64.init) ?? 0
         _ = try scratch.command("SET", ProfileKeys.nextDenseId, max(liveNext, scratchNext))
+        _ = try scratch.command("DEL", ProfileKeys.scratchMarker)  // the new live database is no scratch
         // Atomic for every client: connections stay on their database number, whose data changes at once.
         _ = try live.command("SWAPDB", liveDatabase, scratchDatabase)
     }

@@ -50,7 +50,13 @@ public struct ProfileRecompute {
 
         let definitionVersions = catalog.versions
         let generation = try RedisProfileStore(connection: liveConnection).generation() + 1
+        // Never empty a database someone else uses (a wrong --scratch-db would lose its data).
+        let scratchKeys = try scratch.command("DBSIZE").int ?? 0
+        if scratchKeys > 0, try scratch.command("EXISTS", ProfileKeys.scratchMarker).int != 1 {
+            throw RecomputeError("Redis database \(scratchDatabase) holds \(scratchKeys) keys and is not a recompute's scratch database: choose an empty one (--scratch-db, params.scratch_db)")
+        }
         _ = try scratch.command("FLUSHDB")
+        _ = try scratch.command("SET", ProfileKeys.scratchMarker, generation)
         _ = try scratch.command("SET", ProfileKeys.generation, generation)
 
         var batch = options
@@ -84,6 +90,7 @@ public struct ProfileRecompute {
         try recordSwitchPoint(plans, in: scratch)
         try GenerationSwitch(live: liveConnection, liveDatabase: live.database, scratch: scratch, scratchDatabase: scratchDatabase).swap()
         if !keepOldGeneration { _ = try scratch.command("FLUSHDB", "ASYNC") }
+        _ = try scratch.command("SET", ProfileKeys.scratchMarker, generation - 1)  // it holds (or held) the old generation
         logger.info("generation switched", metadata: ["generation": "\(generation)", "inputs": "\(inputs.load(ordering: .relaxed))", "profiles": "\(profiles)"])
         return RecomputeReport(
             generation: generation, inputs: inputs.load(ordering: .relaxed), fromArchive: history.readFromArchive, fromKafka: history.readFromKafka,

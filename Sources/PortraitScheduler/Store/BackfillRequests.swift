@@ -10,11 +10,15 @@ public struct BackfillRequests: Sendable {
         self.store = store
     }
 
-    /// The queued run; `nil` when no backfill job is enabled (the metric then starts from the
-    /// inputs processors read next, and `portrait recompute` gives it its past).
+    /// The queued run, with the job's params (scratch database, mapping, timing) and the
+    /// metrics; `nil` when no backfill job is enabled (the metric then starts from the inputs
+    /// processors read next, and `portrait recompute` gives it its past).
     public func request(metrics: [String], now: Date = Date()) throws -> JobRun? {
         guard !metrics.isEmpty else { return nil }
         guard let job = try store.list().first(where: { $0.kind == .backfill && $0.spec.enabled }) else { return nil }
-        return try store.requestRun(of: job.name, now: now, params: .object(["metrics": .array(metrics.map(JSONValue.string))]), trigger: .activation)
+        var params: [String: JSONValue] = [:]
+        if case .object(let configured) = job.spec.params { params = configured }
+        params["metrics"] = .array(metrics.map(JSONValue.string))
+        return try store.requestRun(of: job.name, now: now, params: .object(params), trigger: .activation)
     }
 }
