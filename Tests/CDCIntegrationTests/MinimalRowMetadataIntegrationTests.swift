@@ -9,7 +9,8 @@ import Testing
 ///
 /// The server variable is global: it is MINIMAL only around these tests' own writes and put
 /// back to FULL right after, even when a write fails (the portrait dev user has BINLOG ADMIN
-/// for this, see scripts/services).
+/// for this, see scripts/services). Since every other test's binlog writes in that moment lose
+/// their names too, scripts/test runs this suite alone, after the rest.
 @Suite("Binlogs without column names against the dev MariaDB", .serialized)
 struct MinimalRowMetadataIntegrationTests {
     /// Runs `writes` with `binlog_row_metadata=MINIMAL`, restoring FULL afterwards.
