@@ -138,14 +138,7 @@ public struct RedisProfileStore: Sendable {
         let replies = try connection.pipeline { pipe in
             for userId in userIds { pipe.append("HGETALL", ProfileKeys.profile(userId)) }
         }
-        return try replies.map { reply in
-            let items = try reply.throwIfError().array ?? []
-            var fields: [String: String] = [:]
-            for index in stride(from: 0, to: items.count - 1, by: 2) {
-                if let field = items[index].string, let value = items[index + 1].string { fields[field] = value }
-            }
-            return fields
-        }
+        return try replies.map { try $0.throwIfError().hashFields }
     }
 
     /// The stored state of one user, for `--dry-run` and explanations.
@@ -160,7 +153,7 @@ public struct RedisProfileStore: Sendable {
 
     /// Where generation `generation()` was computed up to, by `topic/partition`.
     func switchOffsets() throws -> [String: Int64] {
-        try hash(ProfileKeys.generationSwitch).compactMapValues(Int64.init)
+        try connection.command("HGETALL", ProfileKeys.generationSwitch).hashFields.compactMapValues(Int64.init)
     }
 
     /// Which of `fields` (`group/topic/partition`) have already been rewound to the switch point.
@@ -173,15 +166,6 @@ public struct RedisProfileStore: Sendable {
     func markAdopted(_ fields: [String]) throws {
         guard !fields.isEmpty else { return }
         _ = try connection.command(["HSET", ProfileKeys.generationAdopted] + fields.flatMap { [$0, "1"] })
-    }
-
-    private func hash(_ key: String) throws -> [String: String] {
-        let items = try connection.command("HGETALL", key).array ?? []
-        var fields: [String: String] = [:]
-        for index in stride(from: 0, to: items.count - 1, by: 2) {
-            if let field = items[index].string, let value = items[index + 1].string { fields[field] = value }
-        }
-        return fields
     }
 
     /// Records that this processor applied `version` of a definition at these input offsets.

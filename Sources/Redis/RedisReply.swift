@@ -46,6 +46,17 @@ public enum RedisReply: Sendable, Equatable, CustomStringConvertible {
         if case .array(let items) = self { items } else { nil }
     }
 
+    /// An HGETALL reply as field → value (pairs that are not two strings are skipped; empty for
+    /// a missing hash or any other reply).
+    public var hashFields: [String: String] {
+        let items = array ?? []
+        var fields: [String: String] = [:]
+        for index in stride(from: 0, to: items.count - 1, by: 2) {
+            if let field = items[index].string, let value = items[index + 1].string { fields[field] = value }
+        }
+        return fields
+    }
+
     /// Throws the error this reply carries, if it is one.
     public func throwIfError() throws(RedisError) -> RedisReply {
         if case .error(let message) = self { throw .server(message) }

@@ -78,12 +78,7 @@ struct ProcessorTestEnvironment {
 
     /// The profile hash of `userId`.
     func profile(_ userId: String) throws -> [String: String] {
-        let items = try redis().command("HGETALL", "p:{\(userId)}").array ?? []
-        var fields: [String: String] = [:]
-        for index in stride(from: 0, to: items.count - 1, by: 2) {
-            if let field = items[index].string, let value = items[index + 1].string { fields[field] = value }
-        }
-        return fields
+        try redis().command("HGETALL", "p:{\(userId)}").hashFields
     }
 
     /// Polls until `condition` holds for `userId`'s profile; returns the last profile seen. The

@@ -94,12 +94,7 @@ extension ModelTestEnvironment {
             for user in users { pipe.append("HGETALL", ProfileKeys.profile(user)) }
         }
         var profiles: [String: [String: String]] = [:]
-        for (user, reply) in zip(users, replies) {
-            let items = reply.array?.compactMap(\.string) ?? []
-            var fields: [String: String] = [:]
-            for index in stride(from: 0, to: items.count - 1, by: 2) { fields[items[index]] = items[index + 1] }
-            profiles[user] = fields
-        }
+        for (user, reply) in zip(users, replies) { profiles[user] = reply.hashFields }
         return profiles
     }
 

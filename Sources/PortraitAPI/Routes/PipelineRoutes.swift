@@ -30,13 +30,10 @@ enum PipelineRoutes {
                 let names = (try connection.command("ZRANGE", ProfileKeys.processors, 0, -1).array ?? []).compactMap(\.string)
                 let replies = try connection.pipeline(names.map { ["HGETALL", ProfileKeys.processorStatus($0)] })
                 let processors = zip(names, replies).compactMap { name, reply -> JSONValue? in
-                    let items = reply.array ?? []
-                    guard !items.isEmpty else { return nil }  // expired: the processor stopped
+                    let fields = reply.hashFields
+                    guard !fields.isEmpty else { return nil }  // expired: the processor stopped
                     var object: [String: JSONValue] = ["name": .string(name)]
-                    for index in stride(from: 0, to: items.count - 1, by: 2) {
-                        guard let field = items[index].string, let value = items[index + 1].string else { continue }
-                        object[field] = value.isEmpty ? .null : JSONValue.parsing(stored: value, booleans: false)
-                    }
+                    for (field, value) in fields { object[field] = value.isEmpty ? .null : JSONValue.parsing(stored: value, booleans: false) }
                     return .object(object)
                 }
                 return (try SegmentBitmaps(connection: connection, token: "").count(.population), processors)

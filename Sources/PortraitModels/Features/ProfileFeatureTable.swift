@@ -81,29 +81,13 @@ public struct ProfileFeatureTable: Sendable {
     /// and SSCAN may repeat members, hence the set).
     static func registeredUsers(_ redis: RedisConnection) throws -> Set<String> {
         var partitions: [Int32] = []
-        try scan(redis, ["SCAN"], match: "u:*") { key in
+        try redis.scanAll(["SCAN"], match: "u:*") { key in
             if let partition = Int32(key.dropFirst(2)) { partitions.append(partition) }
         }
         var users = Set<String>()
         for partition in partitions {
-            try scan(redis, ["SSCAN", ProfileKeys.users(partition: partition)], match: nil) { users.insert($0) }
+            try redis.scanAll(["SSCAN", ProfileKeys.users(partition: partition)]) { users.insert($0) }
         }
         return users
-    }
-
-    /// Runs a SCAN-family command to the end, handing each returned member to `body`.
-    private static func scan(_ redis: RedisConnection, _ command: [String], match: String?, _ body: (String) -> Void) throws {
-        var cursor = "0"
-        repeat {
-            var arguments: [any RedisArgument] = command + [cursor]
-            if let match { arguments += ["MATCH", match] }
-            arguments += ["COUNT", 1000]
-            let reply = try redis.command(arguments)
-            guard let parts = reply.array, parts.count == 2, let next = parts[0].string, let members = parts[1].array else {
-                throw RedisError.unexpectedReply(expected: "cursor and members", got: reply.description)
-            }
-            for member in members { if let text = member.string { body(text) } }
-            cursor = next
-        } while cursor != "0"
     }
 }

@@ -14,9 +14,9 @@ struct GenerationSwitch {
 
     func swap() throws {
         for pattern in Self.carriedPatterns {
-            for key in try keys(matching: pattern) {
-                _ = try live.command("COPY", key, key, "DB", scratchDatabase, "REPLACE")
-            }
+            var keys = Set<String>()
+            try live.scanAll(["SCAN"], match: pattern) { keys.insert($0) }
+            for key in keys { _ = try live.command("COPY", key, key, "DB", scratchDatabase, "REPLACE") }
         }
         let liveNext = try live.command("GET", ProfileKeys.nextDenseId).string.flatMap(Int64.init) ?? 0
         let scratchNext = try scratch.command("GET", ProfileKeys.nextDenseId).string.flatMap(Int64.init) ?? 0
@@ -24,19 +24,5 @@ struct GenerationSwitch {
         _ = try scratch.command("DEL", ProfileKeys.scratchMarker)  // the new live database is no scratch
         // Atomic for every client: connections stay on their database number, whose data changes at once.
         _ = try live.command("SWAPDB", liveDatabase, scratchDatabase)
-    }
-
-    private func keys(matching pattern: String) throws -> [String] {
-        var cursor = "0"
-        var found: [String] = []
-        repeat {
-            let reply = try live.command("SCAN", cursor, "MATCH", pattern, "COUNT", 1_000)
-            guard let parts = reply.array, parts.count == 2, let next = parts[0].string else {
-                throw RedisError.unexpectedReply(expected: "SCAN cursor and page", got: reply.description)
-            }
-            cursor = next
-            found += (parts[1].array ?? []).compactMap(\.string)
-        } while cursor != "0"
-        return found
     }
 }
