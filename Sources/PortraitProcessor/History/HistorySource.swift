@@ -11,8 +11,13 @@ public final class HistorySource: ProfileInputSource {
     private let consumer: KafkaConsumer
     /// Kafka end offsets of the partitions not read to their end yet.
     private var remaining: [String: Int64]
-    /// Archived partitions still to replay, and the records of the segment being replayed.
+    /// Archived partitions still to replay; the one being replayed, its segments still to read
+    /// and the next offset it needs; the records of the segment being replayed (one segment is
+    /// in memory at a time).
     private var archiveQueue: [PartitionHistory]
+    private var replaying: PartitionHistory?
+    private var segments: [ArchiveSegment] = []
+    private var nextOffset: Int64 = 0
     private var archived: [KafkaMessage] = []
     private var archivedIndex = 0
     /// What was read: inputs per origin, the first input's time per partition, the newest time.
@@ -62,19 +67,23 @@ public final class HistorySource: ProfileInputSource {
     /// are skipped by offset.
     private func nextArchived(maxMessages: Int) throws -> [KafkaMessage]? {
         while archivedIndex >= archived.count {
-            guard let history = archiveQueue.first, let archive else { return nil }
-            archiveQueue.removeFirst()
+            guard let history = replaying, !segments.isEmpty else {
+                guard let archive, !archiveQueue.isEmpty else { archiveQueue = []; return nil }
+                let next = archiveQueue.removeFirst()
+                replaying = next
+                nextOffset = next.archived.lowerBound
+                segments = archive.segments(topic: next.topic, partition: next.partition).filter { $0.first < next.archived.upperBound }
+                continue
+            }
+            let segment = segments.removeFirst()
             archived = []
             archivedIndex = 0
-            var next = history.archived.lowerBound
-            for segment in archive.segments(topic: history.topic, partition: history.partition) where segment.last >= next {
-                if segment.first >= history.archived.upperBound { break }
-                for record in try segment.records() where record.offset >= next && record.offset < history.archived.upperBound {
-                    archived.append(KafkaMessage(
-                        topic: history.topic, partition: history.partition, offset: record.offset,
-                        key: record.key, value: record.value, timestampMs: record.timestampMs))
-                    next = record.offset + 1
-                }
+            guard segment.last >= nextOffset else { continue }
+            for record in try segment.records() where record.offset >= nextOffset && record.offset < history.archived.upperBound {
+                archived.append(KafkaMessage(
+                    topic: history.topic, partition: history.partition, offset: record.offset,
+                    key: record.key, value: record.value, timestampMs: record.timestampMs))
+                nextOffset = record.offset + 1
             }
         }
         let slice = archived[archivedIndex..<min(archived.count, archivedIndex + maxMessages)]
@@ -101,7 +110,7 @@ public final class HistorySource: ProfileInputSource {
 
     public func seek(_ positions: [KafkaTopicPartition]) throws {}
 
-    public var isExhausted: Bool { remaining.isEmpty && archiveQueue.isEmpty && archivedIndex >= archived.count }
+    public var isExhausted: Bool { remaining.isEmpty && archiveQueue.isEmpty && segments.isEmpty && archivedIndex >= archived.count }
 
     public func close() { consumer.close() }
 }

@@ -4,7 +4,6 @@ import Kafka
 import Logging
 import PortraitCore
 import Redis
-import Synchronization
 
 /// A full recompute: the processor's own loop run over every input still held, into a new
 /// profile generation in a scratch Redis database, then swapped in with `SWAPDB` (atomic: a
@@ -67,8 +66,6 @@ public struct ProfileRecompute {
         batch.sendsDeadLetters = false
         batch.deferWrites = true
         batch.maxBatch = 50_000  // fewer passes over the same users: each folds more inputs at once
-        let inputs = Atomic<Int>(0)
-        batch.onBatch = { count, _ in inputs.add(count, ordering: .relaxed) }
         let history = try HistorySource(bootstrapServers: options.bootstrapServers, partitions: plans, archive: archive, logger: logger)
         let store = RedisProfileStore(connection: scratch, denseIdsFrom: liveConnection)
         try ProfileProcessor(options: batch, history: history, store: store, catalog: catalog, logger: logger).run()
@@ -91,10 +88,10 @@ public struct ProfileRecompute {
         try GenerationSwitch(live: liveConnection, liveDatabase: live.database, scratch: scratch, scratchDatabase: scratchDatabase).swap()
         if !keepOldGeneration { _ = try scratch.command("FLUSHDB", "ASYNC") }
         _ = try scratch.command("SET", ProfileKeys.scratchMarker, generation - 1)  // it holds (or held) the old generation
-        logger.info("generation switched", metadata: ["generation": "\(generation)", "inputs": "\(inputs.load(ordering: .relaxed))", "profiles": "\(profiles)"])
+        logger.info("generation switched", metadata: ["generation": "\(generation)", "inputs": "\(history.readFromArchive + history.readFromKafka)", "profiles": "\(profiles)"])
         return RecomputeReport(
-            generation: generation, inputs: inputs.load(ordering: .relaxed), fromArchive: history.readFromArchive, fromKafka: history.readFromKafka,
-            profiles: Int(profiles), history: plans, missingHistory: relevant.map(\.description), definitionVersions: definitionVersions,
+            generation: generation, fromArchive: history.readFromArchive, fromKafka: history.readFromKafka,
+            profiles: Int(profiles), missingHistory: relevant.map(\.description), definitionVersions: definitionVersions,
             computeSeconds: computed.timeIntervalSince(started), totalSeconds: Date().timeIntervalSince(started))
     }
 
@@ -119,11 +116,9 @@ public struct ProfileRecompute {
 /// What a recompute did.
 public struct RecomputeReport: Sendable {
     public var generation: Int64
-    public var inputs: Int
     public var fromArchive: Int
     public var fromKafka: Int
     public var profiles: Int
-    public var history: [PartitionHistory]
     /// Gaps inside a metric window the run was allowed to switch with.
     public var missingHistory: [String]
     /// The definitions computed, `metric:<name>` / `tag:<name>` → version.
@@ -132,6 +127,9 @@ public struct RecomputeReport: Sendable {
     public var modelVersions: [String: Int] = [:]
     public var computeSeconds: Double
     public var totalSeconds: Double
+
+    /// Inputs replayed: what the archive and Kafka delivered.
+    public var inputs: Int { fromArchive + fromKafka }
 }
 
 public struct RecomputeError: Error, CustomStringConvertible {
