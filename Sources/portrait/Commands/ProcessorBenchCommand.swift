@@ -122,7 +122,7 @@ enum BenchEvents {
             if archive == nil {
                 try producer.enqueue(topic: topic, key: Array(user.utf8), value: Array(json.utf8))
             } else {
-                let partition = archived.add(topic: topic, user: number, key: Array(user.utf8), value: Array(json.utf8))
+                let partition = try archived.add(topic: topic, user: number, key: Array(user.utf8), value: Array(json.utf8))
                 try producer.enqueue(topic: topic, key: Array(user.utf8), value: Array(json.utf8), partition: partition)
             }
             if let rate, index % max(1, rate / 100) == 0 {  // paced in steps of 10 ms
@@ -146,13 +146,13 @@ struct BenchArchive {
         self.target = target
     }
 
-    mutating func add(topic: String, user: Int, key: [UInt8], value: [UInt8]) -> Int32 {
+    mutating func add(topic: String, user: Int, key: [UInt8], value: [UInt8]) throws -> Int32 {
         let partition = Int32(user % (target?.partitions ?? 1))
         let offset = next[partition, default: 0]
         next[partition] = offset + 1
         let record = ArchivedRecord(offset: offset, timestampMs: Int64(Date().timeIntervalSince1970 * 1_000), key: key, value: value)
         pending[partition, default: (topic, [])].records.append(record)
-        if pending[partition]!.records.count >= 100_000 { try? flush(partition) }
+        if pending[partition]!.records.count >= 100_000 { try flush(partition) }
         return partition
     }
 
