@@ -92,7 +92,7 @@ extension APIServiceTests {
             client: KafkaClientConfiguration(bootstrapServers: env.cluster.bootstrapServers), groupId: "api-control", sessionTimeoutMs: 6_000))
         try consumer.subscribe(["apitest.control"])
         var messages: [KafkaMessage] = []
-        for _ in 0..<100 where messages.isEmpty { messages += try consumer.poll(timeoutMs: 200) }
+        for _ in 0..<400 where messages.isEmpty { messages += try consumer.poll(timeoutMs: 200) }
         consumer.close()
         #expect(messages.map { String(decoding: $0.key ?? [], as: UTF8.self) } == ["tag:everyone"])
     }

@@ -21,7 +21,7 @@ extension APIServiceTests {
             client: KafkaClientConfiguration(bootstrapServers: env.cluster.bootstrapServers), groupId: "api-events", sessionTimeoutMs: 6_000))
         try consumer.subscribe(["apitest.events"])
         var messages: [KafkaMessage] = []
-        for _ in 0..<100 where messages.count < 2 { messages += try consumer.poll(timeoutMs: 200) }
+        for _ in 0..<400 where messages.count < 2 { messages += try consumer.poll(timeoutMs: 200) }
         consumer.close()
         #expect(Set(messages.map { String(decoding: $0.key ?? [], as: UTF8.self) }) == ["42", "7"])
         let order = try #require(messages.first { $0.key == Array("7".utf8) }?.value)

@@ -28,7 +28,7 @@ struct IngestCommandProcessTests {
             log: log)
         // The log names the address the kernel chose.
         var address: String?
-        let deadline = Date().addingTimeInterval(20)
+        let deadline = Date().addingTimeInterval(60)
         while address == nil && Date() < deadline {
             let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
             if let range = text.range(of: #"http://127\.0\.0\.1:[0-9]+/metrics"#, options: .regularExpression) { address = String(text[range]) }

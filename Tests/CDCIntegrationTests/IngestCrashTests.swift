@@ -74,7 +74,7 @@ struct IngestCrashTests {
         try consumer.subscribe([Self.topic])
         var check = PerKeyOrderCheck()
         // Poll until every change is there (the deadline only bounds a failing run).
-        let deadline = Date().addingTimeInterval(40)
+        let deadline = Date().addingTimeInterval(120)
         while check.distinctChanges < total && Date() < deadline {
             for message in try consumer.poll(maxMessages: 2_000, timeoutMs: 200) { try check.observe(message) }
         }

@@ -66,7 +66,7 @@ struct KafkaOutageIntegrationTests {
         defer { consumer.close() }
         try consumer.subscribe([topic])
         var messages: [KafkaMessage] = []
-        for _ in 0..<200 where messages.count < 210 { messages += try consumer.poll(maxMessages: 1_000, timeoutMs: 200) }
+        for _ in 0..<450 where messages.count < 210 { messages += try consumer.poll(maxMessages: 1_000, timeoutMs: 200) }
         #expect(messages.count == 210, "every change arrives, none twice (the idempotent producer retried them)")
         // Per key, in partition order: inserts by rising id, then each row's updates by rising n.
         var lastInsertOfKey: [String: Int] = [:]

@@ -34,7 +34,7 @@ struct KafkaSinkIntegrationTests {
         defer { consumer.close() }
         try consumer.subscribe([topic])
         var messages: [KafkaMessage] = []
-        for _ in 0..<150 where messages.count < 220 { messages += try consumer.poll(maxMessages: 1_000, timeoutMs: 200) }
+        for _ in 0..<450 where messages.count < 220 { messages += try consumer.poll(maxMessages: 1_000, timeoutMs: 200) }
         #expect(messages.count == 220)
         var partitionOfKey: [String: Int32] = [:]
         var lastIdOfKey: [String: (op: String, id: Int)] = [:]

@@ -109,7 +109,7 @@ struct ProcessorEndToEndTests {
 
     /// GET with a bearer key, retried while the server starts; the JSON body, or nil.
     static func get(_ url: String, key: String) throws -> [String: Any]? {
-        for _ in 0..<100 {
+        for _ in 0..<300 {
             let result = Mutex<Data?>(nil)
             let done = DispatchSemaphore(value: 0)
             var request = URLRequest(url: URL(string: url)!)
@@ -151,7 +151,7 @@ struct ProcessorEndToEndTests {
         defer { consumer.close() }
         try consumer.subscribe(["portrait.dlq"])
         var reasons: [String: String] = [:]
-        let deadline = Date().addingTimeInterval(30)
+        let deadline = Date().addingTimeInterval(90)
         while reasons.count < 4, Date() < deadline {
             for message in try consumer.poll(maxMessages: 10, timeoutMs: 200) {
                 let record = try JSONSerialization.jsonObject(with: Data(message.value ?? [])) as? [String: Any] ?? [:]

@@ -84,7 +84,7 @@ struct ProcessorTestEnvironment {
     /// Polls until `condition` holds for `userId`'s profile; returns the last profile seen. The
     /// deadline only bounds a failing run: nothing is asserted about how long it took.
     @discardableResult
-    func waitForProfile(_ userId: String, seconds: Double = 30, until condition: ([String: String]) -> Bool) throws -> [String: String] {
+    func waitForProfile(_ userId: String, seconds: Double = 90, until condition: ([String: String]) -> Bool) throws -> [String: String] {
         let deadline = Date().addingTimeInterval(seconds)
         var last = try profile(userId)
         while !condition(last), Date() < deadline {

@@ -39,7 +39,7 @@ struct ReconnectIntegrationTests {
                 ((try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any]).flatMap { ($0["after"] as? [String: Any])?["id"] as? Int }
             })
         }
-        func wait(_ condition: () -> Bool) { for _ in 0..<200 where !condition() { Thread.sleep(forTimeInterval: 0.05) } }
+        func wait(_ condition: () -> Bool) { for _ in 0..<1200 where !condition() { Thread.sleep(forTimeInterval: 0.05) } }
         wait { ids().count >= 50 }
         let first = try #require(connections.withLock { $0.first })
         try db.executeText("KILL CONNECTION \(first)")

@@ -28,7 +28,7 @@ struct DefinitionPublisherIntegrationTests {
         let consumer = try KafkaConsumer(configuration: KafkaConsumerConfiguration(client: client, groupId: "control-reader", sessionTimeoutMs: 6_000))
         try consumer.subscribe(["portrait.control"])
         var messages: [KafkaMessage] = []
-        for _ in 0..<100 where messages.count < 4 { messages += try consumer.poll(timeoutMs: 200) }
+        for _ in 0..<400 where messages.count < 4 { messages += try consumer.poll(timeoutMs: 200) }
         consumer.close()
         #expect(messages.map { String(decoding: $0.key ?? [], as: UTF8.self) } == ["metric:orders_7d", "tag:buyer", "tag:buyer", "tag:buyer"])
         let last = try #require(messages.last?.value)

@@ -83,12 +83,16 @@ struct KafkaClientIntegrationTests {
         let firstEvents = Mutex<[KafkaRebalanceEvent]>([])
         let first = try consumer(group: "rebalance") { event in firstEvents.withLock { $0.append(event) } }
         try first.subscribe(["events"])
-        for _ in 0..<100 where (try first.assignment()).count < 4 { _ = try first.poll(timeoutMs: 100) }
+        // Deadlines, not iteration counts: a group rebalance waits for heartbeats, which a loaded
+        // machine (the whole suite runs in parallel on two cores) can delay well past 10 s.
+        let assigned = ContinuousClock.now + .seconds(90)
+        while try first.assignment().count < 4, ContinuousClock.now < assigned { _ = try first.poll(timeoutMs: 100) }
         #expect(try first.assignment().count == 4)
 
         let second = try consumer(group: "rebalance")
         try second.subscribe(["events"])
-        for _ in 0..<150 {
+        let rebalanced = ContinuousClock.now + .seconds(90)
+        while ContinuousClock.now < rebalanced {
             _ = try first.poll(timeoutMs: 50)
             _ = try second.poll(timeoutMs: 50)
             if try first.assignment().count == 2, try second.assignment().count == 2 { break }

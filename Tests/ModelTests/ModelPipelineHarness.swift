@@ -98,10 +98,10 @@ extension ModelTestEnvironment {
         return profiles
     }
 
-    /// Polls until `condition` holds for the profiles of `users` (or 60 s pass); returns the last read.
+    /// Polls until `condition` holds for the profiles of `users` (or 120 s pass); returns the last read.
     func waitForProfiles(_ users: [String], _ condition: ([String: [String: String]]) -> Bool) throws -> [String: [String: String]] {
         let redis = try redisConnection()
-        let deadline = Date().addingTimeInterval(60)
+        let deadline = Date().addingTimeInterval(120)
         var last = try Self.profiles(redis, users)
         while !condition(last), Date() < deadline {
             Thread.sleep(forTimeInterval: 0.05)

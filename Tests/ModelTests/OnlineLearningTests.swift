@@ -58,7 +58,7 @@ extension ModelTests {
         _ = try env.waitForProfiles(users + clocks) { profiles in
             clocks.allSatisfy { profiles[$0]?["m.visits_1d"] == "1" } && users.allSatisfy { profiles[$0]?["m.purchases_total"] == expected[$0] }
         }
-        let deadline = Date().addingTimeInterval(30)
+        let deadline = Date().addingTimeInterval(90)
         while learner.examplesSeen + learner.openExamples < users.count + clocks.count, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
         #expect(learner.examplesSeen + learner.openExamples == users.count + clocks.count, "one example per visit (the clock users' still open)")
 
