@@ -114,7 +114,7 @@ let package = Package(
             dependencies: [
                 "PortraitAPI", .product(name: "HummingbirdTesting", package: "hummingbird"),
                 "Kafka", "MySQL", "Redis", "PortraitMetadata", "PortraitCore", "PortraitProcessor", "TagLang", "PortraitScheduler", "PortraitModels",
-                .product(name: "Yams", package: "Yams"),
+                .product(name: "Yams", package: "Yams"), logging,
             ]
         ),
     ],

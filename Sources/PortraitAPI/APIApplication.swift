@@ -17,10 +17,12 @@ public func makeAPIApplication(configuration: APIConfiguration, logger: Logger =
 public func makeAPIRouter(configuration: APIConfiguration, logger: Logger = Logger(label: "portrait.api")) -> Router<APIRequestContext> {
     let services = APIServices(configuration: configuration, logger: logger)
     let router = Router(context: APIRequestContext.self)
-    // Added before any route, so they wrap every route and the not-found answer too.
-    router.add(middleware: APIErrorMiddleware())
+    // Added before any route, so they wrap every route and the not-found answer too. The
+    // metrics and the access log sit outside the error mapping, so they count and log the
+    // status the client got (a definition error is a 400 there too, not an unmapped 500).
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: AccessLogMiddleware(level: configuration.accessLogLevel))
+    router.add(middleware: APIErrorMiddleware())
     router.add(middleware: RequestTimeoutMiddleware(limit: .milliseconds(Int64(configuration.requestTimeoutSeconds * 1_000))))
     let routes = APIRoutes(router: router, services: services)
     HealthRoutes.register(routes, openAPIDocument: configuration.openAPIDocument, metricsText: configuration.metricsText)

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Kafka
+import Logging
 import MySQL
 import PortraitAPI
 import PortraitMetadata
@@ -69,12 +70,13 @@ struct APITestEnvironment {
     /// Runs `body` against the application in-process.
     func withClient(
         publishesDefinitions: Bool = false, mapping: ProfileMapping = ProfileMapping(),
+        logger: Logger = Logger(label: "portrait.api"),
         configure: (inout APIConfiguration) -> Void = { _ in },
         _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void
     ) async throws {
         var configuration = configuration(publishesDefinitions: publishesDefinitions, mapping: mapping)
         configure(&configuration)
-        try await makeAPIApplication(configuration: configuration).test(.router, body)
+        try await makeAPIApplication(configuration: configuration, logger: logger).test(.router, body)
     }
 }
 
