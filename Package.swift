@@ -95,7 +95,7 @@ let package = Package(
         .testTarget(name: "BinlogDecoderTests", dependencies: ["MySQL"]),
         .testTarget(name: "CDCIntegrationTests", dependencies: ["MySQL", "Kafka", "Redis", "EventArchive", "PortraitIngest", "PortraitCore", "PortraitProcessor", logging]),
         .testTarget(name: "PortraitCoreTests", dependencies: ["PortraitCore", "TagLang"]),
-        .testTarget(name: "ProcessorTests", dependencies: ["PortraitProcessor", "EventArchive", "PortraitCore", "TagLang", .product(name: "Yams", package: "Yams")]),
+        .testTarget(name: "ProcessorTests", dependencies: ["PortraitProcessor", "EventArchive", "Kafka", logging, "PortraitCore", "TagLang", .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "SchedulerTests", dependencies: ["PortraitScheduler", "MySQL", "PortraitMetadata", logging]),
         .testTarget(
             name: "JobRunnerTests",

@@ -11,15 +11,10 @@ public final class HistorySource: ProfileInputSource {
     private let consumer: KafkaConsumer
     /// Kafka end offsets of the partitions not read to their end yet.
     private var remaining: [String: Int64]
-    /// Archived partitions still to replay; the one being replayed, its segments still to read
-    /// and the next offset it needs; the records of the segment being replayed (one segment is
-    /// in memory at a time).
-    private var archiveQueue: [PartitionHistory]
-    private var replaying: PartitionHistory?
-    private var segments: [ArchiveSegment] = []
-    private var nextOffset: Int64 = 0
-    private var archived: [KafkaMessage] = []
-    private var archivedIndex = 0
+    /// Archived partition numbers still to replay (each with its topics), and the cursors of
+    /// the one being replayed.
+    private var archiveQueue: [[PartitionHistory]]
+    private var cursors: [ArchiveCursor] = []
     /// What was read: inputs per origin, the first input's time per partition, the newest time.
     public private(set) var readFromArchive = 0
     public private(set) var readFromKafka = 0
@@ -34,7 +29,8 @@ public final class HistorySource: ProfileInputSource {
             logger: logger)
         self.partitions = partitions
         self.archive = archive
-        archiveQueue = partitions.filter { !$0.archived.isEmpty }
+        archiveQueue = Dictionary(grouping: partitions.filter { !$0.archived.isEmpty }, by: \.partition)
+            .sorted { $0.key < $1.key }.map(\.value)
         remaining = Dictionary(partitions.filter { !$0.kafka.isEmpty }.map { ($0.source, $0.kafka.upperBound) }, uniquingKeysWith: max)
     }
 
@@ -62,33 +58,31 @@ public final class HistorySource: ProfileInputSource {
         return kept
     }
 
-    /// The next archived records, segment by segment, partition by partition; `nil` once the
-    /// archive part is replayed. Repeats (segments rewritten after an archiver crash overlap)
-    /// are skipped by offset.
+    /// The next archived records, partition number by partition number; `nil` once the archive
+    /// part is replayed. A partition number's topics (co-partitioned by user) are merged by
+    /// time, as a live processor reads them side by side: replaying one topic after another
+    /// would move each user's clock past the other topic's inputs before they arrive.
     private func nextArchived(maxMessages: Int) throws -> [KafkaMessage]? {
-        while archivedIndex >= archived.count {
-            guard let history = replaying, !segments.isEmpty else {
-                guard let archive, !archiveQueue.isEmpty else { archiveQueue = []; return nil }
-                let next = archiveQueue.removeFirst()
-                replaying = next
-                nextOffset = next.archived.lowerBound
-                segments = archive.segments(topic: next.topic, partition: next.partition).filter { $0.first < next.archived.upperBound }
+        var batch: [KafkaMessage] = []
+        while batch.count < maxMessages {
+            if cursors.isEmpty {
+                guard let archive, !archiveQueue.isEmpty else { break }
+                cursors = archiveQueue.removeFirst().map { ArchiveCursor(history: $0, archive: archive) }
+            }
+            var oldest: (cursor: Int, ms: Int64)?
+            for index in cursors.indices {
+                guard let next = try cursors[index].peek() else { continue }
+                let ms = next.timestampMs ?? .min
+                if oldest == nil || ms < oldest!.ms { oldest = (index, ms) }  // ties: the first topic
+            }
+            guard let oldest else {
+                cursors = []
                 continue
             }
-            let segment = segments.removeFirst()
-            archived = []
-            archivedIndex = 0
-            guard segment.last >= nextOffset else { continue }
-            for record in try segment.records() where record.offset >= nextOffset && record.offset < history.archived.upperBound {
-                archived.append(KafkaMessage(
-                    topic: history.topic, partition: history.partition, offset: record.offset,
-                    key: record.key, value: record.value, timestampMs: record.timestampMs))
-                nextOffset = record.offset + 1
-            }
+            batch.append(try cursors[oldest.cursor].peek()!)
+            cursors[oldest.cursor].advance()
         }
-        let slice = archived[archivedIndex..<min(archived.count, archivedIndex + maxMessages)]
-        archivedIndex += slice.count
-        return Array(slice)
+        return batch.isEmpty ? nil : batch
     }
 
     private func note(_ messages: [KafkaMessage]) {
@@ -110,7 +104,7 @@ public final class HistorySource: ProfileInputSource {
 
     public func seek(_ positions: [KafkaTopicPartition]) throws {}
 
-    public var isExhausted: Bool { remaining.isEmpty && archiveQueue.isEmpty && segments.isEmpty && archivedIndex >= archived.count }
+    public var isExhausted: Bool { remaining.isEmpty && archiveQueue.isEmpty && cursors.allSatisfy(\.isExhausted) }
 
     public func close() { consumer.close() }
 }
