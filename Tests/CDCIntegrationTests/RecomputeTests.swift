@@ -25,7 +25,7 @@ struct RecomputeTests {
         let (live, reference, logs, mapping, bootstrap) = (fixture.live, fixture.reference, fixture.logs, fixture.mapping, fixture.bootstrap)
         let computation = ["--mapping", mapping.path, "--watermark-delay", "1h"]
         let process = ["process"] + computation + ["--no-wall-clock", "--session-timeout", "6s", "--exit-when-idle", "3s"]
-        let recompute = ["recompute"] + computation + ["--scratch-db", String(Self.scratchDB)]
+        let recompute = ["recompute"] + computation + ["--scratch-db", String(Self.scratchDB), "--workers", "3"]  // uneven shares of 4 partitions
 
         // The stream computes the live generation; then a metric is activated that it never saw.
         try produce(bootstrap, events: 12_000, seed: 1, from: Self.start)

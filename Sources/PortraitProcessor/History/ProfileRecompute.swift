@@ -4,6 +4,7 @@ import Kafka
 import Logging
 import PortraitCore
 import Redis
+import Synchronization
 
 /// A full recompute: the processor's own loop run over every input still held, into a new
 /// profile generation in a scratch Redis database, then swapped in with `SWAPDB` (atomic: a
@@ -26,6 +27,10 @@ public struct ProfileRecompute {
     public var allowPartialHistory = false
     /// Keep the old generation in the scratch database after the switch (for inspection).
     public var keepOldGeneration = false
+    /// Processors run side by side, each over its own share of the partitions. Inputs are
+    /// co-partitioned by user and watermarks, timers and profiles are per partition, so the
+    /// shares are independent and the result is the one a single processor computes.
+    public var workers = ProcessInfo.processInfo.activeProcessorCount
 
     public init(options: ProcessorOptions, live: RedisConfiguration, scratchDatabase: Int) {
         self.options = options
@@ -58,17 +63,7 @@ public struct ProfileRecompute {
         _ = try scratch.command("SET", ProfileKeys.scratchMarker, generation)
         _ = try scratch.command("SET", ProfileKeys.generation, generation)
 
-        var batch = options
-        batch.groupId = "portrait-recompute"
-        batch.followWallClock = false
-        batch.exitWhenIdleMs = nil
-        batch.reportsStatus = false
-        batch.sendsDeadLetters = false
-        batch.deferWrites = true
-        batch.maxBatch = 50_000  // fewer passes over the same users: each folds more inputs at once
-        let history = try HistorySource(bootstrapServers: options.bootstrapServers, partitions: plans, archive: archive, logger: logger)
-        let store = RedisProfileStore(connection: scratch, denseIdsFrom: liveConnection)
-        try ProfileProcessor(options: batch, history: history, store: store, catalog: catalog, logger: logger).run()
+        let history = try replay(plans, into: scratchConfiguration, catalog: catalog, logger: logger)
         let computed = Date()
 
         // Checked on what was actually read: the first input held per partition and the newest.
@@ -88,11 +83,47 @@ public struct ProfileRecompute {
         try GenerationSwitch(live: liveConnection, liveDatabase: live.database, scratch: scratch, scratchDatabase: scratchDatabase).swap()
         if !keepOldGeneration { _ = try scratch.command("FLUSHDB", "ASYNC") }
         _ = try scratch.command("SET", ProfileKeys.scratchMarker, generation - 1)  // it holds (or held) the old generation
-        logger.info("generation switched", metadata: ["generation": "\(generation)", "inputs": "\(history.readFromArchive + history.readFromKafka)", "profiles": "\(profiles)"])
+        logger.info("generation switched", metadata: ["generation": "\(generation)", "inputs": "\(history.fromArchive + history.fromKafka)", "profiles": "\(profiles)"])
         return RecomputeReport(
-            generation: generation, fromArchive: history.readFromArchive, fromKafka: history.readFromKafka,
+            generation: generation, fromArchive: history.fromArchive, fromKafka: history.fromKafka,
             profiles: Int(profiles), missingHistory: relevant.map(\.description), definitionVersions: definitionVersions,
             computeSeconds: computed.timeIntervalSince(started), totalSeconds: Date().timeIntervalSince(started))
+    }
+
+    /// Runs the processors over `plans` into the scratch database, one thread each; what they read.
+    private func replay(_ plans: [PartitionHistory], into scratch: RedisConfiguration, catalog: DefinitionCatalog, logger: Logger) throws -> HistoryRead {
+        var batch = options
+        batch.groupId = "portrait-recompute"
+        batch.followWallClock = false
+        batch.exitWhenIdleMs = nil
+        batch.reportsStatus = false
+        batch.sendsDeadLetters = false
+        batch.deferWrites = true
+        batch.maxBatch = 50_000  // fewer passes over the same users: each folds more inputs at once
+        let partitions = Set(plans.map(\.partition)).sorted()
+        let shares = max(1, min(workers, partitions.count))
+        let (bootstrapServers, archive, live) = (options.bootstrapServers, archive, live)
+        let outcomes = Mutex<[Result<HistoryRead, any Error>]>([])
+        let failed = FailureFlag()  // one share's error ends the others: the run fails anyway
+        let stop = batch.shouldStop
+        batch.shouldStop = { stop() || failed.isSet }
+        let processorOptions = batch
+        DispatchQueue.concurrentPerform(iterations: shares) { share in
+            let mine = Set(partitions.enumerated().filter { $0.offset % shares == share }.map(\.element))
+            var workerLogger = logger
+            workerLogger[metadataKey: "worker"] = "\(share)"
+            let outcome = Result { () throws -> HistoryRead in
+                let history = try HistorySource(
+                    bootstrapServers: bootstrapServers, partitions: plans.filter { mine.contains($0.partition) }, archive: archive, logger: workerLogger)
+                defer { history.close() }
+                let store = RedisProfileStore(connection: try RedisConnection(configuration: scratch), denseIdsFrom: try RedisConnection(configuration: live))
+                try ProfileProcessor(options: processorOptions, history: history, store: store, catalog: catalog, logger: workerLogger).run()
+                return HistoryRead(history)
+            }
+            if case .failure = outcome { failed.set() }
+            outcomes.withLock { $0.append(outcome) }
+        }
+        return try outcomes.withLock { $0 }.reduce(HistoryRead()) { try $0.merged(with: $1.get()) }
     }
 
     private func recordSwitchPoint(_ plans: [PartitionHistory], in scratch: RedisConnection) throws {
@@ -139,5 +170,38 @@ public struct RecomputeError: Error, CustomStringConvertible {
 
     static func historyMissing(_ gaps: [String]) -> RecomputeError {
         RecomputeError("history is missing inside a metric window, so it would be computed short: \(gaps.joined(separator: "; ")) (switch anyway with --allow-partial-history)")
+    }
+}
+
+final class FailureFlag: Sendable {
+    private let flag = Atomic<Bool>(false)
+    var isSet: Bool { flag.load(ordering: .relaxed) }
+    func set() { flag.store(true, ordering: .relaxed) }
+}
+
+/// What the history sources of a recompute's processors read, together.
+struct HistoryRead: Sendable {
+    var fromArchive = 0
+    var fromKafka = 0
+    /// The first input's time per source partition, and the newest input's time.
+    var firstHeldMs: [String: Int64] = [:]
+    var newestMs: Int64?
+
+    init() {}
+
+    init(_ source: HistorySource) {
+        fromArchive = source.readFromArchive
+        fromKafka = source.readFromKafka
+        firstHeldMs = source.firstHeldMs
+        newestMs = source.newestMs
+    }
+
+    func merged(with other: HistoryRead) -> HistoryRead {
+        var merged = self
+        merged.fromArchive += other.fromArchive
+        merged.fromKafka += other.fromKafka
+        merged.firstHeldMs.merge(other.firstHeldMs) { min($0, $1) }
+        merged.newestMs = [newestMs, other.newestMs].compactMap { $0 }.max()
+        return merged
     }
 }

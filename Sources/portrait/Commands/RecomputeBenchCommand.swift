@@ -24,6 +24,7 @@ struct RecomputeBenchCommand: ParsableCommand {
     @Option(help: "Partitions of the events topic.") var partitions = 4
     @Option(help: "Redis database of the live generation (emptied).") var redisDb = 7
     @Option(help: "Redis database the new generation is built in (emptied).") var scratchDb = 8
+    @Option(help: "Processors side by side (default: one per core).") var workers = ProcessInfo.processInfo.activeProcessorCount
 
     func run() throws {
         let configuration = try global.bootstrap()
@@ -54,9 +55,10 @@ struct RecomputeBenchCommand: ParsableCommand {
         options.topicPrefix = "bench"
         var recompute = ProfileRecompute(options: options, live: live, scratchDatabase: scratchDb)
         recompute.archive = archive
+        recompute.workers = max(1, workers)
         let report = try recompute.run(catalog: catalog, logger: Logger(label: "portrait.bench"))
         printBenchmarkLine([
-            ("bench", oneMetric ? "recompute_one_metric" : "recompute"), ("events", events), ("users", users),
+            ("bench", oneMetric ? "recompute_one_metric" : "recompute"), ("events", events), ("users", users), ("workers", workers),
             ("metrics", oneMetric ? 1 : metrics), ("tags", oneMetric ? 0 : tags), ("produce_events_per_s", Double(events) / produceSeconds),
             ("inputs", report.inputs), ("from_archive", report.fromArchive), ("profiles", report.profiles), ("compute_s", report.computeSeconds), ("wall_s", report.totalSeconds),
             ("events_per_s", Double(report.inputs) / report.totalSeconds), ("peak_rss_mb", peakResidentMegabytes()),

@@ -33,6 +33,13 @@ struct RecomputeCommand: ParsableCommand {
     @Flag(help: "Read Kafka only, not the archive (history.archive_dir).")
     var noArchive = false
 
+    @Option(help: "Processors run side by side, each over a share of the partitions (default: one per core).")
+    var workers: Int?
+
+    func validate() throws {
+        if let workers, workers < 1 { throw ValidationError("--workers must be at least 1") }
+    }
+
     func run() throws {
         let configuration = try global.bootstrap()
         guard case .cluster(let brokers) = configuration.kafka else {
@@ -42,7 +49,7 @@ struct RecomputeCommand: ParsableCommand {
         do {
             let report = try Self.recompute(
                 configuration: configuration, options: computation.processorOptions(brokers: brokers, topicPrefix: configuration.topicPrefix),
-                scratchDatabase: scratchDb, allowPartialHistory: allowPartialHistory, keepOld: keepOld, useArchive: !noArchive, logger: logger)
+                scratchDatabase: scratchDb, allowPartialHistory: allowPartialHistory, keepOld: keepOld, useArchive: !noArchive, workers: workers, logger: logger)
             print(String(
                 format: "generation %lld: %d inputs (%d from the archive, %d from Kafka), %d profiles, computed in %.1f s, switched after %.1f s",
                 report.generation, report.inputs, report.fromArchive, report.fromKafka, report.profiles, report.computeSeconds, report.totalSeconds))
@@ -73,7 +80,7 @@ struct RecomputeCommand: ParsableCommand {
     /// recompute and backfill jobs run.
     static func recompute(
         configuration: PortraitConfiguration, options: ProcessorOptions, scratchDatabase: Int?,
-        allowPartialHistory: Bool, keepOld: Bool, useArchive: Bool, logger: Logger
+        allowPartialHistory: Bool, keepOld: Bool, useArchive: Bool, workers: Int? = nil, logger: Logger
     ) throws -> RecomputeReport {
         let live = configuration.redis
         let catalog = try ProcessorSetup.seededCatalog(mapping: options.mapping, mysql: configuration.mysql, timeTickMs: options.timeTickMs)
@@ -86,6 +93,7 @@ struct RecomputeCommand: ParsableCommand {
         var recompute = ProfileRecompute(options: options, live: live, scratchDatabase: scratchDatabase ?? (live.database == 15 ? 14 : live.database + 1))
         recompute.allowPartialHistory = allowPartialHistory
         recompute.keepOldGeneration = keepOld
+        if let workers { recompute.workers = workers }
         if useArchive { recompute.archive = EventArchiveStore(directory: configuration.archiveDirectory) }
         var report = try recompute.run(catalog: catalog, logger: logger)
         report.modelVersions = scoring.versions
