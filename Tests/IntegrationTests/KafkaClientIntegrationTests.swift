@@ -21,7 +21,7 @@ struct KafkaClientIntegrationTests {
     }
 
     /// Polls until `count` messages arrived or `attempts` polls passed.
-    func drain(_ consumer: KafkaConsumer, count: Int, attempts: Int = 100) throws -> [KafkaMessage] {
+    func drain(_ consumer: KafkaConsumer, count: Int, attempts: Int = 400) throws -> [KafkaMessage] {
         var messages: [KafkaMessage] = []
         for _ in 0..<attempts where messages.count < count {
             messages += try consumer.poll(maxMessages: 1_000, timeoutMs: 200)
