@@ -31,6 +31,9 @@ struct RecomputeBenchCommand: ParsableCommand {
         var live = configuration.redis
         live.database = redisDb
         _ = try RedisConnection(configuration: live).command("FLUSHDB")
+        var scratch = live
+        scratch.database = scratchDb
+        _ = try RedisConnection(configuration: scratch).command("FLUSHDB")  // as the help says: a bench owns both
 
         let cluster = try KafkaMockCluster(brokers: 1)
         try cluster.createTopic("bench.events", partitions: partitions)
