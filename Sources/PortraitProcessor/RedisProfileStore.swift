@@ -132,12 +132,12 @@ public struct RedisProfileStore: Sendable {
         try profiles([userId])[0]
     }
 
-    /// The stored profile hashes of `userIds`, in order (empty when unknown), in one round trip.
+    /// The stored profile hashes of `userIds`, in order (empty when unknown), in one round trip;
+    /// several in one transaction, so all come from one generation (docs/RECOMPUTE.md).
     public func profiles(_ userIds: [String]) throws -> [[String: String]] {
         guard !userIds.isEmpty else { return [] }
-        let replies = try connection.pipeline { pipe in
-            for userId in userIds { pipe.append("HGETALL", ProfileKeys.profile(userId)) }
-        }
+        let commands: [[any RedisArgument]] = userIds.map { ["HGETALL", ProfileKeys.profile($0)] }
+        let replies = userIds.count == 1 ? try connection.pipeline(commands) : try connection.transaction(commands)
         return try replies.map { try $0.throwIfError().hashFields }
     }
 

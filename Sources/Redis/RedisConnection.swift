@@ -49,6 +49,18 @@ public final class RedisConnection: Sendable {
         }
     }
 
+    /// `commands` in one `MULTI`/`EXEC`, in one round trip: Redis runs them with nothing in
+    /// between (no other client's write, no `SWAPDB`), so a reader of several keys sees them
+    /// as of one moment. The replies of `commands`, in order.
+    public func transaction(_ commands: [[any RedisArgument]]) throws(RedisError) -> [RedisReply] {
+        let replies = try pipeline([["MULTI"]] + commands + [["EXEC"]])
+        switch replies.last {
+        case .array(let results)?: return results
+        case .error(let message)?: throw .server(message)  // EXECABORT: a command was refused when queued
+        case let other: throw .unexpectedReply(expected: "EXEC array", got: other.map { "\($0)" } ?? "nothing")
+        }
+    }
+
     /// Lets `build` append commands straight into the output buffer, then reads every reply.
     public func pipeline(_ build: (inout RedisPipeline) throws(RedisError) -> Void) throws(RedisError) -> [RedisReply] {
         try state.withLock { (box: inout ContextBox) throws(RedisError) -> [RedisReply] in

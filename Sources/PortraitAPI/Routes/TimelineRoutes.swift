@@ -14,7 +14,8 @@ enum TimelineRoutes {
             let userId = try context.parameter("userId")
             let limit = try limitParameter(request.uri.queryParameters.get("limit"))
             let replies = try await services.withRedis { connection in
-                try connection.pipeline([
+                // One transaction: the lists as of one write, and of one generation (docs/RECOMPUTE.md).
+                try connection.transaction([
                     ["EXISTS", ProfileKeys.profile(userId)],
                     ["LRANGE", ProfileKeys.recentEvents(userId), 0, limit - 1],
                     ["LRANGE", ProfileKeys.metricHistory(userId), 0, BehaviourRecord.metricHistoryLimit - 1],
