@@ -59,6 +59,34 @@ import Testing
         #expect(learner.examplesSeen == 250)
     }
 
+    /// A learner resumed from a checkpoint trains on to exactly the state of one never stopped.
+    @Test func aResumedLearnerContinuesExactlyWhereTheCheckpointWas() throws {
+        let configuration = try FTRL().with(FTRL.alpha, 0.3)
+        var examples: [(SparseVector, Double)] = []
+        var generator = SeededGenerator(seed: 5)
+        for _ in 0 ..< 200 {
+            let index = Int32(generator.nextUnit() * 6)
+            examples.append((try SparseVector(dimension: 6, indices: [index], values: [1 + generator.nextUnit()]), index < 3 ? 1 : 0))
+        }
+        var uninterrupted = try configuration.makeLearner(dimension: 6)
+        var first = try configuration.makeLearner(dimension: 6)
+        for (features, label) in examples { try uninterrupted.train(features, label: label) }
+        for (features, label) in examples.prefix(120) { try first.train(features, label: label) }
+
+        var resumed = try configuration.makeLearner(dimension: 6)
+        try resumed.resume(from: first.checkpoint)
+        #expect(resumed.examplesSeen == 120)
+        for (features, label) in examples.dropFirst(120) { try resumed.train(features, label: label) }
+        #expect(resumed.checkpoint == uninterrupted.checkpoint)
+
+        var other = try configuration.makeLearner(dimension: 4)
+        #expect(throws: LearningError.dimensionMismatch(column: "features", expected: 4, found: 6)) { try other.resume(from: first.checkpoint) }
+        var corrupt = first.checkpoint
+        corrupt.state[0] = .infinity
+        #expect(throws: LearningError.self) { try other.resume(from: corrupt) }
+        #expect(other.examplesSeen == 0)
+    }
+
     @Test func predictorSwapsAtomicallyUnderConcurrentReads() async throws {
         let predictor = ModelPredictor<LogisticRegressionModel>()
         let example = try SparseVector(dimension: 4, indices: [0], values: [1])

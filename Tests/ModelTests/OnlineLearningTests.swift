@@ -73,6 +73,13 @@ extension ModelTests {
         #expect(try env.registry.head("intent").activeVersion == nil)
         #expect(try learner.publish(to: env.registry, actor: "online-ftrl") == nil, "nothing new since the last snapshot")
 
+        // A restarted processor's learner continues from the snapshot's state, not from zero.
+        let restarted = try OnlineLearner(configuration: try Self.intentConfiguration(publication: .candidate))
+        #expect(restarted.checkpoint != learner.checkpoint)
+        #expect(try restarted.resume(from: env.registry) == 1)
+        #expect(restarted.examplesSeen == users.count)
+        #expect(restarted.checkpoint == learner.checkpoint)
+
         // The weights point the right way: more carts, more likely to buy; likes (noise) matter
         // less. Not zero: after 600 online examples the intercept is still being learned and the
         // always-positive likes soak up part of it.

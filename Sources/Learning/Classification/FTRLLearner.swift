@@ -37,6 +37,22 @@ public struct FTRLLearner: Sendable {
         state = [Double](repeating: 0, count: 2 * (dimension + 1))
     }
 
+    /// What a restarted learner needs to continue exactly where this one is.
+    public var checkpoint: FTRLCheckpoint { FTRLCheckpoint(examplesSeen: examplesSeen, state: state) }
+
+    /// Continues from `checkpoint`, taken from a learner of the same dimension; throws (and
+    /// changes nothing) for another dimension or values no learner could have reached.
+    public mutating func resume(from checkpoint: FTRLCheckpoint) throws(LearningError) {
+        guard checkpoint.state.count == state.count else {
+            throw .dimensionMismatch(column: configuration.get(FTRL.featuresColumn), expected: dimension, found: checkpoint.state.count / 2 - 1)
+        }
+        guard checkpoint.examplesSeen >= 0, checkpoint.state.allSatisfy(\.isFinite) else {
+            throw .nonFiniteValue(column: configuration.get(FTRL.featuresColumn), row: checkpoint.examplesSeen)
+        }
+        state = checkpoint.state
+        examplesSeen = checkpoint.examplesSeen
+    }
+
     /// The weight FTRL-Proximal's closed form gives a coordinate.
     @inline(__always)
     private static func weight(z: Double, n: Double, alpha: Double, beta: Double, l1: Double, l2: Double) -> Double {

@@ -8,8 +8,9 @@ import Synchronization
 ///
 /// ``observe(_:)`` runs on the processor's thread after each batch; ``publish(to:actor:)`` on
 /// a timer's. Both take one lock for in-memory work only (the registry write happens after the
-/// snapshot is taken). Open examples live in memory: a restart starts learning afresh and
-/// drops the examples still waiting for their label.
+/// snapshot is taken). Each version carries the learner's `z`/`n` state, so a restarted
+/// processor resumes from its last snapshot (``resume(from:)``); open examples live in memory,
+/// and those still waiting for their label at a restart are dropped.
 public final class OnlineLearner: Sendable {
     public let configuration: OnlineLearningConfiguration
 
@@ -48,6 +49,23 @@ public final class OnlineLearner: Sendable {
     /// Examples trained on so far.
     public var examplesSeen: Int { state.withLock { $0.learner.examplesSeen } }
 
+    /// The learner's state now (what the next snapshot will carry).
+    public var checkpoint: FTRLCheckpoint { state.withLock { $0.learner.checkpoint } }
+
+    /// Continues from the newest version whose params carry this learner's state for the same
+    /// features and label; its number, or `nil` when there is none (learning starts afresh).
+    @discardableResult
+    public func resume(from registry: ModelRegistry) throws -> Int? {
+        guard try registry.names().contains(configuration.name) else { return nil }
+        for version in try registry.versions(of: configuration.name).sorted(by: { $0.version > $1.version }) {
+            guard version.features == configuration.features, let params = try? ModelParams(json: version.params),
+                  params.label == configuration.label.spec, let checkpoint = params.online else { continue }
+            try state.withLock { state throws(LearningError) in try state.learner.resume(from: checkpoint) }
+            return version.version
+        }
+        return nil
+    }
+
     /// Examples waiting for their due time.
     public var openExamples: Int { state.withLock { $0.open.count } }
 
@@ -81,21 +99,22 @@ public final class OnlineLearner: Sendable {
     /// example was trained on since the last snapshot: nothing new to publish.
     @discardableResult
     public func publish(to registry: ModelRegistry, actor: String) throws -> ModelVersion? {
-        let taken: (model: LogisticRegressionModel, scores: [Double], labels: [Double], from: Int64?, to: Int64?, seen: Int)? = state.withLock { state in
+        typealias Taken = (model: LogisticRegressionModel, checkpoint: FTRLCheckpoint, scores: [Double], labels: [Double], from: Int64?, to: Int64?)
+        let taken: Taken? = state.withLock { state in
             closeOverdue(&state)
             guard !state.scores.isEmpty else { return nil }
             defer { state.scores = []; state.labels = []; state.firstDueMs = nil; state.lastDueMs = nil }
-            return (state.learner.snapshot(), state.scores, state.labels, state.firstDueMs, state.lastDueMs, state.learner.examplesSeen)
+            return (state.learner.snapshot(), state.learner.checkpoint, state.scores, state.labels, state.firstDueMs, state.lastDueMs)
         }
         guard let taken else { return nil }
-        var metrics = ["examples": Double(taken.scores.count), "examples_total": Double(taken.seen),
+        var metrics = ["examples": Double(taken.scores.count), "examples_total": Double(taken.checkpoint.examplesSeen),
                        "positive_rate": taken.labels.reduce(0, +) / Double(taken.labels.count)]
         if let evaluation = try? BinaryClassificationMetrics(scores: taken.scores, labels: taken.labels) {  // needs both classes
             metrics[PromotionRule.Metric.auc] = evaluation.areaUnderROC
             metrics[PromotionRule.Metric.logLoss] = evaluation.logLoss
         }
         try registry.ensure(name: configuration.name, algorithm: .logisticRegression, promotionMargin: nil)
-        var draft = try ModelVersionDraft(params: ModelParams(model: taken.model, labelSpec: configuration.label.spec).json(),
+        var draft = try ModelVersionDraft(params: ModelParams(model: taken.model, labelSpec: configuration.label.spec, online: taken.checkpoint).json(),
                                           metrics: metrics, features: configuration.features)
         draft.trainingFromMs = taken.from
         draft.trainingToMs = taken.to

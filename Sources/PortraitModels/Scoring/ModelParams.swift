@@ -7,15 +7,18 @@ struct ModelParams: Codable, Equatable, Sendable {
     var stage: StoredStage
     /// ``FeatureLabel/spec`` of the training label; `nil` for clustering.
     var label: String?
+    /// An online model's learner state, so a restarted processor continues learning from it.
+    var online: FTRLCheckpoint?
 
     init(model: some PipelineStage, label: FeatureLabel?) throws(LearningError) {
         try self.init(model: model, labelSpec: label?.spec)
     }
 
     /// With the label's text as is (an online model's ``OnlineLabel/spec``).
-    init(model: some PipelineStage, labelSpec: String?) throws(LearningError) {
+    init(model: some PipelineStage, labelSpec: String?, online: FTRLCheckpoint? = nil) throws(LearningError) {
         stage = StoredStage(try StageStore.encode(model))
         label = labelSpec
+        self.online = online
     }
 
     /// Parses the column's text; any JSON problem is `corruptParams`.

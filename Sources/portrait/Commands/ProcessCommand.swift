@@ -89,6 +89,9 @@ struct ProcessCommand: ParsableCommand {
         guard let configuration = try online.configuration() else { return nil }
         let learner = try OnlineLearner(configuration: configuration)
         let registry = ModelRegistry(connection: try MySQLConnection(configuration: mysql))
+        if let resumed = try learner.resume(from: registry) {
+            logger.info("online model resumed", metadata: ["model": "\(configuration.name)", "from_version": "\(resumed)", "examples": "\(learner.examplesSeen)"])
+        }
         options.onProfilesWritten = { learner.observe($0) }
         logger.info("online model learning", metadata: ["model": "\(configuration.name)", "features": "\(configuration.features)", "label": "\(configuration.label.spec)"])
         return PeriodicTask(name: "portrait-online-model", every: configuration.publishEverySeconds) {
