@@ -66,7 +66,10 @@ public final class HistorySource: ProfileInputSource {
         var batch: [KafkaMessage] = []
         while batch.count < maxMessages {
             if cursors.isEmpty {
-                guard let archive, !archiveQueue.isEmpty else { break }
+                guard let archive, !archiveQueue.isEmpty else {
+                    archiveQueue = []  // no archive to read: nothing of it is left
+                    break
+                }
                 cursors = archiveQueue.removeFirst().map { ArchiveCursor(history: $0, archive: archive) }
             }
             var oldest: (cursor: Int, ms: Int64)?

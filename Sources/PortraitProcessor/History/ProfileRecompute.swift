@@ -173,6 +173,7 @@ public struct RecomputeError: Error, CustomStringConvertible {
     }
 }
 
+/// Set by the first processor of a recompute that fails; the others stop at their next batch.
 final class FailureFlag: Sendable {
     private let flag = Atomic<Bool>(false)
     var isSet: Bool { flag.load(ordering: .relaxed) }

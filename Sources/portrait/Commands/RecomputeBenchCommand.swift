@@ -13,7 +13,7 @@ struct RecomputeBenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "recompute",
         abstract: "Recompute profiles from a generated history into a new generation; prints one JSON line.",
-        discussion: "Empties the Redis databases --redis-db and --scratch-db of the configured server.")
+        discussion: "Empties the Redis databases --redis-db and --scratch-db of the configured server, before and after.")
 
     @OptionGroup var global: GlobalOptions
     @Option(help: "Events of history.") var events = 1_000_000
@@ -66,6 +66,10 @@ struct RecomputeBenchCommand: ParsableCommand {
             ("inputs", report.inputs), ("from_archive", report.fromArchive), ("profiles", report.profiles), ("compute_s", report.computeSeconds), ("wall_s", report.totalSeconds),
             ("events_per_s", Double(report.inputs) / report.totalSeconds), ("peak_rss_mb", peakResidentMegabytes()),
         ])
+        // A million profiles left behind would make the next synchronous FLUSHDB of these
+        // databases (a test's) block Redis for seconds.
+        _ = try RedisConnection(configuration: live).command("FLUSHDB", "ASYNC")
+        _ = try RedisConnection(configuration: scratch).command("FLUSHDB", "ASYNC")
         withExtendedLifetime(cluster) {}
     }
 }
