@@ -4,7 +4,7 @@
 #     redis-benchmark doing HGETALL of the same hashes at the same concurrency;
 #  2. POST /v1/segments:count for a three-tag expression over 10M users.
 # Uses Redis database 7 and the MySQL database portrait_test_bench (both emptied first).
-# Usage: Benchmarks/api.sh [--users N] [--segment-users N] [--seconds S]
+# Usage: [PORTRAIT_BIN=path] Benchmarks/api.sh [--users N] [--segment-users N] [--seconds S]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 users=1000000 segment_users=10000000 seconds=15
@@ -19,8 +19,9 @@ done
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 scripts/services up >/dev/null
 eval "$(scripts/services env)"
-swift build -c release --product portrait
-bin=.build/release/portrait
+# PORTRAIT_BIN: an already built release binary to measure (e.g. another checkout's, for a before/after).
+bin=${PORTRAIT_BIN:-.build/release/portrait}
+[[ -n ${PORTRAIT_BIN:-} ]] || swift build -c release --product portrait
 redis_port=${PORTRAIT_REDIS_PORT:-6379}
 export PORTRAIT_REDIS_URL="redis://127.0.0.1:$redis_port/7"
 export PORTRAIT_MYSQL_URL="${PORTRAIT_MYSQL_URL%/*}/portrait_test_bench"
