@@ -69,15 +69,6 @@ public indirect enum JSONValue: Sendable, Equatable, Codable {
     var object: [String: JSONValue]? { if case .object(let fields) = self { fields } else { nil } }
     var array: [JSONValue]? { if case .array(let items) = self { items } else { nil } }
 
-    private static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }()
-
-    /// The compact JSON text (keys sorted, so answers are stable).
-    var bytes: [UInt8] { Array((try? Self.encoder.encode(self)) ?? Data("null".utf8)) }
-
     /// A JSON response with this body.
     func response(status: HTTPResponse.Status = .ok) -> Response {
         Response(
