@@ -272,12 +272,9 @@ final class GenerationReader: Sendable {
     private func poll() throws {
         let redis = try RedisConnection(url: redisURL)
         while !stopped.load(ordering: .relaxed) {
-            var commands: [[any RedisArgument]] = [["MULTI"], ["GET", "gen"]]
-            for user in users { commands.append(["HEXISTS", "p:{\(user)}", "m.views_lifetime"]) }
-            commands.append(["EXEC"])
-            guard let results = try redis.pipeline(commands).last?.array, results.count == users.count + 1 else {
-                throw CrashTestError("EXEC did not answer every command")
-            }
+            let commands: [[any RedisArgument]] = [["GET", "gen"]] + users.map { ["HEXISTS", "p:{\($0)}", "m.views_lifetime"] }
+            let results = try redis.transaction(commands)
+            guard results.count == users.count + 1 else { throw CrashTestError("EXEC did not answer every command") }
             let generation = results[0].string.flatMap(Int64.init) ?? 0
             let withMetric = results.dropFirst().filter { $0.int == 1 }.count
             let consistent = generation == 0 ? withMetric == 0 : withMetric == users.count
