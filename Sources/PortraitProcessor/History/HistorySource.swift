@@ -72,17 +72,17 @@ public final class HistorySource: ProfileInputSource {
                 }
                 cursors = archiveQueue.removeFirst().map { ArchiveCursor(history: $0, archive: archive) }
             }
-            var oldest: (cursor: Int, ms: Int64)?
+            var oldest: (cursor: Int, message: KafkaMessage)?
             for index in cursors.indices {
                 guard let next = try cursors[index].peek() else { continue }
-                let ms = next.timestampMs ?? .min
-                if oldest == nil || ms < oldest!.ms { oldest = (index, ms) }  // ties: the first topic
+                if let current = oldest, (current.message.timestampMs ?? .min) <= (next.timestampMs ?? .min) { continue }  // ties: the first topic
+                oldest = (index, next)
             }
             guard let oldest else {
                 cursors = []
                 continue
             }
-            batch.append(try cursors[oldest.cursor].peek()!)
+            batch.append(oldest.message)
             cursors[oldest.cursor].advance()
         }
         return batch.isEmpty ? nil : batch
