@@ -177,17 +177,17 @@ enum BenchDefinitions {
         return catalog
     }
 
-    static func metrics(_ count: Int) -> [MetricDefinition] {
+    static func metrics(_ count: Int) throws -> [MetricDefinition] {
         let shapes: [(String, MetricAggregation, String?)] = [
             (#"event.type == "purchase""#, .count, nil), (#"event.type == "purchase""#, .sum, "amount"),
             (#"event.type == "view""#, .count, nil), ("true", .distinct, "category"), (#"event.type == "purchase""#, .lastSeen, nil),
             (#"event.type == "cart""#, .count, nil), (#"event.type == "purchase""#, .max, "amount"),
         ]
-        let windows = ["1d", "7d", "30d", "lifetime"]
+        let windows = try ["1d", "7d", "30d", "lifetime"].map(MetricWindow.init(parsing:))
         return (0..<count).map { index in
             let shape = shapes[index % shapes.count]
             return MetricDefinition(name: "m\(index)", filter: shape.0, aggregation: shape.1, field: shape.2,
-                                    window: try! MetricWindow(parsing: windows[index % windows.count]), status: .active)
+                                    window: windows[index % windows.count], status: .active)
         }
     }
 
