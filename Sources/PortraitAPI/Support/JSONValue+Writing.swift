@@ -27,11 +27,11 @@ extension JSONValue {
         case .object(let fields):
             out.append(UInt8(ascii: "{"))
             // Sorted by the keys' UTF-8 bytes, as JSONEncoder's .sortedKeys orders them.
-            for (index, key) in fields.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }).enumerated() {
+            for (index, field) in fields.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }).enumerated() {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
-                Self.write(key, to: &out)
+                Self.write(field.key, to: &out)
                 out.append(UInt8(ascii: ":"))
-                fields[key]!.write(to: &out)
+                field.value.write(to: &out)
             }
             out.append(UInt8(ascii: "}"))
         }
