@@ -4,6 +4,9 @@ struct Lexer {
     private var index = 0
     private var line = 1
     private var lineStart = 0
+    /// Where `column` was last counted up to, so columns cost linear time over a long line.
+    private var countedIndex = 0
+    private var countedColumn = 1
 
     init(_ text: String) {
         bytes = Array(text.utf8)
@@ -27,10 +30,35 @@ struct Lexer {
         }
     }
 
+    /// The current position. Columns count Unicode scalars (UTF-8 lead bytes), not bytes, so
+    /// multi-byte text does not shift them; they are counted on from the previous token's
+    /// column, never again from the line's start (that was quadratic on one long line).
     private var location: SourceLocation {
-        // Columns count characters, not bytes, so multi-byte text does not shift them.
-        let column = String(decoding: bytes[lineStart..<index], as: UTF8.self).count + 1
-        return SourceLocation(line: line, column: column, offset: index)
+        mutating get {
+            if countedIndex < lineStart || countedIndex > index {
+                countedIndex = lineStart
+                countedColumn = 1
+            }
+            countedColumn += Self.scalarCount(bytes[countedIndex..<index])
+            countedIndex = index
+            return SourceLocation(line: line, column: countedColumn, offset: index)
+        }
+    }
+
+    private static func scalarCount(_ slice: ArraySlice<UInt8>) -> Int {
+        var count = 0
+        for byte in slice where byte & 0xC0 != 0x80 { count += 1 }
+        return count
+    }
+
+    /// The line and column of a UTF-8 offset in `text` (for errors found before lexing).
+    static func location(ofOffset offset: Int, in text: String) -> SourceLocation {
+        let prefix = text.utf8.prefix(offset)
+        var line = 1, column = 1
+        for byte in prefix {
+            if byte == UInt8(ascii: "\n") { line += 1; column = 1 } else if byte & 0xC0 != 0x80 { column += 1 }
+        }
+        return SourceLocation(line: line, column: column, offset: prefix.count)
     }
 
     private mutating func skipSpaceAndComments() {
@@ -86,6 +114,9 @@ struct Lexer {
         if index + 1 < bytes.count, bytes[index] == UInt8(ascii: "."), isDigit(bytes[index + 1]) {
             index += 1
             while index < bytes.count, isDigit(bytes[index]) { index += 1 }
+        }
+        guard index - first <= TagLangLimits.maxNumberLength else {
+            throw TagLangError(.syntax, at: start, "a number literal has more than \(TagLangLimits.maxNumberLength) characters")
         }
         let text = String(decoding: bytes[first..<index], as: UTF8.self).replacingUnderscores()
         if index < bytes.count, let unit = Self.durationUnits[bytes[index]],

@@ -4,9 +4,16 @@ public struct Parser {
     private var tokens: [Token]
     private var position = 0
     private let sourceLength: Int
+    /// The nesting level being parsed (see `TagLangLimits.maxDepth`).
+    private var depth = 0
 
     /// Parses a whole expression; anything left over is an error.
     public static func parse(_ text: String) throws(TagLangError) -> Expression {
+        let length = text.utf8.count
+        guard length <= TagLangLimits.maxSourceBytes else {
+            throw TagLangError(.syntax, at: Lexer.location(ofOffset: TagLangLimits.maxSourceBytes, in: text),
+                               "the expression is \(length) bytes long; the limit is \(TagLangLimits.maxSourceBytes) bytes")
+        }
         var lexer = Lexer(text)
         var parser = Parser(tokens: try lexer.tokenize(), sourceLength: text.utf8.count)
         let expression = try parser.orExpression()
@@ -56,10 +63,22 @@ public struct Parser {
         Expression(node: node, location: start.location, range: start.location.offset..<max(start.location.offset, previousEnd))
     }
 
+    /// Enters one more nesting level, refusing past `TagLangLimits.maxDepth` before recursing.
+    private mutating func nest(at token: Token) throws(TagLangError) {
+        depth += 1
+        guard depth <= TagLangLimits.maxDepth else {
+            throw TagLangError(.syntax, at: token.location, "the expression nests more than \(TagLangLimits.maxDepth) levels deep (brackets, calls, lists, 'not', '-' and each operator of a chain count one level); use 'in [...]' for long alternatives")
+        }
+    }
+
     private mutating func orExpression() throws(TagLangError) -> Expression {
         let start = current
+        let outer = depth
+        defer { depth = outer }
+        try nest(at: start)
         var left = try andExpression()
         while accept(.or) {
+            try nest(at: current)
             let right = try andExpression()
             left = make(.binary(.or, left, right), from: start)
         }
@@ -68,8 +87,11 @@ public struct Parser {
 
     private mutating func andExpression() throws(TagLangError) -> Expression {
         let start = current
+        let outer = depth
+        defer { depth = outer }
         var left = try notExpression()
         while accept(.and) {
+            try nest(at: current)
             let right = try notExpression()
             left = make(.binary(.and, left, right), from: start)
         }
@@ -79,6 +101,9 @@ public struct Parser {
     private mutating func notExpression() throws(TagLangError) -> Expression {
         let start = current
         if accept(.not) {
+            let outer = depth
+            defer { depth = outer }
+            try nest(at: start)
             let operand = try notExpression()
             return make(.not(operand), from: start)
         }
@@ -110,15 +135,27 @@ public struct Parser {
     private mutating func listItems() throws(TagLangError) -> [Expression] {
         var items: [Expression] = []
         if accept(symbol: "]") { return items }
-        repeat { items.append(try orExpression()) } while accept(symbol: ",")
+        repeat {
+            try checkItemCount(items.count, "list items")
+            items.append(try orExpression())
+        } while accept(symbol: ",")
         try expect(symbol: "]", "to close the list")
         return items
     }
 
+    private func checkItemCount(_ count: Int, _ what: String) throws(TagLangError) {
+        guard count < TagLangLimits.maxListItems else {
+            throw TagLangError(.syntax, at: current.location, "more than \(TagLangLimits.maxListItems) \(what)")
+        }
+    }
+
     private mutating func additive() throws(TagLangError) -> Expression {
         let start = current
+        let outer = depth
+        defer { depth = outer }
         var left = try multiplicative()
         while case .symbol(let symbol) = current.kind, symbol == "+" || symbol == "-" {
+            try nest(at: current)
             _ = advance()
             let right = try multiplicative()
             left = make(.binary(symbol == "+" ? .add : .subtract, left, right), from: start)
@@ -128,8 +165,11 @@ public struct Parser {
 
     private mutating func multiplicative() throws(TagLangError) -> Expression {
         let start = current
+        let outer = depth
+        defer { depth = outer }
         var left = try unary()
         while case .symbol(let symbol) = current.kind, let op = BinaryOperator(rawValue: symbol), [.multiply, .divide, .remainder].contains(op) {
+            try nest(at: current)
             _ = advance()
             let right = try unary()
             left = make(.binary(op, left, right), from: start)
@@ -140,6 +180,9 @@ public struct Parser {
     private mutating func unary() throws(TagLangError) -> Expression {
         let start = current
         if accept(symbol: "-") {
+            let outer = depth
+            defer { depth = outer }
+            try nest(at: start)
             let operand = try unary()
             return make(.negate(operand), from: start)
         }
@@ -167,7 +210,10 @@ public struct Parser {
             if accept(symbol: "(") {
                 var arguments: [Expression] = []
                 if !accept(symbol: ")") {
-                    repeat { arguments.append(try orExpression()) } while accept(symbol: ",")
+                    repeat {
+                        try checkItemCount(arguments.count, "arguments")
+                        arguments.append(try orExpression())
+                    } while accept(symbol: ",")
                     try expect(symbol: ")", "to close the arguments of \(name)(…)")
                 }
                 return make(.call(name.lowercased(), arguments), from: start)
