@@ -44,6 +44,9 @@ public struct ProcessorOptions: Sendable {
     /// Called with the profiles a batch wrote (after Redis acknowledged) and the partitions'
     /// watermarks, on the processor's thread: online learning reads its examples here. Default: nil.
     public var onProfilesWritten: (@Sendable (WrittenProfiles) -> Void)?
+    /// Carry on when inputs were dropped by the broker before they were read (logged, counted
+    /// and shown in the pipeline status either way). Default: stop.
+    public var acceptInputLoss = false
     /// Checked between batches.
     public var shouldStop: @Sendable () -> Bool = { false }
 

@@ -13,6 +13,8 @@ struct ProcessorStatus {
     private var inputsTotal = 0
     private var writesTotal = 0
     private var lastReportMs: Int64 = 0
+    /// Inputs lost before they were read, and history missing before the group started.
+    private var gaps: [InputGap] = []
 
     init(groupId: String) {
         name = "\(groupId)@\(ProcessInfo.processInfo.hostName):\(getpid())"
@@ -24,9 +26,13 @@ struct ProcessorStatus {
         if self.lagsMs.count < 100_000 { self.lagsMs.append(contentsOf: lagsMs) }
     }
 
-    /// Writes the report when one is due; a Redis failure here only costs the report.
-    mutating func reportIfDue(to connection: RedisConnection, nowMs: Int64) {
-        guard nowMs - lastReportMs >= intervalMs else { return }
+    mutating func record(gaps: [InputGap]) {
+        self.gaps = gaps
+    }
+
+    /// Writes the report when one is due (or `force`d); a Redis failure here only costs the report.
+    mutating func reportIfDue(to connection: RedisConnection, nowMs: Int64, force: Bool = false) {
+        guard force || nowMs - lastReportMs >= intervalMs else { return }
         let seconds = lastReportMs == 0 ? Double(intervalMs) / 1_000 : Double(nowMs - lastReportMs) / 1_000
         inputsTotal += inputs
         writesTotal += writes
@@ -38,6 +44,9 @@ struct ProcessorStatus {
                 "inputs_per_second", String(format: "%.1f", Double(inputs) / seconds),
                 "freshness_ms_p50", Self.percentile(lagsMs, 0.5), "freshness_ms_p99", Self.percentile(lagsMs, 0.99),
                 "updated_ms", nowMs,
+                "inputs_lost", gaps.filter { !$0.neverCommitted }.reduce(0) { $0 + $1.count },
+                "history_missing", gaps.filter(\.neverCommitted).reduce(0) { $0 + $1.count },
+                "gaps", gaps.map(\.description).joined(separator: "; "),
             ],
             ["PEXPIRE", key, 30_000],
             ["ZADD", ProfileKeys.processors, nowMs, name],

@@ -7,14 +7,23 @@ public protocol ProfileInputSource: AnyObject {
     func start(topics: [String]) throws
     /// Waits up to `timeoutMs` for the first message, then takes what else is ready.
     func poll(maxMessages: Int, timeoutMs: Int) throws -> [KafkaMessage]
-    /// Records that everything before `positions` is applied.
-    func commit(_ positions: [KafkaTopicPartition]) throws
+    /// Records that everything before `positions` is applied. Returns false when the group was
+    /// rebalancing or had evicted this member: nothing was committed, the inputs will be read
+    /// again by whoever owns them next (fences make that harmless).
+    @discardableResult
+    func commit(_ positions: [KafkaTopicPartition]) throws -> Bool
     /// The topic-partitions read now.
     func assignment() throws -> [KafkaTopicPartition]
     /// Messages not read yet (`nil` while nothing is assigned).
     func lag() throws -> Int64?
     /// Moves the read position of owned partitions (after a generation switch).
     func seek(_ positions: [KafkaTopicPartition]) throws
+    /// Moves every owned partition back to its committed offset, so inputs read since are read
+    /// again (after a failed write). Returns false for a source that cannot.
+    func rewindToCommitted() throws -> Bool
+    /// Owned partitions whose next input is no longer held by the broker: the committed offset
+    /// (or, for a group that never committed, 0) is below the log's start.
+    func gaps() throws -> [InputGap]
     /// A bounded source that has delivered all it will: the processor finishes its timers and stops.
     var isExhausted: Bool { get }
     func close()
@@ -30,10 +39,53 @@ final class ConsumerGroupSource: ProfileInputSource {
 
     func start(topics: [String]) throws { try consumer.subscribe(topics) }
     func poll(maxMessages: Int, timeoutMs: Int) throws -> [KafkaMessage] { try consumer.poll(maxMessages: maxMessages, timeoutMs: timeoutMs) }
-    func commit(_ positions: [KafkaTopicPartition]) throws { try consumer.commit(positions) }
+    func commit(_ positions: [KafkaTopicPartition]) throws -> Bool {
+        do {
+            try consumer.commit(positions)
+            return true
+        } catch where error.isGroupMembershipChange {
+            return false
+        }
+    }
+
+    func rewindToCommitted() throws -> Bool {
+        let owned = try consumer.assignment()
+        let committed = try consumer.committed(owned)
+        // Never committed: the group's reset policy (earliest) is where reading started.
+        try consumer.seek(committed.map { KafkaTopicPartition(topic: $0.topic, partition: $0.partition, offset: $0.offset ?? -2) })
+        return true
+    }
+
+    func gaps() throws -> [InputGap] {
+        let owned = try consumer.assignment()
+        let committed = try consumer.committed(owned)
+        var gaps: [InputGap] = []
+        for position in committed {
+            let start = try consumer.watermarks(topic: position.topic, partition: position.partition).low
+            let next = position.offset ?? 0
+            if next < start {
+                gaps.append(InputGap(topic: position.topic, partition: position.partition, from: next, to: start, neverCommitted: position.offset == nil))
+            }
+        }
+        return gaps
+    }
     func assignment() throws -> [KafkaTopicPartition] { try consumer.assignment() }
     func lag() throws -> Int64? { try consumer.lag() }
     func seek(_ positions: [KafkaTopicPartition]) throws { try consumer.seek(positions) }
     var isExhausted: Bool { false }
     func close() { consumer.close() }
+}
+
+/// Inputs a partition lost before they were read: offsets `from..<to` are gone from the broker
+/// (retention, or the mock cluster's size bound).
+public struct InputGap: Sendable, Equatable, CustomStringConvertible {
+    public var topic: String
+    public var partition: Int32
+    public var from: Int64
+    public var to: Int64
+    /// The group had never committed here: a new group on a topic whose log no longer starts at 0.
+    public var neverCommitted: Bool
+
+    public var count: Int64 { to - from }
+    public var description: String { "\(topic)[\(partition)] offsets \(from)..<\(to) (\(count) inputs)" }
 }

@@ -10,6 +10,10 @@ public enum ProfileKeys {
     public static func state(_ userId: String) -> String { "s:{\(userId)}" }
     /// Sorted set of users by the event time of their next timer, per input partition.
     public static func timers(partition: Int32) -> String { "tm:\(partition)" }
+    /// The owner epoch of an input partition: counted up by each processor that takes the
+    /// partition over, and checked by every profile write of its users, so a processor that
+    /// lost the partition without noticing can no longer write.
+    public static func ownerEpoch(partition: Int32) -> String { "ep:\(partition)" }
     /// Set of the users an input partition has seen (re-evaluated when definitions change).
     public static func users(partition: Int32) -> String { "u:\(partition)" }
     /// Counter handing out dense user ids.

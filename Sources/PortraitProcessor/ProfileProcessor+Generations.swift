@@ -11,6 +11,8 @@ extension ProfileProcessor {
         logger.info("profile generation switched", metadata: ["from": "\(profileGeneration)", "to": "\(current)"])
         profileGeneration = current
         cache.removeAll()
+        // The swapped-in database holds the recompute's keys, not this processor's owner epochs.
+        if !options.deferWrites { epochs = try store.takeOwnership(of: owned.sorted()) }
         scoredPartitions = []  // the recompute may have scored with an earlier version
         return try rewindToSwitchPoint(messages)
     }

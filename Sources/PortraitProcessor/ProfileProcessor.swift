@@ -1,5 +1,6 @@
 import Foundation
 import Kafka
+import Redis
 import Logging
 import Metrics
 import PortraitCore
@@ -47,7 +48,12 @@ public final class ProfileProcessor {
     private var steps: [String: [ProfileState]] = [:]
     /// Profiles as last written to Redis, with the partition they belong to.
     var cache: [String: (state: ProfileState, partition: Int32)] = [:]
-    private var owned: Set<Int32> = []
+    var owned: Set<Int32> = []
+    /// The owner epoch taken for each owned partition (``ProfileKeys/ownerEpoch(partition:)``);
+    /// empty for a recompute, which has no rival writer in its scratch database.
+    var epochs: [Int32: Int64] = [:]
+    /// How long to wait before retrying after Redis failed; doubles up to 5 s, reset by a success.
+    private var redisBackoffMs: UInt32 = 0
     private var watermarks: WatermarkTracker
     private var positions: [String: Int64] = [:]
     private var lastActivityMs: Int64 = 0
@@ -62,6 +68,9 @@ public final class ProfileProcessor {
     private let inputsCounter = Counter(label: "portrait_processor_inputs_total")
     private let writesCounter = Counter(label: "portrait_processor_profile_writes_total")
     private let fencedCounter = Counter(label: "portrait_processor_fenced_writes_total")
+    private let notOwnerCounter = Counter(label: "portrait_processor_not_owner_writes_total")
+    private let lostInputsCounter = Counter(label: "portrait_processor_lost_inputs_total")
+    private let redisRetriesCounter = Counter(label: "portrait_processor_redis_retries_total")
     private let timersCounter = Counter(label: "portrait_processor_timers_fired_total")
     private let freshness = Recorder(label: "portrait_processor_freshness_seconds", aggregate: true)
 
@@ -136,7 +145,11 @@ public final class ProfileProcessor {
             } catch is ProfileGenerationChanged {
                 try replayAfterSwitch(messages)
                 continue
+            } catch let error as RedisError where error.isConnectionFailure || error.serverCode == "LOADING" {
+                try waitForRedis(after: error)
+                continue
             }
+            redisBackoffMs = 0
             if !messages.isEmpty || fired > 0 {
                 let done = DispatchTime.now().uptimeNanoseconds
                 logger.debug("batch", metadata: [
@@ -156,14 +169,55 @@ public final class ProfileProcessor {
         logger.info("processor stopped")
     }
 
-    /// Takes the partitions a rebalance gave; returns the messages still to process.
+    /// Takes the partitions a rebalance gave: checks that no input was lost before them, takes
+    /// each one's owner epoch (so a previous owner can no longer write its users), and drops
+    /// polled messages of partitions given up (their new owner reads them). Returns the
+    /// messages still to process.
     private func adoptAssignment(_ messages: [KafkaMessage]) throws -> [KafkaMessage] {
         owned = Set(try source.assignment().map(\.partition))
         lastActivityMs = Self.wallMs()  // idleness counts from when there is something to read
         cache.removeAll()  // another processor may have written our new users meanwhile
         watermarks.retain(partitions: owned)
-        logger.info("partitions assigned", metadata: ["partitions": "\(owned.sorted())"])
-        return try rewindToSwitchPoint(messages)
+        try checkForGaps()
+        if !options.deferWrites { epochs = try store.takeOwnership(of: owned.sorted()) }
+        logger.info("partitions assigned", metadata: ["partitions": "\(owned.sorted())", "epochs": "\(epochs.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" })"])
+        let kept = messages.filter { owned.contains($0.partition) }
+        if kept.count < messages.count { logger.info("polled inputs of given-up partitions dropped", metadata: ["inputs": "\(messages.count - kept.count)"]) }
+        return try rewindToSwitchPoint(kept)
+    }
+
+    /// Inputs the broker dropped before this group read them are reported loudly: an error
+    /// naming what is lost, a metric, the pipeline status, and by default the processor stops.
+    private func checkForGaps() throws {
+        let gaps = try source.gaps()
+        guard !gaps.isEmpty else { return }
+        let lost = gaps.filter { !$0.neverCommitted }
+        for gap in gaps {
+            if gap.neverCommitted {
+                logger.warning("inputs before this group started are no longer in Kafka; the history archive and a recompute bring them back (docs/RECOMPUTE.md)", metadata: ["missing": "\(gap)"])
+            } else {
+                logger.error("inputs lost: the broker dropped them before this group read them", metadata: ["lost": "\(gap)", "accepted": "\(options.acceptInputLoss)"])
+            }
+        }
+        lostInputsCounter.increment(by: Int(lost.reduce(0) { $0 + $1.count }))
+        status.record(gaps: gaps)
+        if options.reportsStatus { status.reportIfDue(to: store.connection, nowMs: Self.wallMs(), force: true) }
+        if !lost.isEmpty, !options.acceptInputLoss { throw InputsLost(gaps: lost) }
+    }
+
+    /// Redis failed mid-batch: waits (with a doubling backoff), forgets what it cached, and
+    /// reads every owned partition again from its committed offset. Writes that landed before
+    /// the failure are skipped by their fences. A source that cannot rewind (a recompute) fails.
+    private func waitForRedis(after error: RedisError) throws {
+        redisBackoffMs = min(max(redisBackoffMs * 2, 100), 5_000)
+        logger.warning("Redis failed; retrying the batch", metadata: ["error": "\(error)", "retry_in_ms": "\(redisBackoffMs)"])
+        redisRetriesCounter.increment()
+        usleep(redisBackoffMs * 1_000)
+        cache.removeAll()
+        deferred.removeAll()
+        steps.removeAll()
+        guard try source.rewindToCommitted() else { throw error }
+        rebalanced.flag.store(true, ordering: .relaxed)  // take the epochs again: another processor may own them now
     }
 
     /// Takes a new definition generation: every user of the owned partitions is re-evaluated,
@@ -270,7 +324,10 @@ public final class ProfileProcessor {
             freshness.record(Double(now - last.input.timestampMs) / 1_000)
         }
         try deadLetters.flush()
-        try source.commit(Array(commits.values))
+        if try !source.commit(Array(commits.values)) {
+            logger.info("commit skipped: the group is rebalancing; the next owner replays these inputs behind their fences")
+            rebalanced.flag.store(true, ordering: .relaxed)
+        }
         options.onBatch?(messages.count, lags)
         status.record(inputs: messages.count, writes: written, lagsMs: lags)
         if cache.count > options.cacheLimit, !options.deferWrites { cache.removeAll() }
@@ -332,8 +389,8 @@ public final class ProfileProcessor {
                     old: change.stored, new: state, partition: change.partition, updatedFences: change.fences.sorted(),
                     events: change.events, inputMs: change.latestMs, tagVersions: tagVersions)
             }
-            let accepted = try store.write(writes, updatedMs: Self.wallMs(), generation: profileGeneration)
-            fencedCounter.increment(by: accepted.filter { !$0 }.count)
+            let outcomes = try store.write(writes, updatedMs: Self.wallMs(), generation: profileGeneration, epochs: epochs)
+            fencedCounter.increment(by: outcomes.filter { $0 != .written }.count)
             writesCounter.increment(by: writes.count)
         }
         logger.info("deferred profiles written", metadata: ["profiles": "\(users.count)"])
@@ -385,11 +442,16 @@ public final class ProfileProcessor {
             updated.append(state)
         }
         let writeStart = DispatchTime.now().uptimeNanoseconds
-        let accepted = try store.write(writes, updatedMs: Self.wallMs(), generation: profileGeneration)
+        let outcomes = try store.write(writes, updatedMs: Self.wallMs(), generation: profileGeneration, epochs: epochs)
+        let accepted = outcomes.map { $0 == .written }
         logger.trace("profiles written", metadata: ["profiles": "\(writes.count)", "redis_ms": "\((DispatchTime.now().uptimeNanoseconds - writeStart) / 1_000_000)"])
         for (index, state) in updated.enumerated() {
             if accepted[index] {
                 cache[state.userId] = (state, writes[index].partition)
+            } else if outcomes[index] == .notOwner {
+                cache.removeValue(forKey: state.userId)
+                notOwnerCounter.increment()
+                logger.warning("write refused: another processor owns the partition now", metadata: ["user": "\(state.userId)", "partition": "\(writes[index].partition)"])
             } else {
                 cache.removeValue(forKey: state.userId)  // another writer is ahead: reload next time
                 fencedCounter.increment()
@@ -410,4 +472,13 @@ public final class ProfileProcessor {
     }
 
     static func wallMs() -> Int64 { Int64(Date().timeIntervalSince1970 * 1_000) }
+}
+
+/// Inputs were dropped by the broker before this processor's group read them.
+public struct InputsLost: Error, CustomStringConvertible {
+    public var gaps: [InputGap]
+    public var description: String {
+        "inputs lost before they were read: \(gaps.map(\.description).joined(separator: ", ")); "
+            + "restore them from the history archive with a recompute (docs/RECOMPUTE.md), or run with --accept-input-loss to carry on without them"
+    }
 }

@@ -52,15 +52,36 @@ public struct RedisProfileStore: Sendable {
         return found
     }
 
-    /// Writes the updates computed for profile `generation`; returns, per update, whether the
-    /// fence accepted it. Throws ``ProfileGenerationChanged`` when the database holds another
-    /// generation (nothing of this batch that came after the switch was written).
-    func write(_ writes: [ProfileWrite], updatedMs: Int64, generation: Int64 = 0) throws -> [Bool] {
+    /// Takes ownership of `partitions`: counts each one's owner epoch up and returns the new
+    /// epochs, which this processor's writes then carry. Any earlier owner's writes are refused
+    /// from here on.
+    func takeOwnership(of partitions: [Int32]) throws -> [Int32: Int64] {
+        guard !partitions.isEmpty else { return [:] }
+        let replies = try connection.pipeline { pipe in
+            for partition in partitions { pipe.append("INCR", ProfileKeys.ownerEpoch(partition: partition)) }
+        }
+        var epochs: [Int32: Int64] = [:]
+        for (partition, reply) in zip(partitions, replies) {
+            guard let epoch = try reply.throwIfError().int else { throw RedisError.unexpectedReply(expected: "integer", got: reply.description) }
+            epochs[partition] = epoch
+        }
+        return epochs
+    }
+
+    /// Writes the updates computed for profile `generation`, each under its partition's owner
+    /// epoch in `epochs` (none given: no epoch check, for a recompute's scratch database);
+    /// returns, per update, what the script answered. Throws ``ProfileGenerationChanged`` when
+    /// the database holds another generation (nothing of this batch that came after the switch
+    /// was written).
+    func write(_ writes: [ProfileWrite], updatedMs: Int64, generation: Int64 = 0, epochs: [Int32: Int64] = [:]) throws -> [WriteOutcome] {
         guard !writes.isEmpty else { return [] }
         var sha = try connection.prepare(ProfileWriteScript.script)
         for attempt in 0..<2 {
             let replies = try connection.pipeline { pipe in
-                for write in writes { pipe.append(Self.command(write, sha: sha, updatedMs: updatedMs, generation: generation)) }
+                for write in writes {
+                    let epoch = epochs.isEmpty ? "" : epochs[write.partition].map(String.init) ?? "none"
+                    pipe.append(Self.command(write, sha: sha, updatedMs: updatedMs, generation: generation, epoch: epoch))
+                }
             }
             if attempt == 0, replies.contains(where: { if case .error(let text) = $0 { text.hasPrefix("NOSCRIPT") } else { false } }) {
                 sha = try connection.reload(ProfileWriteScript.script)  // Redis restarted: every write of this batch failed alike
@@ -68,22 +89,22 @@ public struct RedisProfileStore: Sendable {
             }
             let results = try replies.map { try $0.throwIfError().int ?? 0 }
             if results.contains(-1) { throw ProfileGenerationChanged() }
-            return results.map { $0 == 1 }
+            return results.map { $0 == 1 ? .written : $0 == -2 ? .notOwner : .fenced }
         }
         return []
     }
 
-    static func command(_ write: ProfileWrite, sha: String, updatedMs: Int64, generation: Int64) -> [any RedisArgument] {
+    static func command(_ write: ProfileWrite, sha: String, updatedMs: Int64, generation: Int64, epoch: String) -> [any RedisArgument] {
         let shard = write.denseId / ProfileKeys.bitmapShardSize
         var keys: [any RedisArgument] = [
             ProfileKeys.profile(write.userId), ProfileKeys.state(write.userId), ProfileKeys.timers(partition: write.partition),
             ProfileKeys.users(partition: write.partition), ProfileKeys.userIds(shard: shard), ProfileKeys.population(shard: shard),
             ProfileKeys.recentEvents(write.userId), ProfileKeys.tagHistory(write.userId), ProfileKeys.metricHistory(write.userId),
-            ProfileKeys.generation,
+            ProfileKeys.generation, ProfileKeys.ownerEpoch(partition: write.partition),
         ]
         var arguments: [any RedisArgument] = [
             write.userId, write.denseId, write.state, write.timerMs.map(String.init) ?? "", updatedMs,
-            write.denseId % ProfileKeys.bitmapShardSize, generation,
+            write.denseId % ProfileKeys.bitmapShardSize, generation, epoch,
         ]
         arguments.append(write.fences.count)
         for fence in write.fences { arguments.append(fence.field); arguments.append(fence.offset) }
@@ -175,6 +196,15 @@ public struct RedisProfileStore: Sendable {
         for (field, value) in entries.sorted(by: { $0.key < $1.key }) { arguments.append(field); arguments.append(value) }
         _ = try connection.command(arguments)
     }
+}
+
+/// What the write script did with one profile update.
+enum WriteOutcome: Equatable {
+    case written
+    /// The input was applied already (a replay after a crash or by a previous owner).
+    case fenced
+    /// Another processor has taken the user's partition over since this one took it.
+    case notOwner
 }
 
 /// The database was swapped to another profile generation while a batch was being written.

@@ -47,7 +47,7 @@ extension APIServiceTests {
             }
             return ProfileWrite(old: nil, new: state, partition: 0, updatedFences: [])
         }
-        #expect(try store.write(writes, updatedMs: 1).allSatisfy { $0 })
+        #expect(try store.write(writes, updatedMs: 1).allSatisfy { $0 == .written })
     }
 
     /// Every stored profile hash, by brute force.
@@ -250,7 +250,7 @@ extension APIServiceTests {
             ProfileWrite(old: nil, new: first, partition: 0, updatedFences: [], events: [event(1_000, "view", "books"), event(2_000, "order", "books")], tagVersions: ["vip": 2]),
             ProfileWrite(old: first, new: second, partition: 0, updatedFences: [], events: [event(5_000, "order", "games")], tagVersions: ["vip": 3]),
         ]
-        for write in writes { #expect(try store.write([write], updatedMs: 1) == [true]) }
+        for write in writes { #expect(try store.write([write], updatedMs: 1) == [.written]) }
         try await env.withClient { client in
             let (status, timeline) = try await client.call(.get, "/v1/profiles/7/timeline", auth: env.reader)
             #expect(status == .ok, "\(timeline)")

@@ -269,6 +269,14 @@ final class ChildProcess {
         return (process.terminationReason, process.terminationStatus)
     }
 
+    /// Whether the child still runs.
+    var isRunning: Bool { process.isRunning }
+
+    /// Sends `signal` without waiting (SIGSTOP, SIGCONT).
+    func send(_ number: Int32) {
+        if process.isRunning { _ = kill(process.processIdentifier, number) }
+    }
+
     /// Waits for the child to end by itself.
     func waitForExit() -> (reason: Process.TerminationReason, code: Int32) {
         process.waitUntilExit()

@@ -13,8 +13,9 @@ struct ProcessorTestEnvironment {
     private(set) var redisURL: String
     let bootstrap: String
 
-    /// Creates (or empties) `portrait_test_<name>` and migrates it; empties Redis database `redisDB`.
-    init(name: String, redisDB: Int, bootstrap: String) throws {
+    /// Creates (or empties) `portrait_test_<name>` and migrates it; empties Redis database
+    /// `redisDB` of the dev Redis, or the database at `redisURL` (a test's private server).
+    init(name: String, redisDB: Int, bootstrap: String, redisURL privateRedis: String? = nil) throws {
         executable = try IngestCrashTests.portraitExecutable()
         let admin = try MySQLConnection(configuration: try CDCTestServices.configuration)
         let database = "portrait_test_\(name)"
@@ -24,7 +25,7 @@ struct ProcessorTestEnvironment {
         metadata.database = database
         metadataURL = "mysql://\(metadata.user):\(metadata.password)@\(metadata.host):\(metadata.port)/\(database)"
         let port = ProcessInfo.processInfo.environment["PORTRAIT_REDIS_PORT"] ?? "6379"
-        redisURL = "redis://127.0.0.1:\(port)/\(redisDB)"
+        redisURL = privateRedis ?? "redis://127.0.0.1:\(port)/\(redisDB)"
         self.bootstrap = bootstrap
         _ = try redis().command("FLUSHDB")
         let migrate = try portrait(["migrate"])
@@ -36,6 +37,14 @@ struct ProcessorTestEnvironment {
         var copy = self
         let port = ProcessInfo.processInfo.environment["PORTRAIT_REDIS_PORT"] ?? "6379"
         copy.redisURL = "redis://127.0.0.1:\(port)/\(db)"
+        _ = try copy.redis().command("FLUSHDB")
+        return copy
+    }
+
+    /// The same metadata and Kafka with the Redis at `url` (a test's private server).
+    func withRedis(url: String) throws -> ProcessorTestEnvironment {
+        var copy = self
+        copy.redisURL = url
         _ = try copy.redis().command("FLUSHDB")
         return copy
     }

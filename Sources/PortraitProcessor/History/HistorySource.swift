@@ -97,7 +97,7 @@ public final class HistorySource: ProfileInputSource {
         }
     }
 
-    public func commit(_ positions: [KafkaTopicPartition]) throws {}
+    public func commit(_ positions: [KafkaTopicPartition]) throws -> Bool { true }
 
     public func assignment() throws -> [KafkaTopicPartition] {
         partitions.map { KafkaTopicPartition(topic: $0.topic, partition: $0.partition) }
@@ -106,6 +106,12 @@ public final class HistorySource: ProfileInputSource {
     public func lag() throws -> Int64? { isExhausted ? 0 : nil }
 
     public func seek(_ positions: [KafkaTopicPartition]) throws {}
+
+    /// A recompute that failed to write fails: the scheduler runs it again from the start.
+    public func rewindToCommitted() throws -> Bool { false }
+
+    /// The history plan already checked the archive covers what Kafka no longer holds.
+    public func gaps() throws -> [InputGap] { [] }
 
     public var isExhausted: Bool { remaining.isEmpty && archiveQueue.isEmpty && cursors.allSatisfy(\.isExhausted) }
 

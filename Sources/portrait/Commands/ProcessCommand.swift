@@ -34,6 +34,9 @@ struct ProcessCommand: ParsableCommand {
     @Flag(help: "Never let event time follow the wall clock when inputs are idle (deterministic replays).")
     var noWallClock = false
 
+    @Flag(help: "Carry on when Kafka dropped inputs before this group read them (always logged, counted and shown in GET /v1/pipeline; by default the processor stops).")
+    var acceptInputLoss = false
+
     @Option(help: "Exit after this long without input or due timers (e.g. 3s), for tests and replays.")
     var exitWhenIdle: String?
 
@@ -110,6 +113,7 @@ struct ProcessCommand: ParsableCommand {
         var options = try computation.processorOptions(brokers: brokers, topicPrefix: topicPrefix)
         options.groupId = group
         options.followWallClock = !noWallClock
+        options.acceptInputLoss = acceptInputLoss
         guard let session = ProcessorSetup.milliseconds(sessionTimeout), (6_000...300_000).contains(session) else {
             throw ValidationError("--session-timeout must be between 6s and 5m")
         }

@@ -1,0 +1,154 @@
+import Foundation
+import Kafka
+import Redis
+import Testing
+
+/// Partition ownership under faults (processes, a private Redis each): a processor stopped
+/// past its session and resumed, a group losing a member, Redis restarting, and inputs the
+/// broker dropped. Each run's final profiles must equal an uninterrupted processor's.
+@Suite("Processor ownership, takeovers and faults (processes)", .serialized)
+struct ProcessorOwnershipTests {
+    static let users = 300
+    static let events = 40_000
+
+    /// Starts a mock cluster, a private Redis (database 1 for the run under test, 2 for the
+    /// uninterrupted one), the definitions and a steady event load; runs `scenario`; then runs
+    /// one uninterrupted processor over the same topic and compares everything it wrote.
+    private func compareWithUninterrupted(
+        _ name: String, scenario: (_ env: ProcessorTestEnvironment, _ arguments: [String], _ redis: PrivateRedis, _ logs: URL) throws -> Void
+    ) throws {
+        let executable = try IngestCrashTests.portraitExecutable()
+        let (mock, bootstrap) = try startKafkaMock(executable, topics: ["portrait.events:4", "portrait.control:1", "portrait.dlq:1"])
+        defer { mock.closeStdinAndWait() }
+        let redis = try PrivateRedis()
+        let env = try ProcessorTestEnvironment(name: name, redisDB: 0, bootstrap: bootstrap, redisURL: redis.url(db: 1))
+        let uninterrupted = try env.withRedis(url: redis.url(db: 2))
+        for arguments in ProcessorCrashTests.definitions {
+            let result = try env.portrait(arguments)
+            #expect(result.status == 0, "\(arguments.prefix(3)): \(result.output)")
+        }
+        let logs = FileManager.default.temporaryDirectory.appendingPathComponent("portrait-\(name)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
+        let mapping = try ProcessorTestEnvironment.mappingFile(database: "portrait_test_cdc_unused", directory: logs)
+        let arguments = ["process", "--mapping", mapping.path, "--no-wall-clock", "--watermark-delay", "1h", "--session-timeout", "6s"]
+
+        let load = EventLoad(bootstrap: bootstrap, users: Self.users, events: Self.events, start: ProcessorCrashTests.start, seed: 7)
+        load.start()
+        defer { load.stop() }
+        try scenario(env, arguments, redis, logs)
+        load.waitUntilDone()
+        #expect(load.failure == nil, "\(load.failure ?? "")")
+
+        let clean = try uninterrupted.start(arguments + ["--group", "uninterrupted", "--exit-when-idle", "4s"], log: logs.appendingPathComponent("clean.log"))
+        #expect(clean.waitForExit().code == 0, "the uninterrupted run exited (log: \(clean.logTail()))")
+        let expected = try ProcessorCrashTests.Snapshot(uninterrupted)
+        let actual = try ProcessorCrashTests.Snapshot(env)
+        #expect(expected.profiles.count == Self.users)
+        #expect(actual.profiles.count == expected.profiles.count)
+        for (key, profile) in expected.profiles where actual.profiles[key] != profile {
+            Issue.record("\(key) differs: \(actual.profiles[key] ?? [:]) vs uninterrupted \(profile)")
+            break
+        }
+        #expect(actual.states == expected.states, "engine state equal (dense ids aside)")
+        #expect(actual.timers == expected.timers)
+        #expect(actual.bitmapCounts == expected.bitmapCounts, "no tag bit set twice under a second dense id")
+        #expect(actual.recentEvents == expected.recentEvents, "every event in each user's recent-events list exactly once, in order")
+        // One dense id per user: a stale writer must not have registered a user a second time.
+        let connection = try env.redis()
+        var registered = 0
+        for key in try ProcessorCrashTests.Snapshot.keys(connection, "ids:*") where key != "ids:next" {
+            registered += Int(try connection.command("HLEN", key).int ?? 0)
+        }
+        #expect(registered == Self.users)
+        try? FileManager.default.removeItem(at: logs)
+    }
+
+    @Test func aStaleOwnerResumedAfterItsSessionRegressesNothingAndRejoins() throws {
+        try compareWithUninterrupted("stale_owner") { env, arguments, _, logs in
+            let group = arguments + ["--group", "shared", "--exit-when-idle", "5s"]
+            let stale = try env.start(group, log: logs.appendingPathComponent("stale.log"))
+            Thread.sleep(forTimeInterval: 4)
+            let other = try env.start(group, log: logs.appendingPathComponent("other.log"))
+            Thread.sleep(forTimeInterval: 6)  // the group splits the partitions between the two
+            stale.send(SIGSTOP)
+            Thread.sleep(forTimeInterval: 12)  // past the 6 s session: the other takes everything over
+            stale.send(SIGCONT)
+            #expect(stale.isRunning, "log: \(stale.logTail())")
+            // Resumed, the stale one rejoins, shares the work again, and exits only when idle.
+            #expect(stale.waitForExit().code == 0, "the resumed processor carried on and exited when idle (log: \(stale.logTail()))")
+            #expect(other.waitForExit().code == 0, "log: \(other.logTail())")
+        }
+    }
+
+    @Test func twoProcessorsTakeOverWhenAThirdIsKilledUnderLoad() throws {
+        try compareWithUninterrupted("group_kill") { env, arguments, _, logs in
+            let group = arguments + ["--group", "three", "--exit-when-idle", "5s"]
+            let first = try env.start(group, log: logs.appendingPathComponent("first.log"))
+            let second = try env.start(group, log: logs.appendingPathComponent("second.log"))
+            let victim = try env.start(group, log: logs.appendingPathComponent("victim.log"))
+            Thread.sleep(forTimeInterval: 9)
+            #expect(victim.signal(SIGKILL).reason == .uncaughtSignal, "the victim was running (log: \(victim.logTail()))")
+            #expect(first.waitForExit().code == 0, "routine rebalances never make a processor exit (log: \(first.logTail()))")
+            #expect(second.waitForExit().code == 0, "log: \(second.logTail())")
+        }
+    }
+
+    @Test func aRedisRestartMidRunIsWaitedOutAndLosesNothing() throws {
+        try compareWithUninterrupted("redis_restart") { env, arguments, redis, logs in
+            let log = logs.appendingPathComponent("processor.log")
+            let processor = try env.start(arguments + ["--group", "restart", "--exit-when-idle", "5s"], log: log)
+            Thread.sleep(forTimeInterval: 6)
+            redis.stop()  // SHUTDOWN: the server persists its append-only file and exits
+            Thread.sleep(forTimeInterval: 3)
+            #expect(processor.isRunning, "the processor waits for Redis instead of exiting (log: \(processor.logTail()))")
+            try redis.start()
+            #expect(processor.waitForExit().code == 0, "log: \(processor.logTail())")
+            let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+            #expect(text.contains("Redis failed; retrying"), "the outage was noticed and waited out")
+        }
+    }
+
+    /// Inputs the broker dropped before the group read them (the mock keeps about 5 MiB per
+    /// partition) stop the processor with an error naming them, unless the loss is accepted;
+    /// either way the pipeline status counts them.
+    @Test func inputsDroppedBeforeTheGroupReadThemAreReportedNotSkipped() throws {
+        let executable = try IngestCrashTests.portraitExecutable()
+        let (mock, bootstrap) = try startKafkaMock(executable, topics: ["portrait.events:1", "portrait.control:1", "portrait.dlq:1"])
+        defer { mock.closeStdinAndWait() }
+        let redis = try PrivateRedis()
+        let env = try ProcessorTestEnvironment(name: "input_gap", redisDB: 0, bootstrap: bootstrap, redisURL: redis.url(db: 1))
+        let logs = FileManager.default.temporaryDirectory.appendingPathComponent("portrait-gap-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: logs) }
+        let mapping = try ProcessorTestEnvironment.mappingFile(database: "portrait_test_cdc_unused", directory: logs)
+
+        // The group has read up to offset 1, then far more arrives than the partition keeps.
+        let consumer = try KafkaConsumer(configuration: KafkaConsumerConfiguration(
+            client: KafkaClientConfiguration(bootstrapServers: bootstrap), groupId: "gappy"))
+        try consumer.assign([KafkaTopicPartition(topic: "portrait.events", partition: 0, offset: 0)])
+        try consumer.commit([KafkaTopicPartition(topic: "portrait.events", partition: 0, offset: 1)])
+        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(client: KafkaClientConfiguration(bootstrapServers: bootstrap)))
+        let padding = String(repeating: "x", count: 900)
+        for index in 0..<12_000 {
+            let json = "{\"user_id\":\"u\(index % 50)\",\"type\":\"view\",\"ts\":\(ProcessorCrashTests.start + Int64(index)),\"note\":\"\(padding)\"}"
+            try producer.enqueue(topic: "portrait.events", key: Array("u\(index % 50)".utf8), value: Array(json.utf8), partition: 0)
+        }
+        try producer.flush()
+        let logStart = try consumer.watermarks(topic: "portrait.events", partition: 0).low
+        consumer.close()
+        try #require(logStart > 1, "the mock dropped the oldest inputs (log start \(logStart))")
+
+        let arguments = ["process", "--mapping", mapping.path, "--no-wall-clock", "--session-timeout", "6s", "--group", "gappy", "--exit-when-idle", "3s"]
+        let stopped = try env.portrait(arguments)
+        #expect(stopped.status != 0, "the processor stops on lost inputs: \(stopped.output.suffix(1_500))")
+        #expect(stopped.output.contains("inputs lost"))
+        #expect(stopped.output.contains("portrait.events[0] offsets 1..<\(logStart)"), "\(stopped.output.suffix(1_500))")
+
+        let accepted = try env.portrait(arguments + ["--accept-input-loss"])
+        #expect(accepted.status == 0, "\(accepted.output.suffix(1_500))")
+        let connection = try env.redis()
+        let statuses = try ProcessorCrashTests.Snapshot.keys(connection, "stat:process:*")
+        let lost = try statuses.compactMap { try connection.command("HGET", $0, "inputs_lost").string.flatMap(Int64.init) }
+        #expect(lost.contains(logStart - 1), "GET /v1/pipeline shows the loss: \(lost)")
+    }
+}
