@@ -428,6 +428,8 @@ public final class ProfileProcessor {
             var folded = FoldedInputs()
             guard change(&state, &folded) else { continue }
             evaluator.evaluate(&state)
+            // A re-evaluation or re-scoring that changes nothing writes nothing.
+            if let old, state == old, folded.events.isEmpty { continue }
             let changedFences = state.fences.keys.filter { fencesBefore[$0] != state.fences[$0] }
             if options.deferWrites {
                 deferred[userId, default: DeferredWrite(stored: old, partition: partition)].note(changedFences, folded)

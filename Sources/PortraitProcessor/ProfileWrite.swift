@@ -33,10 +33,16 @@ struct ProfileWrite {
         state = ProfileStateCodec.encode(new)
         timerMs = new.nextTimerMs
         fences = updatedFences.sorted().map { (ProfileKeys.fenceField($0), new.fences[$0] ?? -1) }
-        let before = old?.fields ?? [:]
-        let after = new.fields
-        sets = after.filter { before[$0.key] != $0.value }.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
-        deletes = before.keys.filter { after[$0] == nil }.sorted()
+        // The hash diff, category by category: only changed fields get a prefixed name and a
+        // text, instead of rendering every field of both states (most writes change a few).
+        var sets: [(field: String, value: String)] = []
+        var deletes: [String] = []
+        Self.diff(old?.attributes, new.attributes, prefix: "a.", sets: &sets, deletes: &deletes)
+        Self.diff(old?.metricValues, new.metricValues, prefix: "m.", sets: &sets, deletes: &deletes)
+        Self.diff(old?.tags, new.tags, prefix: "t.", sets: &sets, deletes: &deletes)
+        Self.diff(old?.modelOutputs, new.modelOutputs, prefix: "", sets: &sets, deletes: &deletes)
+        self.sets = sets.sorted { $0.field < $1.field }
+        self.deletes = deletes.sorted()
         let shard = denseId / ProfileKeys.bitmapShardSize
         let offset = denseId % ProfileKeys.bitmapShardSize
         let timeMs = new.clockMs != .min ? new.clockMs : (inputMs ?? 0)
@@ -44,7 +50,10 @@ struct ProfileWrite {
         var tagValues: [(String, String)] = []
         var tagChanges: [String] = []
         let oldTags = old?.tags ?? [:]
-        for name in Set(oldTags.keys).union(new.tags.keys).sorted() where oldTags[name] != new.tags[name] {
+        var changedTags: [String] = []
+        for (name, value) in new.tags where oldTags[name] != value { changedTags.append(name) }
+        for name in oldTags.keys where new.tags[name] == nil { changedTags.append(name) }
+        for name in changedTags.sorted() {
             if let key = Self.bitmapKey(tag: name, value: oldTags[name], shard: shard) { bits.append((key, offset, 0)) }
             if let key = Self.bitmapKey(tag: name, value: new.tags[name], shard: shard) { bits.append((key, offset, 1)) }
             if case .string(let value)? = new.tags[name] { tagValues.append((name, value)) }
@@ -56,10 +65,28 @@ struct ProfileWrite {
         self.events = events.map(BehaviourRecord.event)
         let oldMetrics = old?.metricValues ?? [:]
         var changedMetrics: [String: Value] = [:]
-        for name in Set(oldMetrics.keys).union(new.metricValues.keys) where oldMetrics[name] != new.metricValues[name] {
-            changedMetrics[name] = new.metricValues[name] ?? .null
-        }
+        for (name, value) in new.metricValues where oldMetrics[name] != value { changedMetrics[name] = value }
+        for name in oldMetrics.keys where new.metricValues[name] == nil { changedMetrics[name] = .null }
         metricChange = changedMetrics.isEmpty ? nil : BehaviourRecord.metricValues(changedMetrics, timeMs: timeMs)
+    }
+
+    /// The fields of one category of ``ProfileState/fields`` that differ between `old` and `new`
+    /// as stored text (a value whose text is unchanged is not written again; null is absent).
+    private static func diff(
+        _ old: [String: Value]?, _ new: [String: Value], prefix: String,
+        sets: inout [(field: String, value: String)], deletes: inout [String]
+    ) {
+        let old = old ?? [:]
+        for (name, value) in new {
+            let before = old[name]
+            if before == value { continue }
+            let text = value.storedText
+            if text == before?.storedText { continue }
+            if let text { sets.append((prefix + name, text)) } else { deletes.append(prefix + name) }
+        }
+        for (name, value) in old where new[name] == nil && value.storedText != nil {
+            deletes.append(prefix + name)
+        }
     }
 
     /// Boolean tags keep the bitmap of `true`; enumerated tags one bitmap per value.

@@ -2,12 +2,23 @@ import TagLang
 
 /// What a tag expression reads: one profile's attributes, metric values, the tags computed
 /// before it and the model outputs (``ProfileState/modelOutputs``), at the profile's clock.
-struct ProfileContext: EvaluationContext {
+///
+/// A class so that handing it to each compiled tag (`any EvaluationContext`) passes a
+/// reference: as a struct of four dictionaries it was boxed on the heap once per tag.
+final class ProfileContext: EvaluationContext {
     var attributes: [String: Value]
     var metrics: [String: Value]
     var tags: [String: Value]
-    var models: [String: Value] = [:]
-    var nowMs: Int64
+    var models: [String: Value]
+    let nowMs: Int64
+
+    init(attributes: [String: Value], metrics: [String: Value], tags: [String: Value], models: [String: Value] = [:], nowMs: Int64) {
+        self.attributes = attributes
+        self.metrics = metrics
+        self.tags = tags
+        self.models = models
+        self.nowMs = nowMs
+    }
 
     func value(of reference: Reference) -> Value {
         switch reference {

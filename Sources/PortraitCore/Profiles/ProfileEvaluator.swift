@@ -77,10 +77,13 @@ public struct ProfileEvaluator: Sendable {
         state.metricStates = keptStates
         state.metricValues = metricValues.filter { $0.value != .null }
 
-        var context = ProfileContext(attributes: state.attributes, metrics: metricValues, tags: [:], nowMs: now)
+        let context = ProfileContext(attributes: state.attributes, metrics: metricValues, tags: [:], nowMs: now)
+        context.tags.reserveCapacity(definitions.tags.count)
         var usesTime = false
+        let anyTagReadsModels = !definitions.modelReadingTags.isEmpty
         func evaluateTags(readingModels: Bool) {
-            for tag in definitions.tags where definitions.modelReadingTags.contains(tag.name) == readingModels {
+            if readingModels, !anyTagReadsModels { return }
+            for tag in definitions.tags where !anyTagReadsModels || definitions.modelReadingTags.contains(tag.name) == readingModels {
                 let value = tag.expression.evaluate(context)
                 context.tags[tag.name] = tag.kind == .boolean ? .bool(value.isTrue) : (value == .null ? .null : value)
                 usesTime = usesTime || tag.expression.dependsOnTime

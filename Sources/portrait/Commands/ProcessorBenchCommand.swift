@@ -22,7 +22,9 @@ struct ProcessorBenchCommand: ParsableCommand {
     @Option(help: "Distinct users.") var users = 1_000_000
     @Option(help: "Active metrics.") var metrics = 20
     @Option(help: "Active tags.") var tags = 50
-    @Option(help: "Partitions of the events topic.") var partitions = 4
+    /// The mock cluster keeps about 5 MiB per partition and drops older data silently: 64
+    /// partitions hold the default million events (≈110 MB) with room to spare.
+    @Option(help: "Partitions of the events topic (the mock keeps about 5 MiB each).") var partitions = 64
     @Option(help: "Redis database used (emptied).") var redisDb = 7
     @Option(help: "Live mode: produce this many events/s (timed now) while the processor runs, and report freshness.") var rate: Int?
 
@@ -48,6 +50,7 @@ struct ProcessorBenchCommand: ParsableCommand {
             try BenchEvents.produce(bootstrap: bootstrap, topic: "bench.events", events: events, users: users, rate: nil)
         }
         let produceSeconds = Date().timeIntervalSince(produceStart)
+        if rate == nil { try Self.requireNothingDropped(bootstrap: bootstrap, topic: "bench.events", partitions: partitions) }
 
         let catalog = try BenchDefinitions.catalog(metrics: BenchDefinitions.metrics(metrics), tags: BenchDefinitions.tags(tags, metrics: metrics))
 
@@ -86,6 +89,19 @@ struct ProcessorBenchCommand: ParsableCommand {
             ("redis_bytes_per_user", bytesPerProfile), ("peak_rss_mb", peakResidentMegabytes()),
         ])
         withExtendedLifetime(cluster) {}
+    }
+
+    /// A run over a topic the mock already truncated would wait forever for inputs that are gone.
+    static func requireNothingDropped(bootstrap: String, topic: String, partitions: Int) throws {
+        let consumer = try KafkaConsumer(configuration: KafkaConsumerConfiguration(
+            client: KafkaClientConfiguration(bootstrapServers: bootstrap), groupId: "bench-check"))
+        defer { consumer.close() }
+        for partition in 0..<Int32(partitions) {
+            let low = try consumer.watermarks(topic: topic, partition: partition).low
+            guard low == 0 else {
+                throw ValidationError("the mock cluster dropped \(low) events of \(topic)[\(partition)] (it keeps about 5 MiB per partition): use more --partitions or fewer --events")
+            }
+        }
     }
 
     static func usedMemory(_ redis: RedisConnection) throws -> Int64 {
