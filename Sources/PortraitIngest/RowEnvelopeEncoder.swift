@@ -5,7 +5,7 @@ import MySQL
 /// written once per event, each image by `RowImageJSON`, and `pk` and the Kafka key copied
 /// from the image's encoded values. Byte for byte what `ChangeEnvelope.encode` writes for the
 /// decoded envelope (`RowEnvelopeEncoderTests`).
-struct RowEnvelopeEncoder {
+public struct RowEnvelopeEncoder {
     private var head: [UInt8] = []
     private var tail: [UInt8] = []
     private var images: [UInt8] = []
@@ -13,13 +13,16 @@ struct RowEnvelopeEncoder {
     private var beforeLayout = RowImageJSON.Layout()
     private var afterLayout = RowImageJSON.Layout()
 
-    init() {
+    public init() {
         images.reserveCapacity(8192)
         output.reserveCapacity(8192)
     }
 
+    /// Column names encoded as `"name":`, the `keys` `encode` takes (once per table schema).
+    public static func keys(_ names: [String]) -> [[UInt8]] { ChangeEnvelope.encodedKeys(names) }
+
     /// Writes the shared fields of the event's envelopes (call before `encode`).
-    mutating func begin(operation: ChangeEnvelope.Operation, database: String, table: String, timestampMs: Int64, position: ChangeEnvelope.Position, schemaVersion: Int) {
+    public mutating func begin(operation: ChangeEnvelope.Operation, database: String, table: String, timestampMs: Int64, position: ChangeEnvelope.Position, schemaVersion: Int) {
         var writer = JSONWriter(capacity: 128)
         writer.beginObject()
         writer.key("op"); writer.string(operation.rawValue)
@@ -46,7 +49,7 @@ struct RowEnvelopeEncoder {
 
     /// The JSON and Kafka key of one row's envelope; the JSON is valid until the next call.
     /// `keys` are the column names encoded as `"name":`, `keyColumns` the Kafka key's columns.
-    mutating func encode(before: RowImage?, after: RowImage?, keys: [[UInt8]], primaryKey: [Int], nameCount: Int, keyColumns: [Int]) throws(BinlogDecodingError) -> (json: [UInt8], key: [UInt8]?) {
+    public mutating func encode(before: RowImage?, after: RowImage?, keys: [[UInt8]], primaryKey: [Int], nameCount: Int, keyColumns: [Int]) throws(BinlogDecodingError) -> (json: [UInt8], key: [UInt8]?) {
         let columnCount = (after ?? before)?.columnCount ?? 0
         let keys = keys.count >= columnCount ? keys : keys + (keys.count..<columnCount).map { JSONWriter.encodeKey("col_\($0)") }
         images.removeAll(keepingCapacity: true)
