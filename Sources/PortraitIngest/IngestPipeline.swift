@@ -250,13 +250,15 @@ public struct IngestPipeline<Sink: ChangeSink> {
         let timestampMs = Int64(record.header.timestamp) * 1000
         if let images = rows.images {
             // Column bytes straight to envelope bytes (the reader kept the row images).
-            rowEncoder.begin(operation: operation, database: table.database, table: table.table, timestampMs: timestampMs, position: position, schemaVersion: schema.version)
+            rowEncoder.begin(
+                operation: operation, database: table.database, table: table.table, timestampMs: timestampMs, position: position, schemaVersion: schema.version,
+                keys: keys, columnCount: images.columnCount)
             for row in 0..<images.count {
                 let before = images.before(row), after = images.after(row)
                 let encoded: (json: [UInt8], key: [UInt8]?)
                 do {
                     encoded = try rowEncoder.encode(
-                        before: before, after: after, keys: keys, primaryKey: schema.primaryKey, nameCount: schema.columnNames.count, keyColumns: keyColumns)
+                        before: before, after: after, primaryKey: schema.primaryKey, nameCount: schema.columnNames.count, keyColumns: keyColumns)
                 } catch {
                     throw BinlogError.decoding(error, eventType: record.header.type, position: record.position)
                 }

@@ -7,6 +7,7 @@ import MySQL
 /// decoded envelope (`RowEnvelopeEncoderTests`).
 public struct RowEnvelopeEncoder {
     private var head: [UInt8] = []
+    private var keys = RowImageJSON.Keys([])
     private var tail: [UInt8] = []
     private var images: [UInt8] = []
     private var output: [UInt8] = []
@@ -21,8 +22,13 @@ public struct RowEnvelopeEncoder {
     /// Column names encoded as `"name":`, the `keys` `encode` takes (once per table schema).
     public static func keys(_ names: [String]) -> [[UInt8]] { ChangeEnvelope.encodedKeys(names) }
 
-    /// Writes the shared fields of the event's envelopes (call before `encode`).
-    public mutating func begin(operation: ChangeEnvelope.Operation, database: String, table: String, timestampMs: Int64, position: ChangeEnvelope.Position, schemaVersion: Int) {
+    /// Writes the shared fields of the event's envelopes (call before `encode`). `keys` are
+    /// the column names encoded as `"name":` (`keys(_:)`); columns beyond them are `col_<i>`.
+    public mutating func begin(
+        operation: ChangeEnvelope.Operation, database: String, table: String, timestampMs: Int64, position: ChangeEnvelope.Position, schemaVersion: Int,
+        keys: [[UInt8]], columnCount: Int
+    ) {
+        self.keys = RowImageJSON.Keys(keys.count >= columnCount ? keys : keys + (keys.count..<columnCount).map { JSONWriter.encodeKey("col_\($0)") })
         var writer = JSONWriter(capacity: 128)
         writer.beginObject()
         writer.key("op"); writer.string(operation.rawValue)
@@ -48,10 +54,10 @@ public struct RowEnvelopeEncoder {
     }
 
     /// The JSON and Kafka key of one row's envelope; the JSON is valid until the next call.
-    /// `keys` are the column names encoded as `"name":`, `keyColumns` the Kafka key's columns.
-    public mutating func encode(before: RowImage?, after: RowImage?, keys: [[UInt8]], primaryKey: [Int], nameCount: Int, keyColumns: [Int]) throws(BinlogDecodingError) -> (json: [UInt8], key: [UInt8]?) {
+    /// `nameCount` is the number of column names, `keyColumns` the Kafka key's columns.
+    public mutating func encode(before: RowImage?, after: RowImage?, primaryKey: [Int], nameCount: Int, keyColumns: [Int]) throws(BinlogDecodingError) -> (json: [UInt8], key: [UInt8]?) {
         let columnCount = (after ?? before)?.columnCount ?? 0
-        let keys = keys.count >= columnCount ? keys : keys + (keys.count..<columnCount).map { JSONWriter.encodeKey("col_\($0)") }
+        let keys = self.keys
         images.removeAll(keepingCapacity: true)
         var beforeRange = 0..<0, afterRange = 0..<0
         if let before {
@@ -74,7 +80,7 @@ public struct RowEnvelopeEncoder {
             for index in primaryKey where index < columnCount && index < nameCount {
                 if !first { output.append(UInt8(ascii: ",")) }
                 first = false
-                keys[index].withUnsafeBufferPointer { output.append(contentsOf: $0) }
+                keys.withKey(index) { output.append(contentsOf: $0) }
                 output.append(contentsOf: UnsafeBufferPointer(rebasing: images[layout.valueStarts[index]..<layout.valueEnds[index]]))
             }
             output.append(UInt8(ascii: "}"))

@@ -103,9 +103,11 @@ struct EnvelopeEncodingEquivalenceTests {
         let body = Self.le(42, 6) + [1, 0] + [2] + [0x03] + [0] + Self.le(7, 4) + Self.le(UInt64(text.count), 2) + text
         let kept = try body.withUnsafeBytes { try RowImageDecoder.locate(eventType: 23, body: $0, postHeaderLength: 8, table: map) }
         var encoder = RowEnvelopeEncoder()
-        encoder.begin(operation: .create, database: "shop", table: "t", timestampMs: 0, position: .init(file: "f", offset: 4, gtid: nil), schemaVersion: 1)
+        encoder.begin(
+            operation: .create, database: "shop", table: "t", timestampMs: 0, position: .init(file: "f", offset: 4, gtid: nil), schemaVersion: 1,
+            keys: RowEnvelopeEncoder.keys(["id", "c1"]), columnCount: 2)
         let images = try #require(kept.images)
-        let json = try encoder.encode(before: nil, after: images.after(0), keys: RowEnvelopeEncoder.keys(["id", "c1"]), primaryKey: [0], nameCount: 2, keyColumns: [0]).json
+        let json = try encoder.encode(before: nil, after: images.after(0), primaryKey: [0], nameCount: 2, keyColumns: [0]).json
         #expect(String(decoding: json, as: UTF8.self).contains(#""c1":"a\#u{FFFD}(b\#u{FFFD}\#u{FFFD}\#u{FFFD}c\#u{FFFD}\#u{FFFD}\#u{FFFD}\#u{FFFD}\#u{FFFD}""#))
     }
 
@@ -124,13 +126,15 @@ struct EnvelopeEncodingEquivalenceTests {
         case .delete: .delete
         }
         var encoder = RowEnvelopeEncoder()
-        encoder.begin(operation: operation, database: decoded.table.database, table: decoded.table.table, timestampMs: 1_700_000_000_000, position: position, schemaVersion: 3)
+        encoder.begin(
+            operation: operation, database: decoded.table.database, table: decoded.table.table, timestampMs: 1_700_000_000_000, position: position,
+            schemaVersion: 3, keys: keys, columnCount: images.columnCount)
         for (row, change) in decoded.rows.enumerated() {
             let expected = ChangeEnvelope(
                 operation: operation, database: decoded.table.database, table: decoded.table.table, columnNames: names, primaryKey: decoded.table.primaryKey,
                 before: change.before, after: change.after, timestampMs: 1_700_000_000_000, position: position, schemaVersion: 3)
             let before = images.before(row), after = images.after(row)
-            let encoded = try encoder.encode(before: before, after: after, keys: keys, primaryKey: decoded.table.primaryKey, nameCount: names.count, keyColumns: keyColumns)
+            let encoded = try encoder.encode(before: before, after: after, primaryKey: decoded.table.primaryKey, nameCount: names.count, keyColumns: keyColumns)
             #expect(String(decoding: encoded.json, as: UTF8.self) == String(decoding: expected.jsonBytes(), as: UTF8.self))
             #expect(encoded.json == expected.jsonBytes())
             #expect(encoded.key == expected.keyBytes(columns: keyColumns))

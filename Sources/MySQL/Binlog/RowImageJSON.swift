@@ -19,44 +19,82 @@ public enum RowImageJSON {
         public init() {}
     }
 
-    /// Appends the image as a JSON object `{<key 0><value 0>,<key 1><value 1>,…}`, `keys[i]`
-    /// being column i's `"name":` already encoded; `keys` must cover `image.columnCount`.
-    public static func append(_ image: RowImage, keys: [[UInt8]], into output: inout [UInt8], layout: inout Layout) throws(BinlogDecodingError) {
+    /// Column names encoded once as `"name":`, in one buffer, so writing a key costs one copy
+    /// and no reference counting.
+    public struct Keys: Sendable {
+        let bytes: [UInt8]
+        /// Where key i ends in `bytes` (it starts where key i-1 ends).
+        let ends: [Int]
+        public var count: Int { ends.count }
+
+        public init(_ keys: [[UInt8]]) {
+            bytes = keys.flatMap { $0 }
+            var end = 0
+            ends = keys.map { end += $0.count; return end }
+        }
+
+        /// Key `index`'s bytes (for building other objects from the same keys).
+        public func withKey<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+            bytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[(index == 0 ? 0 : ends[index - 1])..<ends[index]])) }
+        }
+    }
+
+    /// Appends the image as a JSON object `{<key 0><value 0>,<key 1><value 1>,…}`; `keys`
+    /// must cover `image.columnCount`.
+    public static func append(_ image: RowImage, keys: Keys, into output: inout [UInt8], layout: inout Layout) throws(BinlogDecodingError) {
         let count = image.columnCount
         precondition(keys.count >= count, "a key per column")
-        layout.valueStarts.removeAll(keepingCapacity: true)
-        layout.valueEnds.removeAll(keepingCapacity: true)
-        layout.columnOffsets.removeAll(keepingCapacity: true)
-        let table = image.images.table
+        if layout.valueStarts.count != count {
+            layout.valueStarts = Array(repeating: 0, count: count)
+            layout.valueEnds = Array(repeating: 0, count: count)
+            layout.columnOffsets = Array(repeating: -1, count: count)
+        }
+        let images = image.images
         let columns = image.columns
-        // `withUnsafeBytes` rethrows untyped, so the typed error travels in a Result.
-        try image.images.body.withUnsafeBytes { body in Result { () throws(BinlogDecodingError) in
-            var cursor = ByteCursor(body, offset: image.start)
-            var presentCount = 0
-            for index in 0..<count where columns.contains(index) { presentCount += 1 }
-            let nulls = try cursor.slice((presentCount + 7) / 8)
-            output.append(UInt8(ascii: "{"))
-            var present = 0
-            for index in 0..<count {
-                if index > 0 { output.append(UInt8(ascii: ",")) }
-                keys[index].withUnsafeBufferPointer { output.append(contentsOf: $0) }
-                layout.valueStarts.append(output.count)
-                var isNull = true
-                if columns.contains(index) {
-                    isNull = nulls[present >> 3] & (1 << UInt8(present & 7)) != 0
-                    present += 1
+        // One borrow of every buffer per image: the per-column loop retains nothing.
+        try images.body.withUnsafeBytes { body in
+            images.table.layouts.withUnsafeBufferPointer { layouts in
+                keys.bytes.withUnsafeBufferPointer { keyBytes in
+                    keys.ends.withUnsafeBufferPointer { keyEnds in
+                        layout.valueStarts.withUnsafeMutableBufferPointer { starts in
+                            layout.valueEnds.withUnsafeMutableBufferPointer { ends in
+                                layout.columnOffsets.withUnsafeMutableBufferPointer { offsets in
+                                    Result { () throws(BinlogDecodingError) in
+                                        var cursor = ByteCursor(body, offset: image.start)
+                                        var presentCount = 0
+                                        for index in 0..<count where columns.contains(index) { presentCount += 1 }
+                                        let nulls = try cursor.slice((presentCount + 7) / 8)
+                                        output.append(UInt8(ascii: "{"))
+                                        var present = 0
+                                        var keyStart = 0
+                                        for index in 0..<count {
+                                            if index > 0 { output.append(UInt8(ascii: ",")) }
+                                            output.append(contentsOf: UnsafeBufferPointer(rebasing: keyBytes[keyStart..<keyEnds[index]]))
+                                            keyStart = keyEnds[index]
+                                            starts[index] = output.count
+                                            var isNull = true
+                                            if columns.contains(index) {
+                                                isNull = nulls[present >> 3] & (1 << UInt8(present & 7)) != 0
+                                                present += 1
+                                            }
+                                            if isNull {
+                                                offsets[index] = -1
+                                                appendLiteral("null", into: &output)
+                                            } else {
+                                                offsets[index] = cursor.offset
+                                                try appendValue(&cursor, layout: layouts[index], column: index, table: images.table, into: &output)
+                                            }
+                                            ends[index] = output.count
+                                        }
+                                        output.append(UInt8(ascii: "}"))
+                                    }
+                                }
+                            }
+                        }
+                    }
                 }
-                if isNull {
-                    layout.columnOffsets.append(-1)
-                    appendLiteral("null", into: &output)
-                } else {
-                    layout.columnOffsets.append(cursor.offset)
-                    try appendValue(&cursor, layout: table.layouts[index], column: index, table: table, into: &output)
-                }
-                layout.valueEnds.append(output.count)
             }
-            output.append(UInt8(ascii: "}"))
-        } }.get()
+        }.get()
     }
 
     @inline(__always)
