@@ -19,8 +19,10 @@ extension ChangeEnvelope {
         writer.key("op"); writer.string(operation.rawValue)
         writer.key("db"); writer.string(database)
         writer.key("table"); writer.string(table)
+        // Each image read once (an envelope built from binlog bytes decodes them on reading).
+        let before = self.before, after = self.after
         writer.key("pk")
-        if let image = currentImage {
+        if let image = after ?? before {
             writer.beginObject()
             for index in primaryKey where index < image.count && index < columnNames.count {
                 writer.key(columnNames[index]); writer.value(image[index])
