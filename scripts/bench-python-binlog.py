@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Reference decoder for the CDC decode benchmark: python-mysql-replication's BinLogStreamReader
-on the same binlog range the Swift DecodeThroughput benchmark decodes.
+"""Reference decoder for the CDC benchmarks: python-mysql-replication's BinLogStreamReader
+on the same binlog range a Swift benchmark decoded (DecodeThroughput: the 15-column table;
+WideTableBenchmark: the 30-column all-types table with updates, deletes and an ALTER).
 
     pip install mysql-replication
     eval "$(scripts/services env)"
@@ -8,7 +9,13 @@ on the same binlog range the Swift DecodeThroughput benchmark decodes.
         swift test -c release --filter DecodeThroughput
     python3 scripts/bench-python-binlog.py /tmp/cdc-bench-range.json
 
-The range file names the database and the start/end binlog positions. Every row of the
+    PORTRAIT_CDC_BENCH_WIDE_ROWS=60000 PORTRAIT_CDC_BENCH_RANGE=/tmp/cdc-wide-range.json \
+        swift test -c release --filter WideTableBenchmark
+    python3 scripts/bench-python-binlog.py /tmp/cdc-wide-range.json
+
+The range file names the database, the table (when only one is counted), the start/end
+binlog positions and the row changes expected; an update counts once (its before and after
+images are both decoded). Every row of the
 benchmark table is decoded to a Python dict (the library decodes lazily, so the rows are
 touched); the rate is rows per second of wall time, one process, one core.
 """
@@ -53,13 +60,14 @@ def main():
         blocking=False,
         only_events=[WriteRowsEvent, UpdateRowsEvent, DeleteRowsEvent],
         only_schemas=[database],
+        only_tables=[spec["table"]] if spec.get("table") else None,
     )
     rows = 0
     columns = 0
     started = time.perf_counter()
     try:
         for event in stream:
-            for row in event.rows:  # decodes every column of the row image
+            for row in event.rows:  # decodes every column of the row image(s)
                 columns += len(row.get("values") or row.get("after_values") or ())
                 rows += 1
             if args.limit and rows >= args.limit:

@@ -19,8 +19,10 @@ extension ChangeEnvelope {
         writer.key("op"); writer.string(operation.rawValue)
         writer.key("db"); writer.string(database)
         writer.key("table"); writer.string(table)
+        // Each image read once (an envelope built from binlog bytes decodes them on reading).
+        let before = self.before, after = self.after
         writer.key("pk")
-        if let image = currentImage {
+        if let image = after ?? before {
             writer.beginObject()
             for index in primaryKey where index < image.count && index < columnNames.count {
                 writer.key(columnNames[index]); writer.value(image[index])
@@ -70,17 +72,20 @@ extension ChangeEnvelope {
     /// The Kafka key: the key columns' values, as text for one column, a JSON array for several.
     public func keyBytes(columns: [Int]) -> [UInt8]? {
         guard let image = currentImage, !columns.isEmpty else { return nil }
-        if columns.count == 1, columns[0] < image.count {
-            switch image[columns[0]] {
-            case .null: return nil
-            case .bytes(let data): return data
-            case let value: return Array(value.description.utf8)
-            }
-        }
+        if columns.count == 1, columns[0] < image.count { return Self.keyBytes(of: image[columns[0]]) }
         var writer = JSONWriter(capacity: 64)
         writer.beginArray()
         for index in columns where index < image.count { writer.value(image[index]) }
         writer.endArray()
         return writer.bytes
+    }
+
+    /// The Kafka key of a single key column's value: its text, a binary value's bytes, `nil` for NULL.
+    static func keyBytes(of value: MySQLValue) -> [UInt8]? {
+        switch value {
+        case .null: nil
+        case .bytes(let data): data
+        case let value: Array(value.description.utf8)
+        }
     }
 }

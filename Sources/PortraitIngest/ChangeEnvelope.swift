@@ -23,8 +23,32 @@ public struct ChangeEnvelope: Sendable {
     public var columnNames: [String]
     /// Indexes of the primary key columns (or the configured key column).
     public var primaryKey: [Int]
-    public var before: [MySQLValue]?
-    public var after: [MySQLValue]?
+    /// The before image (updates, deletes), decoded from the binlog bytes when the envelope
+    /// was built from them (the pipeline's encoder never needs that).
+    public var before: [MySQLValue]? {
+        get { beforeImage?.values }
+        set { beforeImage = newValue.map(Image.values) }
+    }
+    /// The after image (inserts, updates, reads).
+    public var after: [MySQLValue]? {
+        get { afterImage?.values }
+        set { afterImage = newValue.map(Image.values) }
+    }
+    /// A row image as values, or as the binlog bytes it came in.
+    enum Image: Sendable {
+        case values([MySQLValue])
+        case bytes(RowImage)
+
+        var values: [MySQLValue] {
+            switch self {
+            case .values(let values): values
+            // The reader already checked these bytes the way decoding does, so this cannot fail.
+            case .bytes(let image): (try? image.values()) ?? []
+            }
+        }
+    }
+    var beforeImage: Image?
+    var afterImage: Image?
     /// Commit time on the source, milliseconds since the epoch.
     public var timestampMs: Int64
     public var position: Position
@@ -36,11 +60,19 @@ public struct ChangeEnvelope: Sendable {
         self.table = table
         self.columnNames = columnNames
         self.primaryKey = primaryKey
-        self.before = before
-        self.after = after
+        self.beforeImage = before.map(Image.values)
+        self.afterImage = after.map(Image.values)
         self.timestampMs = timestampMs
         self.position = position
         self.schemaVersion = schemaVersion
+    }
+
+    /// An envelope whose images stay binlog bytes until someone asks for their values.
+    init(operation: Operation, database: String, table: String, columnNames: [String], primaryKey: [Int], before: RowImage?, after: RowImage?, timestampMs: Int64, position: Position, schemaVersion: Int) {
+        self.init(operation: operation, database: database, table: table, columnNames: columnNames, primaryKey: primaryKey, before: [MySQLValue]?.none, after: [MySQLValue]?.none,
+                  timestampMs: timestampMs, position: position, schemaVersion: schemaVersion)
+        beforeImage = before.map(Image.bytes)
+        afterImage = after.map(Image.bytes)
     }
 
     /// The row image that identifies the row: `after` for inserts, updates and reads, `before` for deletes.

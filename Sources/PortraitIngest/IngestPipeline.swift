@@ -14,6 +14,7 @@ public struct IngestPipeline<Sink: ChangeSink> {
     private var schemas = SchemaTracker()
     private var routing: TableRouting
     private var encoder = EnvelopeEncoder()
+    private var rowEncoder = RowEnvelopeEncoder()
     /// Columns from the source's information_schema, per `db.table`, for binlogs without
     /// column names; dropped when DDL on the table goes by, looked up again at its next TABLE_MAP.
     private var sourceDescriptions: [String: SourceTableCatalog.Description] = [:]
@@ -99,7 +100,8 @@ public struct IngestPipeline<Sink: ChangeSink> {
         reading: while true {
             let readerConfiguration = BinlogReaderConfiguration(
                 connection: configuration.source, serverId: configuration.serverId, start: streamFrom,
-                stopAtEnd: configuration.untilEnd, heartbeatSeconds: configuration.heartbeatSeconds, startGTIDState: startGTIDState)
+                stopAtEnd: configuration.untilEnd, heartbeatSeconds: configuration.heartbeatSeconds, startGTIDState: startGTIDState,
+                rowValues: .bytes)
             let opened = Result { () throws(BinlogError) -> BinlogReader in try BinlogReader(configuration: readerConfiguration, logger: logger) }
             let reader: BinlogReader
             switch opened {
@@ -245,11 +247,34 @@ public struct IngestPipeline<Sink: ChangeSink> {
         }
         let position = ChangeEnvelope.Position(file: record.position.file, offset: record.position.offset, gtid: record.transactionGTID)
         let keys = encoder.keys(database: table.database, table: table.table, version: schema.version, names: schema.columnNames)
+        let timestampMs = Int64(record.header.timestamp) * 1000
+        if let images = rows.images {
+            // Column bytes straight to envelope bytes (the reader kept the row images).
+            rowEncoder.begin(
+                operation: operation, database: table.database, table: table.table, timestampMs: timestampMs, position: position, schemaVersion: schema.version,
+                keys: keys, columnCount: images.columnCount)
+            for row in 0..<images.count {
+                let before = images.before(row), after = images.after(row)
+                let encoded: (json: [UInt8], key: [UInt8]?)
+                do {
+                    encoded = try rowEncoder.encode(
+                        before: before, after: after, primaryKey: schema.primaryKey, nameCount: schema.columnNames.count, keyColumns: keyColumns)
+                } catch {
+                    throw BinlogError.decoding(error, eventType: record.header.type, position: record.position)
+                }
+                let envelope = ChangeEnvelope(
+                    operation: operation, database: table.database, table: table.table, columnNames: schema.columnNames,
+                    primaryKey: schema.primaryKey, before: before, after: after, timestampMs: timestampMs, position: position, schemaVersion: schema.version)
+                try sink.write(envelope, json: encoded.json, topic: topic, key: encoded.key)
+            }
+            metrics.recordChanges(images.count, database: table.database, table: table.table)
+            return images.count
+        }
         for change in rows.rows {
             let envelope = ChangeEnvelope(
                 operation: operation, database: table.database, table: table.table, columnNames: schema.columnNames,
                 primaryKey: schema.primaryKey, before: change.before, after: change.after,
-                timestampMs: Int64(record.header.timestamp) * 1000, position: position, schemaVersion: schema.version)
+                timestampMs: timestampMs, position: position, schemaVersion: schema.version)
             try sink.write(envelope, json: encoder.encode(envelope, keys: keys), topic: topic, key: envelope.keyBytes(columns: keyColumns))
         }
         metrics.recordChanges(rows.rows.count, database: table.database, table: table.table)

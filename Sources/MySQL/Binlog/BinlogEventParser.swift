@@ -13,11 +13,14 @@ public struct BinlogEventParser: Sendable {
     private var transactionGTID: (domain: UInt32, text: String)?
     private var inTransaction = false
     private let collations: BinlogCollations
+    private let rowValues: BinlogRowValues
 
     /// - Parameters:
     ///   - start: where the stream starts; its `gtidSet` seeds the GTID state.
     ///   - checksum: whether the source writes CRC32 checksums (`binlog_checksum` = CRC32).
-    public init(start: BinlogPosition, checksum: Bool, collations: BinlogCollations = .builtIn) {
+    ///   - rowValues: whether rows events carry decoded values or their row images' bytes.
+    public init(start: BinlogPosition, checksum: Bool, collations: BinlogCollations = .builtIn, rowValues: BinlogRowValues = .decoded) {
+        self.rowValues = rowValues
         file = start.file
         offset = start.offset
         self.checksum = checksum
@@ -75,7 +78,10 @@ public struct BinlogEventParser: Sendable {
             case 23...25, 30...32, 166...171:
                 let rowsHeader = try RowImageDecoder.header(eventType: header.type, body: body, postHeaderLength: postHeaderLength(header.type, default: 8))
                 guard let map = tableMaps[rowsHeader.tableId] else { throw BinlogDecodingError.unknownTable(id: rowsHeader.tableId) }
-                parsed = .rows(try RowImageDecoder.decode(eventType: header.type, body: body, postHeaderLength: postHeaderLength(header.type, default: 8), table: map))
+                let postHeader = postHeaderLength(header.type, default: 8)
+                parsed = .rows(rowValues == .decoded
+                    ? try RowImageDecoder.decode(eventType: header.type, body: body, postHeaderLength: postHeader, table: map)
+                    : try RowImageDecoder.locate(eventType: header.type, body: body, postHeaderLength: postHeader, table: map))
             case 2:
                 let query = try parseQuery(body)
                 parsed = query

@@ -60,7 +60,7 @@ public final class BinlogReader {
             throw .unsuitableSource("\(error)")
         }
         startPosition = start
-        parser = BinlogEventParser(start: start, checksum: checksumName.uppercased() != "NONE", collations: collations)
+        parser = BinlogEventParser(start: start, checksum: checksumName.uppercased() != "NONE", collations: collations, rowValues: configuration.rowValues)
         let handle: OpenedStream
         do {
             handle = try Self.openStream(connection, configuration: configuration, start: start)

@@ -15,8 +15,14 @@ public struct BinlogReaderConfiguration: Sendable {
     /// The GTID state at a `.position` start (e.g. saved with it), so positions reported later
     /// carry the full state rather than only the domains seen since. Default: none.
     public var startGTIDState: String?
+    /// Rows decoded to values, or kept as bytes for a direct encoder. Default: `.decoded`.
+    public var rowValues: BinlogRowValues
 
-    public init(connection: MySQLConfiguration, serverId: UInt32 = 0x5054, start: BinlogStart = .current, stopAtEnd: Bool = false, heartbeatSeconds: Double = 5, startGTIDState: String? = nil) {
+    public init(
+        connection: MySQLConfiguration, serverId: UInt32 = 0x5054, start: BinlogStart = .current, stopAtEnd: Bool = false, heartbeatSeconds: Double = 5,
+        startGTIDState: String? = nil, rowValues: BinlogRowValues = .decoded
+    ) {
+        self.rowValues = rowValues
         self.startGTIDState = startGTIDState
         self.connection = connection
         self.serverId = serverId

@@ -11,6 +11,12 @@ public struct RowsEvent: Sendable {
     public let beforeColumns: ColumnSet
     /// Which columns the after image carries.
     public let afterColumns: ColumnSet
-    /// One change per row, in statement order.
+    /// One change per row, in statement order; empty when the reader keeps row bytes
+    /// (`BinlogReaderConfiguration.rowValues = .bytes`), which `images` then holds.
     public let rows: [RowChange]
+    /// The row images as bytes, when the reader keeps them (`nil` otherwise).
+    public internal(set) var images: RowImages? = nil
+
+    /// The number of row changes, decoded or kept as bytes.
+    public var rowCount: Int { images?.count ?? rows.count }
 }

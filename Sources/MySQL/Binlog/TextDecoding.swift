@@ -41,4 +41,32 @@ enum TextDecoding {
             return String(scalars)
         }
     }
+
+    /// The UTF-8 of every latin1 byte, three bytes each (unused bytes zero), with its length.
+    private static let latin1UTF8: [(UInt8, UInt8, UInt8, count: Int)] = (0...255).map { byte in
+        var code = UInt32(byte)
+        if (0x80...0x9F).contains(byte), windows1252High[byte - 0x80] != 0 { code = windows1252High[byte - 0x80] }
+        let utf8 = Array(String(Unicode.Scalar(code).map(Character.init) ?? "\u{FFFD}").utf8)
+        return (utf8[0], utf8.count > 1 ? utf8[1] : 0, utf8.count > 2 ? utf8[2] : 0, utf8.count)
+    }
+
+    /// Appends latin1 `bytes` as JSON-escaped UTF-8, the bytes `string(_:encoding: .latin1)`
+    /// escaped would give: ASCII runs copied whole, the other bytes mapped through a table.
+    static func appendLatin1Escaped(_ bytes: UnsafeRawBufferPointer, into output: inout [UInt8]) {
+        guard let base = bytes.baseAddress else { return }
+        let text = UnsafeBufferPointer(start: base.assumingMemoryBound(to: UInt8.self), count: bytes.count)
+        var runStart = 0
+        for index in 0..<text.count {
+            let byte = text[index]
+            guard byte >= 0x80 || byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+            if runStart < index { output.append(contentsOf: UnsafeBufferPointer(rebasing: text[runStart..<index])) }
+            runStart = index + 1
+            if byte < 0x80 { JSONEscaping.appendEscape(of: byte, into: &output); continue }
+            let utf8 = latin1UTF8[Int(byte)]
+            output.append(utf8.0)
+            output.append(utf8.1)
+            if utf8.count == 3 { output.append(utf8.2) }
+        }
+        if runStart < text.count { output.append(contentsOf: UnsafeBufferPointer(rebasing: text[runStart...])) }
+    }
 }
