@@ -55,7 +55,7 @@ let package = Package(
         .target(name: "PortraitIngest", dependencies: ["MySQL", "Kafka", logging, .product(name: "Metrics", package: "swift-metrics")]),
         .target(name: "PortraitConfig", dependencies: ["MySQL", "Redis", .product(name: "Yams", package: "Yams")]),
         .target(name: "PortraitMetadata", dependencies: ["MySQL", "Kafka", "PortraitCore", logging]),
-        .target(name: "PortraitScheduler", dependencies: ["MySQL", logging, .product(name: "Yams", package: "Yams")]),
+        .target(name: "PortraitScheduler", dependencies: ["MySQL", "PortraitCore", logging, .product(name: "Yams", package: "Yams")]),
         .target(name: "PortraitProcessor", dependencies: ["Kafka", "Redis", "EventArchive", "PortraitCore", "TagLang", logging, metrics]),
         // PortraitProcessor only for ProfileKeys: the feature table reads the processor's own layout.
         .target(name: "PortraitModels", dependencies: ["Learning", "MySQL", "Redis", "PortraitCore", "TagLang", "PortraitProcessor", logging]),
