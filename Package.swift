@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // C shims: nothing but the headers and the link line.
@@ -62,7 +63,7 @@ let package = Package(
         .target(
             name: "PortraitAPI",
             dependencies: [
-                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Crypto", package: "swift-crypto"),
                 "Redis", "MySQL", "Kafka", "PortraitCore", "PortraitMetadata", "PortraitProcessor", "TagLang", "PortraitScheduler", "PortraitModels",
                 logging, metrics,
             ]
