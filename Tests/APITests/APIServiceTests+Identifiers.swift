@@ -26,3 +26,35 @@ extension APIServiceTests {
         }
     }
 }
+
+extension APIServiceTests {
+    /// A routed path asked with a method it does not have is a 405 naming the allowed methods;
+    /// an unrouted path stays a 404, and a route's own 404 stays one.
+    @Test func aMethodThePathDoesNotHaveIs405WithAllow() async throws {
+        let env = try APITestEnvironment()
+        try await env.withClient { client in
+            try await client.execute(uri: "/v1/metrics/orders", method: .post, headers: [.authorization: env.admin]) { response in
+                #expect(response.status == .methodNotAllowed)
+                #expect(response.headers[.allow] == "DELETE, GET, PUT")
+            }
+            // `name:verb` segments belong to the `{name}:verb` routes, not to `{name}`.
+            try await client.execute(uri: "/v1/jobs/nightly:run", method: .delete, headers: [.authorization: env.admin]) { response in
+                #expect(response.status == .methodNotAllowed)
+                #expect(response.headers[.allow] == "POST")
+            }
+            #expect(try await client.call(.get, "/v1/nothing/here", auth: env.admin).0 == .notFound)
+            #expect(try await client.call(.get, "/v1/metrics/orders", auth: env.admin).0 == .notFound)
+        }
+    }
+
+    /// JSON Schema's integers include `3.0`; the server takes them as the integers they are.
+    @Test func integersWithAZeroFractionAreIntegers() async throws {
+        let env = try APITestEnvironment()
+        try Self.writeBitmaps(env)
+        try await env.withClient { client in
+            let (status, page) = try await client.call(.post, "/v1/segments:export", auth: env.reader, body: #"{"expression":"tag.buyer","limit":2.0}"#)
+            #expect(status == .ok, "\(page)")
+            #expect(try await client.call(.post, "/v1/segments:export", auth: env.reader, body: #"{"expression":"tag.buyer","limit":2.5}"#).0 == .badRequest)
+        }
+    }
+}
