@@ -38,10 +38,10 @@ struct SegmentOptions: ParsableArguments {
 /// service failures into status 1.
 func reportingSegmentErrors(_ body: () throws -> Void) throws {
     do { try body() } catch let error as APIError {
-        var where_ = error.field.map { " (\($0)" } ?? ""
-        if let line = error.line, let column = error.column { where_ += where_.isEmpty ? " (line \(line), column \(column)" : ", line \(line), column \(column)" }
-        if !where_.isEmpty { where_ += ")" }
-        throw CleanExit.message("error: \(error.message)\(where_)", code: error.status.code == 404 ? 1 : 64)
+        var location = error.field.map { [$0] } ?? []
+        if let line = error.line, let column = error.column { location.append("line \(line), column \(column)") }
+        let suffix = location.isEmpty ? "" : " (\(location.joined(separator: ", ")))"
+        throw CleanExit.message("error: \(error.message)\(suffix)", code: error.status.code == 404 ? 1 : 64)
     } catch let error as MySQLError {
         throw CleanExit.message("error: \(error)", code: 1)
     } catch let error as RedisError {
