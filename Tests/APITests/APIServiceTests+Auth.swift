@@ -55,6 +55,6 @@ extension APIServiceTests {
         let listed = try store.list().first { $0.name == "short-lived" }
         #expect(listed?.revokedAt != nil)
         let row = try env.mysql.query("SELECT key_hash FROM api_keys WHERE key_prefix = ?", [.string(key.prefix)]).first
-        #expect(try row?.decode(String.self, "key_hash") == SHA256.hex(key.text))
+        #expect(try row?.decode(String.self, "key_hash") == KeyHash.hex(key.text))
     }
 }

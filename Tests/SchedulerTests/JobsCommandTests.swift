@@ -57,6 +57,14 @@ struct JobsCommandTests {
         #expect(show.contains("params:\t{\"days\":7}\n"))
     }
 
+    @Test func createRefusesANameOutsideTheIdentifierRule() throws {
+        let database = try SchedulerTestDatabase.fresh("cli_name")
+        let bad = try Self.portrait(["jobs", "create", "Nightly-Run", "--kind", "custom"], database: database)
+        #expect(bad.status == 64)
+        #expect(bad.stderr.contains("--name: use lowercase letters, digits and '_', starting with a letter, at most 128 characters, got 'Nightly-Run'"), "\(bad.stderr)")
+        #expect(try Self.portrait(["jobs", "list"], database: database).stdout.isEmpty)
+    }
+
     @Test func runQueuesCancelCancelsAndHistoryShowsBoth() throws {
         let database = try SchedulerTestDatabase.fresh("cli_runs")
         #expect(try Self.portrait(["jobs", "create", "adhoc", "--kind", "backfill"], database: database).status == 0)

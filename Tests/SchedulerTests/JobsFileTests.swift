@@ -29,7 +29,7 @@ struct JobsFileTests {
         ("jobs:\n  x:\n    kind: custom\n    time_zone: Mars/Olympus\n", "f.yaml: jobs.x.time_zone: unknown time zone 'Mars/Olympus'; use an IANA name such as UTC or Europe/Berlin"),
         ("jobs:\n  x:\n    kind: custom\n    missed_run_policy: always\n", "f.yaml: jobs.x.missed_run_policy: must be skip or catch_up_once"),
         ("jobs:\n  x:\n    kind: custom\n    max_retries: -1\n", "f.yaml: jobs.x.max_retries: must be between 0 and 100"),
-        ("jobs:\n  bad name:\n    kind: custom\n", "f.yaml: jobs.bad name.name: must be 1-128 letters, digits, '.', '_' or '-'"),
+        ("jobs:\n  bad name:\n    kind: custom\n", "f.yaml: jobs.bad name.name: use lowercase letters, digits and '_', starting with a letter, at most 128 characters, got 'bad name'"),
         ("job:\n  x:\n    kind: custom\n", "f.yaml: job: unknown key; expected jobs"),
     ])
     func mistakesNameTheJobAndKey(text: String, message: String) {

@@ -90,7 +90,7 @@ async function exportIds(expression, slot) {
 }
 
 function saveForm(expression, saved) {
-  const name = el('input', { id: 'segment-name', placeholder: 'lower_case_name', value: saved });
+  const name = el('input', { id: 'segment-name', required: true, pattern: '[a-z][a-z0-9_]*', maxlength: 128, placeholder: 'lower_case_name', value: saved });
   const description = el('input', { id: 'segment-description', placeholder: 'what it is for' });
   const result = el('div');
   const submit = async (event) => {

@@ -8,7 +8,7 @@ public struct APIKey: Sendable, Equatable {
     public var text: String { "pk_\(prefix)_\(secret)" }
 
     /// Lower-case hex SHA-256 of ``text``: the `key_hash` column.
-    public var hash: String { SHA256.hex(text) }
+    public var hash: String { KeyHash.hex(text) }
 
     private static let alphabet = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 

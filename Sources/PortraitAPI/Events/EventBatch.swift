@@ -44,7 +44,7 @@ struct EventBatch {
         let userId: String
         switch fields["user_id"] {
         case .string(let text)? where !text.isEmpty: userId = text
-        case .integer(let number)?: userId = String(number)
+        case let value? where value.integer != nil: userId = String(value.integer ?? 0)
         case nil: return .failure(Problem(field: "user_id", reason: "missing"))
         case let other?: return .failure(Problem(field: "user_id", reason: "must be a non-empty string or an integer, got \(other.kindName)"))
         }

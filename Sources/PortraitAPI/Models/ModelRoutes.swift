@@ -20,7 +20,7 @@ enum ModelRoutes {
         routes.post("/v1/models/{name}:promote", role: .admin) { request, context in
             let name = try context.parameter("name")
             let body = try await RequestBody.object(request, allowed: ["version", "force"], required: ["version"])
-            guard case .integer(let number)? = body["version"], (1...Int64(Int32.max)).contains(number) else {
+            guard let number = body["version"]?.integer, (1...Int64(Int32.max)).contains(number) else {
                 throw APIError.badRequest("version must be a positive integer", field: "version")
             }
             let force: Bool

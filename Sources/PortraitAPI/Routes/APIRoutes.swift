@@ -6,11 +6,14 @@ import Hummingbird
 struct APIRoutes {
     let router: Router<APIRequestContext>
     let services: APIServices
+    /// What is routed, for 405 answers (``MethodNotAllowedMiddleware``).
+    var table = RouteTable()
 
     typealias Handler = @Sendable (Request, APIRequestContext) async throws -> Response
 
     func on(_ method: HTTPRequest.Method, _ path: RouterPath, role: APIRole?, _ handler: @escaping Handler) {
         let authenticator = Authenticator(services: services)
+        table.add(path.description, method: method)
         router.on(path, method: method) { request, context -> Response in
             var context = context
             if let role { context.caller = try await authenticator.authenticate(request, minimum: role) }

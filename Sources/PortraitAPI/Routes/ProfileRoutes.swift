@@ -38,7 +38,7 @@ enum ProfileRoutes {
             let userIds = try items.enumerated().map { index, item in
                 switch item {
                 case .string(let text) where !text.isEmpty: return text
-                case .integer(let number): return String(number)
+                case _ where item.integer != nil: return String(item.integer ?? 0)
                 default: throw APIError.badRequest("user_ids[\(index)] must be a non-empty string or an integer, got \(item.kindName)", field: "user_ids[\(index)]")
                 }
             }

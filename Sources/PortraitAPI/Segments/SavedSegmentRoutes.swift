@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import PortraitCore
 
 /// Saved segments: `GET/POST /v1/segments`, `GET/PUT/DELETE /v1/segments/{name}` and
 /// `POST /v1/segments/{name}/sizes` (measure now; the scheduled `segment_sizes` job does the
@@ -11,17 +12,13 @@ enum SavedSegmentRoutes {
     static func register(_ routes: APIRoutes) {
         let services = routes.services
         routes.get("/v1/segments", role: .reader) { _, _ in
-            let listed = try await services.withMySQL { connection in
-                let store = SavedSegmentStore(connection: connection)
-                return try store.list().map { segment in json(segment, latest: try store.sizes(segment.name, limit: 1).last) }
-            }
-            return JSONValue.object(["segments": .array(listed)]).response()
+            let listed = try await services.withMySQL { try Self.list(store: SavedSegmentStore(connection: $0)) }
+            return JSONValue.object(["segments": listed]).response()
         }
         routes.post("/v1/segments", role: .admin) { request, context in
             let body = try await RequestBody.object(request, allowed: ["name", "expression", "description"], required: ["name", "expression"])
-            guard let name = body["name"]?.string, SavedSegmentStore.isValidName(name) else {
-                throw APIError.badRequest("name must be \(SavedSegmentStore.namePattern)", field: "name")
-            }
+            guard let name = body["name"]?.string else { throw APIError.badRequest("name must be a string", field: "name") }
+            guard SavedSegmentStore.isValidName(name) else { throw APIError.badRequest("name: \(Identifier.problem(with: name))", field: "name") }
             let segment = try await SegmentRequest(body, services: services)
             let description = try optionalText(body, "description")
             let author = context.author
@@ -34,20 +31,9 @@ enum SavedSegmentRoutes {
         }
         routes.get("/v1/segments/{name}", role: .reader) { _, context in
             let name = try context.parameter("name")
-            let document = try await services.withMySQL { connection -> JSONValue? in
-                let store = SavedSegmentStore(connection: connection)
-                guard let segment = try store.get(name) else { return nil }
-                let sizes = try store.sizes(name, limit: sizeHistory)
-                guard case .object(var object) = json(segment, latest: sizes.last) else { return nil }
-                object["versions"] = .array(try store.versions(name).map {
-                    .object(["version": .integer(Int64($0.version)), "expression": .string($0.expression), "author": .string($0.author),
-                             "change_note": $0.changeNote.map(JSONValue.string) ?? .null, "created_at": .string($0.createdAt)])
-                })
-                object["sizes"] = .array(sizes.map(json))
-                return .object(object)
-            }
-            guard let document else { throw APIError.notFound("no segment named \(name)") }
-            return document.response()
+            let found = try await services.withMySQL { try document(name, store: SavedSegmentStore(connection: $0)) }
+            guard let found else { throw APIError.notFound("no segment named \(name)") }
+            return found.response()
         }
         routes.put("/v1/segments/{name}", role: .admin) { request, context in
             let name = try context.parameter("name")
@@ -80,13 +66,31 @@ enum SavedSegmentRoutes {
         }
     }
 
+    /// A segment with its versions and newest sizes, as `GET /v1/segments/{name}` answers; `nil` when there is none.
+    static func document(_ name: String, store: SavedSegmentStore) throws -> JSONValue? {
+        guard let segment = try store.get(name) else { return nil }
+        let sizes = try store.sizes(name, limit: sizeHistory)
+        guard case .object(var object) = json(segment, latest: sizes.last) else { return nil }
+        object["versions"] = .array(try store.versions(name).map {
+            .object(["version": .integer(Int64($0.version)), "expression": .string($0.expression), "author": .string($0.author),
+                     "change_note": $0.changeNote.map(JSONValue.string) ?? .null, "created_at": .string($0.createdAt)])
+        })
+        object["sizes"] = .array(sizes.map(json))
+        return .object(object)
+    }
+
+    /// Saved segments with their latest size, as `GET /v1/segments` answers.
+    static func list(store: SavedSegmentStore) throws -> JSONValue {
+        .array(try store.list().map { segment in json(segment, latest: try store.sizes(segment.name, limit: 1).last) })
+    }
+
     private static func optionalText(_ body: [String: JSONValue], _ name: String) throws -> String? {
         guard let value = body[name], value != .null else { return nil }
         guard let text = value.string, text.count <= 1_000 else { throw APIError.badRequest("\(name) must be a string of at most 1000 characters", field: name) }
         return text
     }
 
-    private static func json(_ segment: SavedSegmentStore.Segment, latest: SavedSegmentStore.Size?) -> JSONValue {
+    static func json(_ segment: SavedSegmentStore.Segment, latest: SavedSegmentStore.Size?) -> JSONValue {
         .object([
             "name": .string(segment.name), "version": .integer(Int64(segment.version)), "expression": .string(segment.expression),
             "description": segment.description.map(JSONValue.string) ?? .null, "status": .string(segment.status),

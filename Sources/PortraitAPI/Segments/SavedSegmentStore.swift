@@ -1,4 +1,5 @@
 import MySQL
+import PortraitCore
 
 /// Named, versioned segments in MySQL (migration 0006) and the sizes measured over time.
 struct SavedSegmentStore {
@@ -22,11 +23,8 @@ struct SavedSegmentStore {
         var tookMs: Int64?
     }
 
-    static let namePattern = "letters, digits, '_', '-' and '.', 1 to 128 characters"
-
-    static func isValidName(_ name: String) -> Bool {
-        !name.isEmpty && name.count <= 128 && name.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "_-.".unicodeScalars.contains($0)) }
-    }
+    /// Segment names follow the identifier rule of every other name (``Identifier``).
+    static func isValidName(_ name: String) -> Bool { Identifier.isValid(name) }
 
     func list() throws -> [Segment] {
         try connection.query(Self.select + " ORDER BY s.name").map(Self.segment)

@@ -38,7 +38,7 @@ struct SegmentRequest {
     /// An optional integer field within `range`, or `fallback`.
     static func integer(_ body: [String: JSONValue], _ name: String, in range: ClosedRange<Int>, default fallback: Int) throws -> Int {
         guard let value = body[name], value != .null else { return fallback }
-        guard case .integer(let number) = value, range.contains(Int(clamping: number)) else {
+        guard let number = value.integer, range.contains(Int(clamping: number)) else {
             throw APIError.badRequest("\(name) must be an integer from \(range.lowerBound) to \(range.upperBound)", field: name)
         }
         return Int(number)

@@ -45,7 +45,7 @@ enum SegmentRoutes {
             let sampleSize = try SegmentRequest.integer(body, "sample_size", in: 1...sampleLimit, default: 1_000)
             let bins = try SegmentRequest.integer(body, "bins", in: 1...100, default: 10)
             let metrics = try await metricNames(body["metrics"], services: services)
-            let attributes = services.configuration.mapping.attributeTypes.filter { $0.value == .string || $0.value == .bool }.keys.sorted()
+            let attributes = SegmentQueries.categoricalAttributes(of: services.configuration.mapping)
             let tags = segment.activeTags.sorted { $0.name < $1.name }
             let portrait = try await services.withRedis { connection in
                 try GroupPortrait(
@@ -63,7 +63,11 @@ enum SegmentRoutes {
     /// The metrics to draw: those asked for (each must be active), or every active one.
     private static func metricNames(_ value: JSONValue?, services: APIServices) async throws -> [String] {
         let stored = try await services.withMySQL { try DefinitionStore(connection: $0).list(MetricDefinition.self, status: .active) }
-        let active = Set(stored.map(\.definition.name))
+        return try metricNames(value, active: Set(stored.map(\.definition.name)))
+    }
+
+    /// The metrics asked for in a portrait body, each checked to be one of `active`.
+    static func metricNames(_ value: JSONValue?, active: Set<String>) throws -> [String] {
         guard let value, value != .null else { return active.sorted() }
         guard let items = value.array else { throw APIError.badRequest("metrics must be an array of metric names", field: "metrics") }
         return try items.enumerated().map { index, item in
@@ -74,7 +78,7 @@ enum SegmentRoutes {
         }
     }
 
-    private static func exportPage(_ plan: SegmentPlan, from start: ExportCursor, limit: Int, bitmaps: SegmentBitmaps) throws -> (users: [String], next: ExportCursor?) {
+    static func exportPage(_ plan: SegmentPlan, from start: ExportCursor, limit: Int, bitmaps: SegmentBitmaps) throws -> (users: [String], next: ExportCursor?) {
         var ids: [Int64] = []
         let shards = try bitmaps.shards()
         var shard = start.shard

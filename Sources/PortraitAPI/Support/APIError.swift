@@ -12,6 +12,8 @@ public struct APIError: Error, HTTPResponseError, Sendable {
     public var column: Int?
     /// Sent as `Retry-After` (429).
     public var retryAfterSeconds: Int?
+    /// Sent as `Allow` (405): the methods the path has.
+    public var allow: String?
 
     public init(_ status: HTTPResponse.Status, code: String, _ message: String, field: String? = nil, line: Int? = nil, column: Int? = nil) {
         self.status = status
@@ -41,6 +43,7 @@ public struct APIError: Error, HTTPResponseError, Sendable {
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         var response = body.response(status: status)
         if status == .unauthorized { response.headers[.wwwAuthenticate] = "Bearer" }
+        if let allow { response.headers[.allow] = allow }
         if let retryAfterSeconds { response.headers[.retryAfter] = String(max(1, retryAfterSeconds)) }
         return response
     }

@@ -66,6 +66,14 @@ public indirect enum JSONValue: Sendable, Equatable, Codable {
     }
 
     var string: String? { if case .string(let text) = self { text } else { nil } }
+    /// An integer, also when written with a fraction of zero (`3.0`): JSON Schema's `integer`.
+    var integer: Int64? {
+        switch self {
+        case .integer(let number): number
+        case .number(let number) where number == number.rounded(.towardZero) && abs(number) < 9.2e18: Int64(number)
+        default: nil
+        }
+    }
     var object: [String: JSONValue]? { if case .object(let fields) = self { fields } else { nil } }
     var array: [JSONValue]? { if case .array(let items) = self { items } else { nil } }
 

@@ -22,6 +22,9 @@ public struct DefinitionValidator: Sendable {
 
     public func validate(_ metric: MetricDefinition) throws(DefinitionError) {
         try Self.checkName(metric.name)
+        if let field = metric.field, !Identifier.isValid(field) {
+            throw DefinitionError(field: "field", message: Identifier.problem(with: field))
+        }
         let filter: CompiledExpression
         do { filter = try CompiledExpression(metric.filter, schema: TagLangSchema(eventFields: eventFields)) } catch {
             throw DefinitionError(field: "filter", error)
@@ -76,15 +79,6 @@ public struct DefinitionValidator: Sendable {
     }
 
     static func checkName(_ name: String) throws(DefinitionError) {
-        let valid = !name.isEmpty && name.count <= 128 && name.first!.isLowercaseASCIILetter
-            && name.allSatisfy { $0.isLowercaseASCIILetter || $0.isASCIIDigit || $0 == "_" }
-        guard valid else {
-            throw DefinitionError(field: "name", message: "use lowercase letters, digits and '_', starting with a letter (at most 128), got '\(name)'")
-        }
+        guard Identifier.isValid(name) else { throw DefinitionError(field: "name", message: Identifier.problem(with: name)) }
     }
-}
-
-private extension Character {
-    var isLowercaseASCIILetter: Bool { ("a"..."z").contains(self) }
-    var isASCIIDigit: Bool { ("0"..."9").contains(self) }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import PortraitCore
 
 /// A job as declared, before it is stored: validated on creation so a bad cron expression or
 /// time zone never reaches the `jobs` table.
@@ -37,9 +38,7 @@ public struct JobSpec: Sendable, Equatable {
 
     /// A problem with a field other than the cron expression (which reports its own column).
     public func validate() throws(JobSpecError) {
-        guard !name.isEmpty, name.utf8.count <= 128,
-              name.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "._-".unicodeScalars.contains($0)) })
-        else { throw JobSpecError(field: "name", problem: "must be 1-128 letters, digits, '.', '_' or '-'") }
+        guard Identifier.isValid(name) else { throw JobSpecError(field: "name", problem: Identifier.problem(with: name)) }
         _ = try Self.timeZone(named: timeZoneName)
         guard case .object = params else { throw JobSpecError(field: "params", problem: "must be a JSON object") }
         guard (0...100).contains(maxRetries) else { throw JobSpecError(field: "max_retries", problem: "must be between 0 and 100") }

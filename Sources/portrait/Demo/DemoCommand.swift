@@ -148,8 +148,9 @@ struct DemoCommand: AsyncParsableCommand {
               Redis:  \(redis)  (profiles p:{userId}, tag bitmaps bm:*)
               API:    \(api)   (admin key for this run: \(key))
               Console: \(api)/console/#key=\(key)   (open it in a browser)
-              Installed \(installed) example definitions (metrics orders_30d, spend_30d, views_1d, categories_30d,
-              last_order; tags high_value, frequent_buyer, window_shopper, churn_risk, value_tier, city_tier).
+              Example definitions active at their examples (\(installed) created or restored): metrics orders_30d,
+              spend_30d, views_1d, categories_30d, last_order; tags high_value, frequent_buyer, window_shopper,
+              churn_risk, value_tier, city_tier.
 
             Try, in another shell (eval "$(scripts/services env)" first):
               curl -s -H 'Authorization: Bearer \(key)' \(api)/v1/profiles/42

@@ -1,7 +1,7 @@
 import PortraitCore
 import PortraitMetadata
 
-/// The example metrics and tags the demo installs (kept if they already exist).
+/// The example metrics and tags the demo installs, each restored to its example on every run.
 enum DemoDefinitions {
     static let metrics: [MetricDefinition] = [
         MetricDefinition(name: "orders_30d", filter: #"event.type == "purchase""#, aggregation: .count, window: .sliding(lengthMs: 30 * day, bucketMs: day),
@@ -36,19 +36,31 @@ enum DemoDefinitions {
     static let hour: Int64 = 3_600_000
     static let day: Int64 = 86_400_000
 
-    /// Stores the definitions that do not exist yet; returns how many were created.
+    /// Makes every example definition current, active and at its example expression: creates
+    /// the missing ones and stores a new version of any that was retired or changed, so the demo
+    /// shows the same tags whatever the store held. Other definitions are left alone.
+    /// Returns how many versions were written.
     static func install(store: DefinitionStore, validator: DefinitionValidator) throws -> Int {
-        var created = 0
-        for metric in metrics where try store.current(MetricDefinition.self, named: metric.name) == nil {
+        var written = 0
+        for metric in metrics {
             try validator.validate(metric)
-            _ = try store.create(metric, author: "demo")
-            created += 1
+            written += try put(metric, store: store)
         }
-        for tag in tags where try store.current(TagDefinition.self, named: tag.name) == nil {
+        for tag in tags {
             try validator.validate(tag, metrics: metrics, tags: tags)
-            _ = try store.create(tag, author: "demo")
-            created += 1
+            written += try put(tag, store: store)
         }
-        return created
+        return written
+    }
+
+    /// Creates `definition` or stores it as the next version when the current one differs.
+    private static func put<D: StorableDefinition & Equatable>(_ definition: D, store: DefinitionStore) throws -> Int {
+        guard let current = try store.current(D.self, named: definition.name) else {
+            _ = try store.create(definition, author: "demo")
+            return 1
+        }
+        guard current.definition != definition else { return 0 }
+        _ = try store.update(definition, author: "demo", note: "the demo restores its example")
+        return 1
     }
 }

@@ -6,7 +6,7 @@ struct JobsCreate: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "create", abstract: "Create a job at run time (jobs of config/jobs.yaml are synced by `portrait schedule`).")
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The job's name: letters, digits, '.', '_' or '-'.") var name: String
+    @Argument(help: "The job's name: lowercase letters, digits and '_', starting with a letter.") var name: String
     @Option(help: "recompute, backfill, retrain, segment_sizes or custom.") var kind: JobKind
     @Option(help: "Five cron fields (minute hour day-of-month month day-of-week) or @hourly, @daily…; omit for manual runs only.")
     var cron: String?

@@ -1,8 +1,8 @@
 import PortraitAPI
 import Testing
 
-@Suite("SHA-256 against the FIPS 180-4 and NIST vectors")
-struct SHA256Tests {
+@Suite("Key hashing (swift-crypto SHA-256) against the FIPS 180-4 and NIST vectors")
+struct KeyHashTests {
     @Test(arguments: [
         ("", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
         ("abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
@@ -12,18 +12,18 @@ struct SHA256Tests {
         ("The quick brown fox jumps over the lazy dog", "d7a8fbb307d7809469ca9abcb0082e4f8d5651e46d3cdb762d02d0bf37c9e592"),
     ])
     func knownVectors(message: String, digest: String) {
-        #expect(SHA256.hex(message) == digest)
+        #expect(KeyHash.hex(message) == digest)
     }
 
     @Test func oneMillionAs() {
-        #expect(SHA256.hex(String(repeating: "a", count: 1_000_000)) == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+        #expect(KeyHash.hex(String(repeating: "a", count: 1_000_000)) == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
     }
 
     /// Messages of 55, 56 and 64 bytes put the padding at each edge of a block.
     @Test func paddingEdges() {
-        #expect(SHA256.hex(String(repeating: "a", count: 55)) == "9f4390f8d30c2dd92ec9f095b65e2b9ae9b0a925a5258e241c9f1e910f734318")
-        #expect(SHA256.hex(String(repeating: "a", count: 56)) == "b35439a4ac6f0948b6d6f9e3c6af0f5f590ce20f1bde7090ef7970686ec6738a")
-        #expect(SHA256.hex(String(repeating: "a", count: 64)) == "ffe054fe7ae0cb6dc65c3af9b61d5209f439851db43d0ba5997337df154668eb")
+        #expect(KeyHash.hex(String(repeating: "a", count: 55)) == "9f4390f8d30c2dd92ec9f095b65e2b9ae9b0a925a5258e241c9f1e910f734318")
+        #expect(KeyHash.hex(String(repeating: "a", count: 56)) == "b35439a4ac6f0948b6d6f9e3c6af0f5f590ce20f1bde7090ef7970686ec6738a")
+        #expect(KeyHash.hex(String(repeating: "a", count: 64)) == "ffe054fe7ae0cb6dc65c3af9b61d5209f439851db43d0ba5997337df154668eb")
     }
 }
 
@@ -33,7 +33,7 @@ struct APIKeyTests {
         let key = APIKey.generate()
         let parsed = try #require(APIKey(parsing: key.text))
         #expect(parsed == key)
-        #expect(key.hash == SHA256.hex(key.text))
+        #expect(key.hash == KeyHash.hex(key.text))
         #expect(key.text.hasPrefix("pk_"))
         #expect(APIKey.generate() != key)
     }
