@@ -26,6 +26,7 @@ final class RedisChannelHandler: ChannelDuplexHandler {
     /// Set once the connection is unusable; later requests fail at once.
     private var failure: RedisError?
     private var timeoutCheck: Scheduled<Void>?
+    private var flushScheduled = false
 
     init(endpoint: String, timeout: TimeAmount) {
         self.endpoint = endpoint
@@ -43,6 +44,17 @@ final class RedisChannelHandler: ChannelDuplexHandler {
         if request.count == 0 { deliverCompleted() }
         scheduleTimeoutCheck(context)
         context.write(wrapOutboundOut(request.bytes), promise: promise)
+    }
+
+    /// Flushes once per turn of the event loop rather than once per request: requests written
+    /// by many tasks in the same turn leave in one `write` syscall, and Redis reads them at once.
+    func flush(context: ChannelHandlerContext) {
+        guard !flushScheduled else { return }
+        flushScheduled = true
+        context.eventLoop.assumeIsolated().execute { [self] in
+            flushScheduled = false
+            context.flush()
+        }
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
