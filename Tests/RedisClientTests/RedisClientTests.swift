@@ -65,7 +65,10 @@ struct RedisClientTests {
 
     @Test("A connection killed mid-pipeline fails every waiting caller; nothing hangs")
     func killedMidPipeline() async throws {
-        let connection = try await RedisClientConnection.connect(configuration: configuration)
+        // BLPOP waits forever: the client's own reply timeout must not be what closes it.
+        var patient = configuration
+        patient.timeoutMs = 600_000
+        let connection = try await RedisClientConnection.connect(configuration: patient)
         let id = try #require(try await connection.command("CLIENT", "ID").int)
         let blocked = RedisClientTestServices.prefix("kill") + "never-pushed"
         let failures = try await withThrowingTaskGroup(of: Bool.self) { group in
@@ -157,10 +160,11 @@ struct RedisClientTests {
         do { _ = try await body(); return false } catch { return error is RedisError }
     }
 
-    /// Waits (polling CLIENT LIST, up to 10 s) until client `clientID`'s line satisfies `condition`.
+    /// Waits (polling CLIENT LIST, up to 60 s: the whole suite may be running beside it) until
+    /// client `clientID`'s line satisfies `condition`.
     private static func waitUntil(clientID: Int64, _ condition: (String) -> Bool) async throws {
         let observer = try await RedisClientConnection.connect(configuration: RedisClientTestServices.configuration)
-        for _ in 0..<1_000 {
+        for _ in 0..<6_000 {
             let line = try await observer.command("CLIENT", "LIST", "ID", clientID).string ?? ""
             if condition(line) { await observer.close(); return }
             try await Task.sleep(for: .milliseconds(10))
