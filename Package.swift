@@ -25,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // The Redis client's async face; also what Hummingbird runs on (same version).
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),
     ],
     targets: [
         // C shims: nothing but the headers and the link line.
@@ -36,7 +38,10 @@ let package = Package(
         // Clients: the only code that touches the C libraries.
         .target(name: "Kafka", dependencies: ["CRdKafka", logging]),
         .target(name: "MySQL", dependencies: ["CMariaDB", logging]),
-        .target(name: "Redis", dependencies: ["CHiredis", logging]),
+        .target(
+            name: "Redis",
+            dependencies: ["CHiredis", logging, .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]
+        ),
         // Input history beyond Kafka's retention: gzip segments on local disk.
         .target(name: "EventArchive", dependencies: ["CZlib"]),
 
@@ -64,6 +69,7 @@ let package = Package(
             name: "PortraitAPI",
             dependencies: [
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 "Redis", "MySQL", "Kafka", "PortraitCore", "PortraitMetadata", "PortraitProcessor", "TagLang", "PortraitScheduler", "PortraitModels",
                 logging, metrics,
             ]
@@ -106,6 +112,8 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: ["Kafka", "MySQL", "Redis", "PortraitMetadata", "PortraitConfig", "PortraitCore"]
         ),
+        // The Redis client's async face against the real Redis (`scripts/services up`).
+        .testTarget(name: "RedisClientTests", dependencies: ["Redis", .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(
             name: "ModelTests",
             dependencies: ["PortraitModels", "Learning", "MySQL", "Redis", "Kafka", "PortraitMetadata", "PortraitCore", "PortraitProcessor", "TagLang", logging]

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# The API benchmark of issue #8, on loopback with a release build:
+# The API benchmark of issues #8 and #16, on loopback with a release build:
 #  1. GET /v1/profiles/{id} over 1M stored profiles with wrk (64 connections), beside
-#     redis-benchmark doing HGETALL of the same hashes at the same concurrency;
-#  2. POST /v1/segments:count for a three-tag expression over 10M users.
+#     redis-benchmark doing HGETALL of the same hashes at the same concurrency, just before
+#     and just after; the server's thread count is read halfway through the run;
+#  2. POST /v1/profiles:batchGet of 100 random ids with wrk (1 and 16 connections);
+#  3. POST /v1/segments:count for a three-tag expression over 10M users.
 # Uses Redis database 7 and the MySQL database portrait_test_bench (both emptied first).
-# Usage: [PORTRAIT_BIN=path] Benchmarks/api.sh [--users N] [--segment-users N] [--seconds S]
+# PORTRAIT_BENCH_SKIP_LOAD=1 keeps the data an earlier run loaded (for back-to-back binaries).
+# Usage: [PORTRAIT_BIN=path] [PORTRAIT_BENCH_SKIP_LOAD=1] Benchmarks/api.sh [--users N] [--segment-users N] [--seconds S]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 users=1000000 segment_users=10000000 seconds=15
@@ -21,7 +24,7 @@ scripts/services up >/dev/null
 eval "$(scripts/services env)"
 # PORTRAIT_BIN: an already built release binary to measure (e.g. another checkout's, for a before/after).
 bin=${PORTRAIT_BIN:-.build/release/portrait}
-[[ -n ${PORTRAIT_BIN:-} ]] || swift build -c release --product portrait
+[[ -n ${PORTRAIT_BIN:-} ]] || swift-locked swift build -c release --product portrait
 redis_port=${PORTRAIT_REDIS_PORT:-6379}
 export PORTRAIT_REDIS_URL="redis://127.0.0.1:$redis_port/7"
 export PORTRAIT_MYSQL_URL="${PORTRAIT_MYSQL_URL%/*}/portrait_test_bench"
@@ -33,6 +36,7 @@ $bin migrate >/dev/null
 for tag in buyer vip churn_risk; do $bin tags create $tag --expression true --status active >/dev/null; done
 key=$($bin keys create --name bench --role reader | tail -1)
 
+if [[ ${PORTRAIT_BENCH_SKIP_LOAD:-} != 1 ]]; then
 echo "--- loading $users profiles and $segment_users users of bitmaps into Redis db 7"
 redis-cli -p "$redis_port" -n 7 FLUSHDB >/dev/null
 python3 - "$users" "$segment_users" <<'PY' | redis-cli -p "$redis_port" -n 7 --pipe >/dev/null
@@ -66,6 +70,7 @@ for name, words in [("pop", 0), ("bm:buyer", 1), ("bm:vip", 4), ("bm:churn_risk"
         command("SET", "%s:%d" % (name, index), value.to_bytes(count // 8, "big"))
 out.flush()
 PY
+fi
 echo "profiles: $(redis-cli -p "$redis_port" -n 7 DBSIZE) keys"
 
 echo "--- redis-benchmark HGETALL, 64 connections"
@@ -84,7 +89,28 @@ request = function()
 end
 LUA
 echo "--- wrk GET /v1/profiles/{id}, 64 connections, ${seconds}s"
+echo "threads before load: $(ls /proc/$server/task | wc -l)"
+(sleep $((seconds / 2)); echo "threads under load: $(ls /proc/$server/task | wc -l)") &
+sampler=$!
 wrk -t2 -c64 -d"${seconds}s" --latency -s "$script" http://127.0.0.1:18080 | grep -E "Requests/sec|99%|50%|Non-2xx"
+wait $sampler
+echo "--- redis-benchmark HGETALL again, just after"
+redis-benchmark -p "$redis_port" --dbnum 7 -c 64 -n 1000000 -r "$users" -q HGETALL "p:{__rand_int__}" | tr '\r' '\n' | grep -a "requests per second" | tail -1
+
+batch=$(mktemp --suffix .lua)
+cat > "$batch" <<LUA
+math.randomseed(os.time())
+request = function()
+  local ids = {}
+  for i = 1, 100 do ids[i] = '"' .. math.random(1, $users) .. '"' end
+  local body = '{"user_ids":[' .. table.concat(ids, ",") .. ']}'
+  return wrk.format("POST", "/v1/profiles:batchGet", { ["Authorization"] = "Bearer $key", ["Content-Type"] = "application/json" }, body)
+end
+LUA
+for connections in 1 16; do
+    echo "--- wrk POST /v1/profiles:batchGet of 100 ids, $connections connection(s), ${seconds}s"
+    wrk -t1 -c$connections -d"${seconds}s" --latency -s "$batch" http://127.0.0.1:18080 | grep -E "Requests/sec|99%|50%|Non-2xx"
+done
 
 echo "--- segments:count over $segment_users users (tag.buyer and not tag.vip or tag.churn_risk), 20 runs"
 for _ in $(seq 20); do

@@ -28,14 +28,24 @@ public final class KafkaProducer: Sendable {
     }
 
     /// Produces one message and waits until the broker acknowledged it.
+    /// A full local queue is waited out with `Task.sleep` (the caller's thread is given back),
+    /// not by spinning as ``enqueue`` does.
     @discardableResult
     public func send(topic: String, key: [UInt8]?, value: [UInt8]?, partition: Int32? = nil) async throws -> KafkaDeliveryReport {
-        try await withCheckedThrowingContinuation { continuation in
-            let waiter = Unmanaged.passRetained(DeliveryWaiter(continuation))
-            do throws(KafkaError) {
-                try produce(topic: topic, key: key, value: value, partition: partition, opaque: waiter.toOpaque())
-            } catch {
-                waiter.takeRetainedValue().resume(.failure(error))
+        var pause = Duration.microseconds(500)
+        while true {
+            let queueFull = Mutex(false)
+            do {
+                return try await withCheckedThrowingContinuation { continuation in
+                    let waiter = Unmanaged.passRetained(DeliveryWaiter(continuation))
+                    let result = produceOnce(topic: topic, key: key, value: value, partition: partition, opaque: waiter.toOpaque())
+                    guard result != RD_KAFKA_RESP_ERR_NO_ERROR else { return }
+                    if result == RD_KAFKA_RESP_ERR__QUEUE_FULL { queueFull.withLock { $0 = true } }
+                    waiter.takeRetainedValue().resume(.failure(RDKafkaClient.error(result, "cannot produce to \(topic)")))
+                }
+            } catch where queueFull.withLock({ $0 }) {
+                try await Task.sleep(for: pause)
+                pause = min(pause * 2, .milliseconds(50))
             }
         }
     }

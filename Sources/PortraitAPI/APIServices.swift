@@ -1,6 +1,7 @@
 import Kafka
 import Logging
 import MySQL
+import NIOCore
 import PortraitCore
 import PortraitMetadata
 import PortraitModels
@@ -11,7 +12,11 @@ import Redis
 /// built from the mapping and the model registry, and the publisher of definition versions.
 final class APIServices: Sendable {
     let configuration: APIConfiguration
-    let redis: RedisPool
+    /// Every Redis read and write of a request: non-blocking, pipelined.
+    let redis: RedisClient
+    /// Only for ``SavedSegmentSizer``, which the scheduler's `segment_sizes` job shares and
+    /// which runs with MySQL on ``BlockingWork``'s threads.
+    let blockingRedis: RedisPool
     let mysql: MySQLPool
     let publisher: DefinitionPublishing?
     let keyGate: KeyGate
@@ -20,7 +25,10 @@ final class APIServices: Sendable {
     init(configuration: APIConfiguration, logger: Logger) {
         self.configuration = configuration
         keyGate = KeyGate(ttl: .milliseconds(Int64(configuration.keyCacheSeconds * 1_000)), ratePerSecond: configuration.rateLimitPerSecond)
-        redis = RedisPool(configuration: configuration.redis, size: configuration.redisPoolSize)
+        // redisPoolSize is the total; pipelining makes one or two per event loop plenty.
+        let loops = System.coreCount
+        redis = RedisClient(configuration: configuration.redis, connectionsPerEventLoop: max(1, (configuration.redisPoolSize + loops - 1) / loops))
+        blockingRedis = RedisPool(configuration: configuration.redis, size: configuration.redisPoolSize)
         mysql = MySQLPool(configuration: configuration.mysql, size: configuration.mysqlPoolSize)
         publisher = configuration.publishesDefinitions
             ? DefinitionPublishing(mysql: configuration.mysql, producer: configuration.producer, topic: "\(configuration.topicPrefix).control")
@@ -34,13 +42,8 @@ final class APIServices: Sendable {
         DefinitionValidator(attributes: configuration.mapping.attributeTypes, models: try ModelRegistry(connection: connection).names())
     }
 
-    /// Runs `body` with a Redis connection, off the cooperative pool.
-    func withRedis<T: Sendable>(_ body: @escaping @Sendable (RedisConnection) throws -> T) async throws -> T {
-        let pool = redis
-        return try await BlockingWork.run { try pool.withConnection(body) }
-    }
-
-    /// Runs `body` with a MySQL connection, off the cooperative pool.
+    /// Runs `body` with a MySQL connection on ``BlockingWork``'s bounded threads, off the
+    /// cooperative pool.
     func withMySQL<T: Sendable>(_ body: @escaping @Sendable (MySQLConnection) throws -> T) async throws -> T {
         let pool = mysql
         return try await BlockingWork.run { try pool.withConnection(body) }
@@ -64,8 +67,13 @@ actor DefinitionPublishing {
 
     /// Returns how many versions were sent.
     func publishPending() async throws -> Int {
-        let connection = try self.connection ?? MySQLConnection(configuration: mysql)
-        self.connection = connection
+        let mysql = self.mysql
+        // Connecting blocks: not on the cooperative pool.
+        let connection: MySQLConnection
+        if let open = self.connection { connection = open } else {
+            connection = try await BlockingWork.run { try MySQLConnection(configuration: mysql) }
+            self.connection = connection
+        }
         return try await DefinitionPublisher(connection: connection, producer: producer, topic: topic).publishPending()
     }
 }

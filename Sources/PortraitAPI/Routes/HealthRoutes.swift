@@ -9,7 +9,7 @@ enum HealthRoutes {
         let services = routes.services
         routes.get("/healthz", role: nil) { _, _ in JSONValue.object(["status": .string("ok")]).response() }
         routes.get("/readyz", role: .reader) { _, _ in
-            async let redis = check { try await services.withRedis { _ = try $0.command("PING").throwIfError() } }
+            async let redis = check { _ = try await services.redis.command("PING") }
             async let mysql = check { try await services.withMySQL { _ = try $0.query("SELECT 1") } }
             let (redisProblem, mysqlProblem) = await (redis, mysql)
             let ready = redisProblem == nil && mysqlProblem == nil

@@ -26,9 +26,10 @@ enum PipelineRoutes {
                     ])
                 }
             }
-            let (population, processors) = try await services.withRedis { connection -> (Int64, [JSONValue]) in
-                let names = (try connection.command("ZRANGE", ProfileKeys.processors, 0, -1).array ?? []).compactMap(\.string)
-                let replies = try connection.pipeline(names.map { ["HGETALL", ProfileKeys.processorStatus($0)] })
+            let redis = services.redis
+            let (population, processors) = try await { () async throws -> (Int64, [JSONValue]) in
+                let names = (try await redis.command("ZRANGE", ProfileKeys.processors, 0, -1).array ?? []).compactMap(\.string)
+                let replies = try await redis.pipeline(names.map { ["HGETALL", ProfileKeys.processorStatus($0)] })
                 let processors = zip(names, replies).compactMap { name, reply -> JSONValue? in
                     let fields = reply.hashFields
                     guard !fields.isEmpty else { return nil }  // expired: the processor stopped
@@ -36,8 +37,8 @@ enum PipelineRoutes {
                     for (field, value) in fields { object[field] = value.isEmpty ? .null : JSONValue.parsing(stored: value, booleans: false) }
                     return .object(object)
                 }
-                return (try SegmentBitmaps(connection: connection, token: "").count(.population), processors)
-            }
+                return (try await AsyncSegmentBitmaps(redis: redis, token: "").count(.population), processors)
+            }()
             return JSONValue.object([
                 "population": .integer(population), "processors": .array(processors), "ingest": .array(ingest),
             ]).response()

@@ -14,7 +14,7 @@ enum ProfileRoutes {
             let userId = try context.parameter("userId")
             let sections = try ProfileDocument.sections(request.uri.queryParameters.get("fields"))
             let explain = request.uri.queryParameters.get("explain")
-            let fields = try await services.withRedis { try RedisProfileStore(connection: $0).profile(userId) }
+            let fields = try await ProfileReads(redis: services.redis).profile(userId)
             guard !fields.isEmpty else { throw APIError.notFound("no profile for user \(userId)") }
             var document = ProfileDocument.json(userId: userId, fields: fields, sections: sections)
             if let explain, case .object(var object) = document {
@@ -25,7 +25,7 @@ enum ProfileRoutes {
         }
         routes.get("/v1/profiles/{userId}/tags", role: .reader) { _, context in
             let userId = try context.parameter("userId")
-            let fields = try await services.withRedis { try RedisProfileStore(connection: $0).profile(userId) }
+            let fields = try await ProfileReads(redis: services.redis).profile(userId)
             guard !fields.isEmpty else { throw APIError.notFound("no profile for user \(userId)") }
             return ProfileDocument.json(userId: userId, fields: fields, sections: [.tags]).response()
         }
@@ -43,7 +43,7 @@ enum ProfileRoutes {
                 }
             }
             let sections = try ProfileDocument.sections(try fieldsList(body["fields"]))
-            let hashes = try await services.withRedis { try RedisProfileStore(connection: $0).profiles(userIds) }
+            let hashes = try await ProfileReads(redis: services.redis).profiles(userIds)
             var found: [JSONValue] = [], missing: [JSONValue] = []
             for (userId, fields) in zip(userIds, hashes) {
                 if fields.isEmpty { missing.append(.string(userId)) } else {
@@ -72,7 +72,7 @@ enum ProfileRoutes {
         guard evaluator.definitions.tags.contains(where: { $0.name == tag }) else {
             throw APIError(.badRequest, code: "unknown_tag", "explain needs an active tag; '\(tag)' is not one", field: "explain")
         }
-        guard let state = try await services.withRedis({ try RedisProfileStore(connection: $0).state(userId) }) else { return .null }
+        guard let state = try await ProfileReads(redis: services.redis).state(userId) else { return .null }
         return evaluator.explain(tag: tag, state: state).map(JSONValue.init) ?? .null
     }
 }

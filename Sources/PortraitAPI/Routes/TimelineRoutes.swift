@@ -13,15 +13,13 @@ enum TimelineRoutes {
         routes.get("/v1/profiles/{userId}/timeline", role: .reader) { request, context in
             let userId = try context.parameter("userId")
             let limit = try limitParameter(request.uri.queryParameters.get("limit"))
-            let replies = try await services.withRedis { connection in
-                // One transaction: the lists as of one write, and of one generation (docs/RECOMPUTE.md).
-                try connection.transaction([
-                    ["EXISTS", ProfileKeys.profile(userId)],
-                    ["LRANGE", ProfileKeys.recentEvents(userId), 0, limit - 1],
-                    ["LRANGE", ProfileKeys.metricHistory(userId), 0, BehaviourRecord.metricHistoryLimit - 1],
-                    ["LRANGE", ProfileKeys.tagHistory(userId), 0, limit - 1],
-                ]).map { try $0.throwIfError() }
-            }
+            // One transaction: the lists as of one write, and of one generation (docs/RECOMPUTE.md).
+            let replies = try await services.redis.transaction([
+                ["EXISTS", ProfileKeys.profile(userId)],
+                ["LRANGE", ProfileKeys.recentEvents(userId), 0, limit - 1],
+                ["LRANGE", ProfileKeys.metricHistory(userId), 0, BehaviourRecord.metricHistoryLimit - 1],
+                ["LRANGE", ProfileKeys.tagHistory(userId), 0, limit - 1],
+            ]).map { try $0.throwIfError() }
             guard replies[0].int == 1 else { throw APIError.notFound("no profile for user \(userId)") }
             let events = entries(replies[1])
             let metrics = entries(replies[2]).reversed()

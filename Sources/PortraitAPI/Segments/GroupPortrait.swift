@@ -6,7 +6,7 @@ import Redis
 /// bitmaps (intersections inside Redis), attribute distributions and metric histograms from
 /// profiles sampled evenly from both (every profile when a group is no larger than the sample).
 struct GroupPortrait {
-    let bitmaps: SegmentBitmaps
+    let bitmaps: AsyncSegmentBitmaps
     let tags: [TagDefinition]
     /// Categorical attributes (string or boolean), read from sampled profiles.
     let attributes: [String]
@@ -25,19 +25,18 @@ struct GroupPortrait {
         var populationIds: [Int64] = []
     }
 
-    func compute(_ plan: SegmentPlan) throws -> JSONValue {
-        let connection = bitmaps.connection
+    func compute(_ plan: SegmentPlan) async throws -> JSONValue {
         let enumerated = tags.filter { $0.kind == .enumerated }.map(\.name)
-        let valueReplies = try connection.pipeline(enumerated.map { [ "SMEMBERS", ProfileKeys.tagValues($0)] })
+        let valueReplies = try await bitmaps.redis.pipeline(enumerated.map { [ "SMEMBERS", ProfileKeys.tagValues($0)] })
         var leaves: [(tag: String, value: String?)] = tags.filter { $0.kind == .boolean }.map { ($0.name, nil) }
         for (tag, reply) in zip(enumerated, valueReplies) {
             let values = (try reply.throwIfError().array ?? []).compactMap(\.string).sorted()
             leaves += values.map { (tag, $0) }
         }
         var counts = Counts()
-        for shard in try bitmaps.shards() { try count(plan, leaves: leaves, shard: shard, into: &counts) }
-        let segmentSample = try profiles(BitmapMembers.sample(counts.segmentIds, size: sampleSize))
-        let populationSample = try profiles(BitmapMembers.sample(counts.populationIds, size: sampleSize))
+        for shard in try await bitmaps.shards() { try await count(plan, leaves: leaves, shard: shard, into: &counts) }
+        let segmentSample = try await profiles(BitmapMembers.sample(counts.segmentIds, size: sampleSize))
+        let populationSample = try await profiles(BitmapMembers.sample(counts.populationIds, size: sampleSize))
         return .object([
             "size": .integer(counts.size), "population": .integer(counts.population),
             "boolean_tags": .array(tags.filter { $0.kind == .boolean }.map { tag in
@@ -63,10 +62,10 @@ struct GroupPortrait {
 
     /// One pipeline per shard: the segment's bitmap, its intersection with every tag bitmap,
     /// the counts, and both groups' members for sampling.
-    private func count(_ plan: SegmentPlan, leaves: [(tag: String, value: String?)], shard: Int64, into counts: inout Counts) throws {
+    private func count(_ plan: SegmentPlan, leaves: [(tag: String, value: String?)], shard: Int64, into counts: inout Counts) async throws {
         let population = ProfileKeys.population(shard: shard)
         let scratch = "tmp:segment:\(bitmaps.token):\(shard):x"
-        let replies = try bitmaps.withResult(plan, shard: shard) { key, commands in
+        let replies = try await bitmaps.withResult(plan, shard: shard) { key, commands in
             commands.append(["BITCOUNT", key])
             commands.append(["GET", key])
             commands.append(["GET", population])
@@ -102,8 +101,8 @@ struct GroupPortrait {
     }
 
     /// The profiles of dense ids (ids without a user any more are left out).
-    private func profiles(_ ids: [Int64]) throws -> [[String: String]] {
-        try RedisProfileStore(connection: bitmaps.connection).profiles(try bitmaps.userIds(ids)).filter { !$0.isEmpty }
+    private func profiles(_ ids: [Int64]) async throws -> [[String: String]] {
+        try await ProfileReads(redis: bitmaps.redis).profiles(try await bitmaps.userIds(ids)).filter { !$0.isEmpty }
     }
 
     private func distribution(_ attribute: String, _ segment: [[String: String]], _ population: [[String: String]]) -> JSONValue {

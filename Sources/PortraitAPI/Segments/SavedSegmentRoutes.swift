@@ -54,8 +54,9 @@ enum SavedSegmentRoutes {
         }
         routes.post("/v1/segments/{name}/sizes", role: .admin) { _, context in
             let name = try context.parameter("name")
-            let redis = services.redis
-            // The same measurement the scheduler's segment_sizes job records.
+            let redis = services.blockingRedis
+            // The same measurement the scheduler's segment_sizes job records (blocking, on
+            // BlockingWork's threads, as the job runs it).
             guard let measured = try await services.withMySQL({ mysql in
                 try redis.withConnection { try SavedSegmentSizer(mysql: mysql, redis: $0).measure(name) }
             }) else { throw APIError.notFound("no segment named \(name)") }

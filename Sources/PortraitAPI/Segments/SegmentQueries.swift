@@ -7,31 +7,34 @@ import Redis
 
 /// The API's segment operations for callers outside a request (`portrait segments`): the same
 /// compilation against the active tags, the same bitmap evaluation, the same checks and the
-/// same documents as the routes, so the CLI and the API cannot disagree. Calls block on
-/// `mysql` and `redis`; errors are the API's (``APIError``: code, message, field, position).
-public struct SegmentQueries {
+/// same documents as the routes, so the CLI and the API cannot disagree. Calls that read
+/// bitmaps are async on the routes' non-blocking ``RedisClient``; MySQL calls block their
+/// caller (the CLI's own thread). Errors are the API's (``APIError``: code, message, field,
+/// position).
+public struct SegmentQueries: Sendable {
     let mysql: MySQLConnection
-    let redis: RedisConnection
+    let redis: RedisClient
 
-    public init(mysql: MySQLConnection, redis: RedisConnection) {
+    public init(mysql: MySQLConnection, redis: RedisClient) {
         self.mysql = mysql
         self.redis = redis
     }
 
     /// `POST /v1/segments:count`'s count.
-    public func count(_ expression: String) throws -> Int64 {
-        try bitmaps().count(try compile(expression).plan)
+    public func count(_ expression: String) async throws -> Int64 {
+        let plan = try await blocking { try compile(expression).plan }
+        return try await bitmaps().count(plan)
     }
 
     /// Every matching user id in dense-id order, handed over page by page as
     /// `POST /v1/segments:export` pages them; returns how many there were.
     @discardableResult
-    public func export(_ expression: String, pageSize: Int = 10_000, _ emit: ([String]) throws -> Void) throws -> Int {
-        let plan = try compile(expression).plan
+    public func export(_ expression: String, pageSize: Int = 10_000, _ emit: ([String]) throws -> Void) async throws -> Int {
+        let plan = try await blocking { try compile(expression).plan }
         var cursor = ExportCursor(shard: 0, offset: 0)
         var total = 0
         while true {
-            let page = try SegmentRoutes.exportPage(plan, from: cursor, limit: pageSize, bitmaps: bitmaps())
+            let page = try await SegmentRoutes.exportPage(plan, from: cursor, limit: pageSize, bitmaps: bitmaps())
             total += page.users.count
             try emit(page.users)
             guard let next = page.next else { return total }
@@ -41,15 +44,15 @@ public struct SegmentQueries {
 
     /// `POST /v1/segments:portrait`'s document, without `took_ms`; `metrics` nil draws every
     /// active metric. `attributes` are the categorical attributes of the profile mapping.
-    public func portrait(_ expression: String, metrics: [String]?, attributes: [String], sampleSize: Int = 1_000, bins: Int = 10) throws -> JSONValue {
-        let (plan, tags) = try compile(expression)
+    public func portrait(_ expression: String, metrics: [String]?, attributes: [String], sampleSize: Int = 1_000, bins: Int = 10) async throws -> JSONValue {
+        let (plan, tags) = try await blocking { try compile(expression) }
         guard (1...SegmentRoutes.sampleLimit).contains(sampleSize) else {
             throw APIError.badRequest("sample_size must be an integer from 1 to \(SegmentRoutes.sampleLimit)", field: "sample_size")
         }
         guard (1...100).contains(bins) else { throw APIError.badRequest("bins must be an integer from 1 to 100", field: "bins") }
-        let active = Set(try DefinitionStore(connection: mysql).list(MetricDefinition.self, status: .active).map(\.definition.name))
+        let active = Set(try await blocking { try DefinitionStore(connection: mysql).list(MetricDefinition.self, status: .active).map(\.definition.name) })
         let names = try SegmentRoutes.metricNames(metrics.map { .array($0.map(JSONValue.string)) }, active: active)
-        let portrait = try GroupPortrait(
+        let portrait = try await GroupPortrait(
             bitmaps: bitmaps(), tags: tags.sorted { $0.name < $1.name }, attributes: attributes.sorted(), metrics: names,
             sampleSize: sampleSize, bins: bins
         ).compute(plan)
@@ -98,8 +101,13 @@ public struct SegmentQueries {
         return (plan, tags)
     }
 
-    private func bitmaps() -> SegmentBitmaps {
-        SegmentBitmaps(connection: redis, token: UUID().uuidString)
+    private func bitmaps() -> AsyncSegmentBitmaps {
+        AsyncSegmentBitmaps(redis: redis, token: UUID().uuidString)
+    }
+
+    /// MySQL blocks: off the cooperative pool, on the API's bounded pool for blocking work.
+    private func blocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await BlockingWork.run(body)
     }
 }
 

@@ -17,7 +17,7 @@ enum SegmentRoutes {
             let body = try await RequestBody.object(request, allowed: ["expression"], required: ["expression"])
             let start = ContinuousClock.now
             let segment = try await SegmentRequest(body, services: services)
-            let count = try await services.withRedis { try SegmentBitmaps(connection: $0, token: UUID().uuidString).count(segment.plan) }
+            let count = try await AsyncSegmentBitmaps(redis: services.redis, token: UUID().uuidString).count(segment.plan)
             return JSONValue.object(["count": .integer(count), "took_ms": .integer(SegmentRequest.milliseconds(since: start))]).response()
         }
 
@@ -29,9 +29,8 @@ enum SegmentRoutes {
             let segment = try await SegmentRequest(body, services: services)
             let limit = try SegmentRequest.integer(body, "limit", in: 1...exportLimit, default: 1_000)
             let start = try ExportCursor(body["cursor"])
-            let page = try await services.withRedis { connection in
-                try exportPage(segment.plan, from: start, limit: limit, bitmaps: SegmentBitmaps(connection: connection, token: UUID().uuidString))
-            }
+            let page = try await exportPage(
+                segment.plan, from: start, limit: limit, bitmaps: AsyncSegmentBitmaps(redis: services.redis, token: UUID().uuidString))
             return JSONValue.object([
                 "user_ids": .array(page.users.map(JSONValue.string)),
                 "next_cursor": page.next.map { .string($0.text) } ?? .null,
@@ -47,12 +46,10 @@ enum SegmentRoutes {
             let metrics = try await metricNames(body["metrics"], services: services)
             let attributes = SegmentQueries.categoricalAttributes(of: services.configuration.mapping)
             let tags = segment.activeTags.sorted { $0.name < $1.name }
-            let portrait = try await services.withRedis { connection in
-                try GroupPortrait(
-                    bitmaps: SegmentBitmaps(connection: connection, token: UUID().uuidString), tags: tags, attributes: attributes,
-                    metrics: metrics, sampleSize: sampleSize, bins: bins
-                ).compute(segment.plan)
-            }
+            let portrait = try await GroupPortrait(
+                bitmaps: AsyncSegmentBitmaps(redis: services.redis, token: UUID().uuidString), tags: tags, attributes: attributes,
+                metrics: metrics, sampleSize: sampleSize, bins: bins
+            ).compute(segment.plan)
             guard case .object(var object) = portrait else { return portrait.response() }
             object["expression"] = .string(segment.expression)
             object["took_ms"] = .integer(SegmentRequest.milliseconds(since: start))
@@ -78,18 +75,20 @@ enum SegmentRoutes {
         }
     }
 
-    static func exportPage(_ plan: SegmentPlan, from start: ExportCursor, limit: Int, bitmaps: SegmentBitmaps) throws -> (users: [String], next: ExportCursor?) {
+    static func exportPage(
+        _ plan: SegmentPlan, from start: ExportCursor, limit: Int, bitmaps: AsyncSegmentBitmaps
+    ) async throws -> (users: [String], next: ExportCursor?) {
         var ids: [Int64] = []
-        let shards = try bitmaps.shards()
+        let shards = try await bitmaps.shards()
         var shard = start.shard
         while shard <= shards.upperBound, ids.count <= limit {
             let offset = shard == start.shard ? start.offset : 0
-            ids += BitmapMembers.ids(try bitmaps.bits(plan, shard: shard), shard: shard, from: offset, limit: limit + 1 - ids.count)
+            ids += BitmapMembers.ids(try await bitmaps.bits(plan, shard: shard), shard: shard, from: offset, limit: limit + 1 - ids.count)
             shard += 1
         }
         let more = ids.count > limit
         if more { ids.removeLast() }
-        let users = try bitmaps.userIds(ids)
+        let users = try await bitmaps.userIds(ids)
         guard more, let last = ids.last else { return (users, nil) }
         let next = last + 1
         return (users, ExportCursor(shard: next / ProfileKeys.bitmapShardSize, offset: next % ProfileKeys.bitmapShardSize))

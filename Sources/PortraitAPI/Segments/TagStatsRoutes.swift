@@ -15,17 +15,18 @@ enum TagStatsRoutes {
             guard let tag = stored.map(\.definition).first(where: { $0.name == name }) else {
                 throw APIError.notFound("no active tag named \(name)")
             }
-            let stats = try await services.withRedis { connection in
+            let redis = services.redis
+            let stats = try await { () async throws -> JSONValue in
                 let values = tag.kind == .enumerated
-                    ? (try connection.command("SMEMBERS", ProfileKeys.tagValues(name)).array ?? []).compactMap(\.string).sorted()
+                    ? (try await redis.command("SMEMBERS", ProfileKeys.tagValues(name)).array ?? []).compactMap(\.string).sorted()
                     : []
                 var population: Int64 = 0, count: Int64 = 0
                 var perValue = [Int64](repeating: 0, count: values.count)
-                for shard in try SegmentBitmaps(connection: connection, token: "").shards() {
+                for shard in try await AsyncSegmentBitmaps(redis: redis, token: "").shards() {
                     var commands: [[any RedisArgument]] = [["BITCOUNT", ProfileKeys.population(shard: shard)]]
                     if tag.kind == .boolean { commands.append(["BITCOUNT", ProfileKeys.bitmap(tag: name, value: nil, shard: shard)]) }
                     for value in values { commands.append(["BITCOUNT", ProfileKeys.bitmap(tag: name, value: value, shard: shard)]) }
-                    let replies = try connection.pipeline(commands).map { try $0.throwIfError().int ?? 0 }
+                    let replies = try await redis.pipeline(commands).map { try $0.throwIfError().int ?? 0 }
                     population += replies[0]
                     if tag.kind == .boolean { count += replies[1] }
                     for index in values.indices { perValue[index] += replies[1 + index] }
@@ -40,7 +41,7 @@ enum TagStatsRoutes {
                     object["values"] = .array(zip(values, perValue).map { .object(["value": .string($0), "count": .integer($1), "share": share($1)]) })
                 }
                 return JSONValue.object(object)
-            }
+            }()
             return stats.response()
         }
     }

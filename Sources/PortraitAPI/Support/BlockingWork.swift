@@ -1,13 +1,20 @@
-import Dispatch
+import NIOPosix
 
-/// Runs the synchronous MySQL, Redis and pool calls on Dispatch's threads rather than the
-/// cooperative pool, which must never block (a full pool waits on a semaphore).
+/// Runs the synchronous MySQL, Kafka-metadata and file calls on a fixed set of threads rather
+/// than the cooperative pool, which must never block. Bounded: under load, blocking work queues
+/// for one of ``threadCount`` threads instead of starting a thread per request (Redis never
+/// comes here; it has the non-blocking `RedisClient`).
 enum BlockingWork {
-    private static let queue = DispatchQueue(label: "portrait.api.blocking", attributes: .concurrent)
+    /// Twice the default MySQL pool: pool waits never take every thread, and admin calls are rare.
+    static let threadCount = 8
+
+    private static let pool: NIOThreadPool = {
+        let pool = NIOThreadPool(numberOfThreads: threadCount)
+        pool.start()
+        return pool
+    }()
 
     static func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            queue.async { continuation.resume(with: Result { try body() }) }
-        }
+        try await pool.runIfActive(body)
     }
 }

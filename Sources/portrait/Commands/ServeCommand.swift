@@ -29,6 +29,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Requests per second each API key may make (0: no limit).")
     var rateLimit: Double = 1_000
 
+    @Option(help: "Level of the access log (one line per request): trace, debug, info, notice, warning, error or critical.")
+    var accessLogLevel = "info"
+
     @Option(help: "The web console's directory, served on /console/ (default: web-api/console when it exists).")
     var console: String?
 
@@ -39,6 +42,9 @@ struct ServeCommand: AsyncParsableCommand {
         do { document = try String(contentsOfFile: openapi, encoding: .utf8) } catch {
             throw CleanExit.message("error: cannot read the OpenAPI document \(openapi): \(error.localizedDescription)", code: 66)
         }
+        guard let accessLevel = Logger.Level(rawValue: accessLogLevel) else {
+            throw ValidationError("--access-log-level must be one of trace, debug, info, notice, warning, error, critical; got '\(accessLogLevel)'")
+        }
         let consoleDirectory = try ConsoleDirectory.resolve(console, logger: logger)
         do {
             let kafka = try ServeKafka(configuration, logger: logger)
@@ -47,6 +53,7 @@ struct ServeCommand: AsyncParsableCommand {
                 mapping: try ProcessorSetup.loadMapping(path: mapping), openAPIDocument: document,
                 consoleDirectory: consoleDirectory)
             api.rateLimitPerSecond = max(0, rateLimit)
+            api.accessLogLevel = accessLevel
             logger.info("serving", metadata: ["addr": "\(configuration.httpHost):\(configuration.httpPort)", "console": "\(consoleDirectory ?? "off")"])
             try await makeAPIApplication(configuration: api, logger: Logger(label: "portrait.api")).runService()
             withExtendedLifetime(kafka) {}  // the mock cluster, if any, lives until the server stopped

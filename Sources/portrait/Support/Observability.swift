@@ -22,7 +22,8 @@ enum Observability {
         LoggingSystem.bootstrap { label in
             var handler: any LogHandler = json ? JSONLogHandler(label: label) : StreamLogHandler.standardError(label: label)
             handler.logLevel = level
-            return handler
+            // Written by one background thread: a log line never blocks its caller on stderr.
+            return BackgroundLogHandler(wrapped: handler, writer: .shared)
         }
         if configuration.metricsEnabled {
             MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))

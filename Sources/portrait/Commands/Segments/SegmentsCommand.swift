@@ -27,7 +27,7 @@ struct SegmentOptions: ParsableArguments {
     func open() throws -> SegmentQueries {
         let configuration = try global.bootstrap()
         do {
-            return SegmentQueries(mysql: try MySQLConnection(configuration: configuration.mysql), redis: try RedisConnection(configuration: configuration.redis))
+            return SegmentQueries(mysql: try MySQLConnection(configuration: configuration.mysql), redis: RedisClient(configuration: configuration.redis, connectionsPerEventLoop: 1))
         } catch {
             throw CleanExit.message("error: \(error)", code: 1)
         }
@@ -37,7 +37,20 @@ struct SegmentOptions: ParsableArguments {
 /// Runs `body`, turning the API's refusals into `error: …` naming the field (status 64) and
 /// service failures into status 1.
 func reportingSegmentErrors(_ body: () throws -> Void) throws {
-    do { try body() } catch let error as APIError {
+    do { try body() } catch {
+        try segmentFailure(error)
+    }
+}
+
+/// The same for the commands that read bitmaps through the async client.
+func reportingSegmentErrors(_ body: () async throws -> Void) async throws {
+    do { try await body() } catch {
+        try segmentFailure(error)
+    }
+}
+
+private func segmentFailure(_ error: any Error) throws {
+    do { throw error } catch let error as APIError {
         var location = error.field.map { [$0] } ?? []
         if let line = error.line, let column = error.column { location.append("line \(line), column \(column)") }
         let suffix = location.isEmpty ? "" : " (\(location.joined(separator: ", ")))"

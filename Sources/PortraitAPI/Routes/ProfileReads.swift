@@ -1,0 +1,29 @@
+import PortraitCore
+import PortraitProcessor
+import Redis
+
+/// The API's reads of stored profiles (layout in ``ProfileKeys``), on the non-blocking
+/// ``RedisClient``: the same reads as the processor's blocking `RedisProfileStore`.
+struct ProfileReads {
+    let redis: RedisClient
+
+    /// One user's profile hash; empty when unknown.
+    func profile(_ userId: String) async throws -> [String: String] {
+        try await redis.command("HGETALL", ProfileKeys.profile(userId)).hashFields
+    }
+
+    /// The profile hashes of `userIds`, in order (empty when unknown), in one round trip;
+    /// several in one transaction, so all come from one generation (docs/RECOMPUTE.md).
+    func profiles(_ userIds: [String]) async throws -> [[String: String]] {
+        guard !userIds.isEmpty else { return [] }
+        let commands: [[any RedisArgument]] = userIds.map { ["HGETALL", ProfileKeys.profile($0)] }
+        let replies = userIds.count == 1 ? try await redis.pipeline(commands) : try await redis.transaction(commands)
+        return try replies.map { try $0.throwIfError().hashFields }
+    }
+
+    /// One user's engine state, `nil` for a user never seen.
+    func state(_ userId: String) async throws -> ProfileState? {
+        guard case .bulk(let bytes) = try await redis.command("GET", ProfileKeys.state(userId)) else { return nil }
+        return try ProfileStateCodec.decode(bytes, userId: userId)
+    }
+}

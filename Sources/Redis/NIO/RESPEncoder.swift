@@ -1,0 +1,45 @@
+import NIOCore
+
+/// Writes commands as RESP arrays of bulk strings straight into a `ByteBuffer`. Formatting is
+/// done in Swift rather than with `redisFormatCommandArgv`: the format is four lines of code,
+/// and hiredis would add a `malloc`, a copy into its buffer and a second copy into ours.
+enum RESPEncoder {
+    /// Appends `arguments` as one command, e.g. `["HGETALL", key]`; any bytes are safe.
+    static func append(_ arguments: [any RedisArgument], to buffer: inout ByteBuffer) {
+        buffer.writeInteger(UInt8(ascii: "*"))
+        writeDecimal(arguments.count, to: &buffer)
+        for argument in arguments {
+            argument.withRedisBytes { bytes in
+                buffer.writeInteger(UInt8(ascii: "$"))
+                writeDecimal(bytes.count, to: &buffer)
+                buffer.writeBytes(bytes)
+                buffer.writeStaticString("\r\n")
+            }
+        }
+    }
+
+    /// `commands`, one after the other, in a buffer of their own.
+    static func encode(_ commands: [[any RedisArgument]]) -> ByteBuffer {
+        var buffer = ByteBufferAllocator().buffer(capacity: 64 * commands.count)
+        for command in commands { append(command, to: &buffer) }
+        return buffer
+    }
+
+    /// `value` in decimal, then CRLF (counts and lengths are never negative).
+    private static func writeDecimal(_ value: Int, to buffer: inout ByteBuffer) {
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var remaining = value
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { slots in
+            repeat {
+                slots[19 - count] = UInt8(ascii: "0") + UInt8(remaining % 10)
+                remaining /= 10
+                count += 1
+            } while remaining > 0
+            buffer.writeBytes(UnsafeRawBufferPointer(rebasing: slots[(20 - count)...]))
+        }
+        buffer.writeStaticString("\r\n")
+    }
+}

@@ -1,0 +1,136 @@
+import Logging
+import NIOCore
+import NIOPosix
+import Synchronization
+
+/// The async, non-blocking face of the `Redis` module: a small pool of pipelined
+/// ``RedisClientConnection``s, a few on each event loop, used round-robin. Nothing blocks a
+/// thread; many tasks share each socket and each gets its own replies.
+///
+/// A connection found closed is reconnected on its next use, with doubling backoff from 50 ms
+/// up to ``RedisConfiguration/reconnectAttempts`` attempts; the commands that were waiting when
+/// it broke fail (they may have been applied, so they are not retried).
+public final class RedisClient: RedisCommandSending {
+    public let configuration: RedisConfiguration
+    private let slots: [RedisConnectionSlot]
+    private let turn = Atomic<Int>(0)
+
+    /// Connections are opened lazily, `connectionsPerEventLoop` on each loop of `group`.
+    public init(
+        configuration: RedisConfiguration, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        connectionsPerEventLoop: Int = 2, logger: Logger = Logger(label: "portrait.redis.client")
+    ) {
+        self.configuration = configuration
+        var slots: [RedisConnectionSlot] = []
+        for eventLoop in group.makeIterator() {
+            for _ in 0..<max(1, connectionsPerEventLoop) {
+                slots.append(RedisConnectionSlot(configuration: configuration, eventLoop: eventLoop, logger: logger))
+            }
+        }
+        self.slots = slots
+    }
+
+    /// Sends `commands` in one write on one of the pool's connections and returns their
+    /// replies (error replies stay in the array).
+    public func pipeline(_ commands: [[any RedisArgument]]) async throws(RedisError) -> [RedisReply] {
+        let bytes = RESPEncoder.encode(commands)  // on the caller's thread, not the event loop
+        let slot = slots[turn.wrappingAdd(1, ordering: .relaxed).oldValue % slots.count]
+        return try await RedisFuture.value(of: slot.send(bytes, count: commands.count), endpoint: configuration.endpoint)
+    }
+
+    /// Closes every connection; later commands reconnect.
+    public func close() async {
+        for slot in slots { await slot.close() }
+    }
+
+    deinit {
+        for slot in slots { slot.closeWithoutWaiting() }
+    }
+}
+
+/// One place in the pool: its connection once open, or the attempt to open it that callers
+/// wait on together.
+final class RedisConnectionSlot: Sendable {
+    private enum State {
+        case idle
+        case connecting(EventLoopFuture<RedisClientConnection>)
+        case connected(RedisClientConnection)
+    }
+
+    private let configuration: RedisConfiguration
+    private let eventLoop: any EventLoop
+    private let logger: Logger
+    private let state = Mutex<State>(.idle)
+
+    private enum Lookup {
+        case open(RedisClientConnection)
+        case opening(EventLoopFuture<RedisClientConnection>)
+    }
+
+    init(configuration: RedisConfiguration, eventLoop: any EventLoop, logger: Logger) {
+        self.configuration = configuration
+        self.eventLoop = eventLoop
+        self.logger = logger
+    }
+
+    func send(_ bytes: ByteBuffer, count: Int) -> EventLoopFuture<[RedisReply]> {
+        switch connection() {
+        case .open(let open): return open.send(bytes, count: count)
+        case .opening(let pending): return pending.flatMap { $0.send(bytes, count: count) }
+        }
+    }
+
+    func close() async {
+        await takeConnection()?.close()
+    }
+
+    func closeWithoutWaiting() {
+        takeConnection()?.channel.close(promise: nil)
+    }
+
+    private func takeConnection() -> RedisClientConnection? {
+        state.withLock { state -> RedisClientConnection? in
+            defer { state = .idle }
+            if case .connected(let connection) = state { return connection }
+            return nil
+        }
+    }
+
+    /// The open connection, or the future of one being opened.
+    private func connection() -> Lookup {
+        state.withLock { state in
+            switch state {
+            case .connected(let connection) where connection.isActive:
+                return .open(connection)
+            case .connecting(let future):
+                return .opening(future)
+            case .idle, .connected:
+                let reconnecting: Bool
+                if case .connected = state { reconnecting = true } else { reconnecting = false }
+                let future = connect(attempt: 1, delay: .milliseconds(50))
+                state = .connecting(future)
+                future.whenComplete { [self] result in
+                    self.state.withLock { state in
+                        switch result {
+                        case .success(let connection): state = .connected(connection)
+                        case .failure: state = .idle
+                        }
+                    }
+                    if case .success = result, reconnecting {
+                        logger.info("reconnected to Redis", metadata: ["endpoint": "\(configuration.endpoint)"])
+                    }
+                }
+                return .opening(future)
+            }
+        }
+    }
+
+    private func connect(attempt: Int, delay: TimeAmount) -> EventLoopFuture<RedisClientConnection> {
+        RedisClientConnection.connect(configuration: configuration, on: eventLoop).flatMapError { [self] error in
+            guard attempt < configuration.reconnectAttempts else { return eventLoop.makeFailedFuture(error) }
+            return eventLoop.scheduleTask(in: delay) {}.futureResult.flatMap {
+                self.connect(attempt: attempt + 1, delay: min(delay * 2, .seconds(2)))
+            }
+        }
+    }
+}
