@@ -22,7 +22,7 @@ enum Observability {
         LoggingSystem.bootstrap { label in
             var handler: any LogHandler = json ? JSONLogHandler(label: label) : StreamLogHandler.standardError(label: label)
             handler.logLevel = level
-            return handler
+            return RedactingLogHandler(wrapping: handler)
         }
         if configuration.metricsEnabled {
             MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
