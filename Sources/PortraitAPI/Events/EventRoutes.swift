@@ -17,7 +17,11 @@ enum EventRoutes {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for (key, values) in byUser {
                     group.addTask {
-                        for value in values { _ = try await producer.send(topic: topic, key: key, value: value) }
+                        // A delivery report does not answer cancellation: without this a timed-out
+                        // request would be answered only at Kafka's own message timeout.
+                        for value in values {
+                            _ = try await CancellableWait.detached { try await producer.send(topic: topic, key: key, value: value) }
+                        }
                     }
                 }
                 try await group.waitForAll()

@@ -22,6 +22,7 @@ public struct DefinitionValidator: Sendable {
 
     public func validate(_ metric: MetricDefinition) throws(DefinitionError) {
         try Self.checkName(metric.name)
+        try DefinitionTextLimits.check(description: metric.description, owner: metric.owner)
         let filter: CompiledExpression
         do { filter = try CompiledExpression(metric.filter, schema: TagLangSchema(eventFields: eventFields)) } catch {
             throw DefinitionError(field: "filter", error)
@@ -54,6 +55,7 @@ public struct DefinitionValidator: Sendable {
     /// Checks a tag against the metrics and tags that exist (itself excluded, so no tag reads itself).
     public func validate(_ tag: TagDefinition, metrics: [MetricDefinition], tags: [TagDefinition]) throws(DefinitionError) {
         try Self.checkName(tag.name)
+        try DefinitionTextLimits.check(description: tag.description, owner: tag.owner, category: tag.categoryPath)
         guard tag.categoryPath.split(separator: "/", omittingEmptySubsequences: false).allSatisfy({ !$0.isEmpty }) || tag.categoryPath.isEmpty else {
             throw DefinitionError(field: "category", message: "a category path is names separated by '/', got '\(tag.categoryPath)'")
         }
