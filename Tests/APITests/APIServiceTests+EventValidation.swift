@@ -1,5 +1,6 @@
 import Foundation
 import HummingbirdTesting
+import Kafka
 import PortraitCore
 import PortraitProcessor
 import Testing
@@ -59,4 +60,48 @@ extension APIServiceTests {
             #expect(status == .accepted, "\(answer)")
         }
     }
+}
+
+/// Issue 17 item 4 (API side): every accepted event carries an `event_id` on Kafka — the
+/// client's, or one the API assigned — and the 202 returns them in order.
+extension APIServiceTests {
+    @Test func acceptedEventsCarryTheirEventIdsToKafka() async throws {
+        let env = try APITestEnvironment()
+        let body = #"{"events":[{"user_id":"u1","type":"view","ts":1,"event_id":"client-1"},{"user_id":"u2","type":"view","ts":2}]}"#
+        let ids: [String] = try await env.withClientReturning { client in
+            let (status, answer) = try await client.call(.post, "/v1/events", auth: env.collector, body: body)
+            #expect(status == .accepted, "\(answer)")
+            return answer["event_ids"] as? [String] ?? []
+        }
+        #expect(ids.count == 2)
+        #expect(ids.first == "client-1")
+        #expect(ids.last.map { UUID(uuidString: $0) != nil } == true, "an assigned id is a UUID: \(ids)")
+        let consumer = try KafkaConsumer(configuration: KafkaConsumerConfiguration(
+            client: KafkaClientConfiguration(bootstrapServers: env.cluster.bootstrapServers), groupId: "api-event-ids", sessionTimeoutMs: 6_000))
+        try consumer.subscribe(["apitest.events"])
+        var messages: [KafkaMessage] = []
+        for _ in 0..<400 where messages.count < 2 { messages += try consumer.poll(timeoutMs: 200) }
+        consumer.close()
+        let onKafka = messages.compactMap { message -> String? in
+            guard let value = message.value, let object = try? JSONSerialization.jsonObject(with: Data(value)) as? [String: Any] else { return nil }
+            return object["event_id"] as? String
+        }
+        #expect(Set(onKafka) == Set(ids))
+    }
+}
+
+extension APITestEnvironment {
+    /// `withClient` for a body that returns a value.
+    func withClientReturning<T: Sendable>(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> T) async throws -> T {
+        let box = ResultBox<T>()
+        try await withClient { client in box.value = try await body(client) }
+        guard let value = box.value else { throw RawHTTPClient.Failure(description: "the client body did not run") }
+        return value
+    }
+}
+
+/// Carries a value out of a `@Sendable` closure that runs exactly once, before it is read.
+private final class ResultBox<T: Sendable>: @unchecked Sendable {
+    // @unchecked: written once inside withClient's body and read only after withClient returned.
+    var value: T?
 }

@@ -1,3 +1,4 @@
+import Foundation
 import PortraitCore
 import PortraitProcessor
 import TagLang
@@ -10,6 +11,9 @@ struct EventBatch {
 
     /// Kafka key (the user id) and value (the event's JSON) per event, in order.
     var messages: [(key: [UInt8], value: [UInt8])]
+    /// Each event's `event_id`, in order: the client's, or one assigned here (a UUID) so that a
+    /// client retrying after a 503 can re-send with the same ids.
+    var eventIds: [String]
 
     init(_ body: JSONValue, eventFields: [String: ValueType] = DefinitionValidator.standardEventFields) throws {
         let top = try RequestBody.checkedObject(body, allowed: ["events"], required: ["events"], path: nil)
@@ -19,9 +23,13 @@ struct EventBatch {
         }
         var problems: [(field: String, reason: String)] = []
         var messages: [(key: [UInt8], value: [UInt8])] = []
+        var eventIds: [String] = []
         for (index, event) in events.enumerated() {
             switch Self.check(event, eventFields: eventFields) {
-            case .success(let userId): messages.append((Array(userId.utf8), event.bytes))
+            case .success(let userId):
+                let (identified, id) = Self.identified(event)
+                messages.append((Array(userId.utf8), identified.bytes))
+                eventIds.append(id)
             case .failure(let problem): problems.append(("events[\(index)]\(problem.field.map { ".\($0)" } ?? "")", problem.reason))
             }
         }
@@ -31,6 +39,16 @@ struct EventBatch {
             throw APIError(.badRequest, code: "invalid_events", "\(problems.count) invalid event(s), none accepted: \(listed)\(more)", field: problems[0].field)
         }
         self.messages = messages
+        self.eventIds = eventIds
+    }
+
+    /// The event with an `event_id`: its own (already checked), or a new UUID.
+    static func identified(_ event: JSONValue) -> (JSONValue, String) {
+        guard case .object(var fields) = event else { return (event, "") }
+        if case .string(let id)? = fields[EventIdentity.field] { return (event, id) }
+        let id = UUID().uuidString.lowercased()
+        fields[EventIdentity.field] = .string(id)
+        return (.object(fields), id)
     }
 
     struct Problem: Error {

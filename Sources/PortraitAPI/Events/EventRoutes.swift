@@ -2,7 +2,8 @@ import Hummingbird
 import Kafka
 
 /// `POST /v1/events`: checks the whole batch, then produces each event to `<prefix>.events`
-/// keyed by user id and answers 202 only once Kafka acknowledged every one.
+/// keyed by user id and answers 202 only once Kafka acknowledged every one, with each event's
+/// `event_id` (assigned when the client sent none) so a retry after a 503 is safe.
 enum EventRoutes {
     static func register(_ routes: APIRoutes) {
         let services = routes.services
@@ -26,7 +27,9 @@ enum EventRoutes {
                 }
                 try await group.waitForAll()
             }
-            return JSONValue.object(["accepted": .integer(Int64(batch.messages.count))]).response(status: .accepted)
+            return JSONValue.object([
+                "accepted": .integer(Int64(batch.messages.count)), "event_ids": .array(batch.eventIds.map(JSONValue.string)),
+            ]).response(status: .accepted)
         }
     }
 }
