@@ -70,6 +70,8 @@ public struct EventValidator: Sendable {
         }
         if let problem = Self.eventIdProblem(document[EventIdentity.field]) { return .failure(problem) }
         var fields: [String: Value] = ["user_id": .string(userId), "type": .string(type), "ts": .timestamp(ms)]
+        // Carried for EventDeduplication; no filter reads it.
+        if let id = document[EventIdentity.field] as? String { fields[EventIdentity.field] = .string(id) }
         for (name, raw) in document.sorted(by: { $0.key < $1.key }) where fields[name] == nil {
             guard let fieldType = eventFieldTypes[name] else { continue }  // unknown fields are not read by any filter
             guard let value = JSONValueConversion.value(raw, as: fieldType) else {
