@@ -1,6 +1,6 @@
 extension MySQLConfiguration {
     /// The configuration as a `mysql://` URL (user and password percent-encoded). It holds
-    /// the password: never log it; log `MySQLConfiguration.redacted(url)` instead.
+    /// the password: never log it (PortraitConfig's `SecretRedaction` makes it printable).
     public var url: String {
         "mysql://\(Self.percentEncoded(user)):\(Self.percentEncoded(password))@\(host):\(port)/\(database ?? "")"
     }

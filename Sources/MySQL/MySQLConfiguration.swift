@@ -28,7 +28,7 @@ public struct MySQLConfiguration: Sendable, Equatable {
     /// Parses `mysql://user[:password]@host[:port][/database]` (percent-encoding allowed in user and password).
     public init(url: String) throws(MySQLError) {
         let prefix = "mysql://"
-        guard url.hasPrefix(prefix) else { throw .invalidURL(Self.redacted(url), reason: "must start with mysql://") }
+        guard url.hasPrefix(prefix) else { throw .invalidURL(reason: "must start with mysql://") }
         var rest = Substring(url.dropFirst(prefix.count))
         var user = "root"
         var password = ""
@@ -47,28 +47,18 @@ public struct MySQLConfiguration: Sendable, Equatable {
         var port = 3306
         if let colon = rest.lastIndex(of: ":") {
             guard let parsed = Int(rest[rest.index(after: colon)...]), (1...65535).contains(parsed) else {
-                throw .invalidURL(Self.redacted(url), reason: "port must be 1-65535")
+                throw .invalidURL(reason: "port must be 1-65535")
             }
             port = parsed
             rest = rest[..<colon]
         }
-        guard !rest.isEmpty else { throw .invalidURL(Self.redacted(url), reason: "missing host") }
-        guard !user.isEmpty else { throw .invalidURL(Self.redacted(url), reason: "missing user") }
+        guard !rest.isEmpty else { throw .invalidURL(reason: "missing host") }
+        guard !user.isEmpty else { throw .invalidURL(reason: "missing user") }
         self.init(host: String(rest), port: port, user: user, password: password, database: database)
     }
 
     /// `host:port`, for messages.
     public var endpoint: String { "\(host):\(port)" }
-
-    /// The URL with the password replaced, safe to print.
-    public static func redacted(_ url: String) -> String {
-        guard let at = url.lastIndex(of: "@") else { return url }
-        let schemeEnd = url.hasPrefix("mysql://") ? url.index(url.startIndex, offsetBy: 8) : url.startIndex
-        guard at > schemeEnd else { return url }
-        let credentials = url[schemeEnd..<at]
-        guard let colon = credentials.firstIndex(of: ":") else { return url }
-        return String(url[..<colon]) + ":***" + String(url[at...])
-    }
 
     private static func percentDecoded(_ text: Substring) -> String {
         var bytes: [UInt8] = []

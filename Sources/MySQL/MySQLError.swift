@@ -11,7 +11,7 @@ public enum MySQLError: Error, CustomStringConvertible, Sendable, Equatable {
     /// Any other server error, with MySQL's error number and SQLSTATE.
     case server(code: Int, sqlState: String, message: String)
     /// A `mysql://` URL could not be understood.
-    case invalidURL(String, reason: String)
+    case invalidURL(reason: String)
     /// A column value could not be read as the requested Swift type.
     case typeMismatch(column: String, expected: String, got: String)
     /// The statement has a different number of `?` placeholders than values given.
@@ -24,7 +24,7 @@ public enum MySQLError: Error, CustomStringConvertible, Sendable, Equatable {
         case .syntax(let message): "SQL syntax error: \(message)"
         case .duplicateKey(let message): "duplicate key: \(message)"
         case .server(let code, let sqlState, let message): "MySQL error \(code) (\(sqlState)): \(message)"
-        case .invalidURL(let url, let reason): "invalid MySQL URL \(url): \(reason)"
+        case .invalidURL(let reason): "invalid MySQL URL: \(reason)"
         case .typeMismatch(let column, let expected, let got): "column \(column): expected \(expected), got \(got)"
         case .parameterCount(let expected, let got): "statement takes \(expected) parameter(s), \(got) given"
         }

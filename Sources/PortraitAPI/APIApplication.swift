@@ -7,7 +7,10 @@ import PortraitCore
 public func makeAPIApplication(configuration: APIConfiguration, logger: Logger = Logger(label: "portrait.api")) -> some ApplicationProtocol {
     Application(
         router: makeAPIRouter(configuration: configuration, logger: logger),
-        server: .http1(configuration: .init(idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds)))),
+        server: .http1(configuration: .init(
+            idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds)),
+            httpDecoderConfiguration: .init(
+                maxHeaderFieldSize: APIApplicationLimits.maxRequestHeadBytes, maxHeaderListSize: APIApplicationLimits.maxRequestHeadBytes))),
         configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: "portrait"),
         logger: logger)
 }
@@ -23,6 +26,7 @@ public func makeAPIRouter(configuration: APIConfiguration, logger: Logger = Logg
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: AccessLogMiddleware(level: configuration.accessLogLevel))
     router.add(middleware: APIErrorMiddleware())
+    router.add(middleware: PathLimitMiddleware())
     router.add(middleware: RequestTimeoutMiddleware(limit: .milliseconds(Int64(configuration.requestTimeoutSeconds * 1_000))))
     let table = RouteTable()
     router.add(middleware: MethodNotAllowedMiddleware(routes: table))

@@ -9,6 +9,7 @@ public struct ConfigurationError: Error, CustomStringConvertible, Sendable, Equa
     }
 
     public var description: String {
-        "configuration key \(key) (\(ConfigurationKey.environmentVariable(for: key))): \(problem)"
+        // Problems quote values; any credentials in them are masked here, whoever built the message.
+        SecretRedaction.redactingURLs(in: "configuration key \(key) (\(ConfigurationKey.environmentVariable(for: key))): \(problem)")
     }
 }

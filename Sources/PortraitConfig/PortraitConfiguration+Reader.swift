@@ -7,18 +7,36 @@ extension PortraitConfiguration {
     /// Reads `path` (when it exists), applies `PORTRAIT_…` overrides from `environment`, and
     /// validates every key. Unknown keys are errors, so a typo never passes silently.
     public static func load(path: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigurationError) -> PortraitConfiguration {
-        var values: [String: String] = [:]
+        let settings = try resolve(path: path, environment: environment)
+        return try PortraitConfiguration(values: settings.explicitValues)
+    }
+
+    /// Every known key's effective value and where it came from (environment over file over
+    /// default), without validating the values. `portrait config` prints this.
+    public static func resolve(path: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigurationError) -> ResolvedSettings {
+        var fileValues: [String: String] = [:]
         if let path, FileManager.default.fileExists(atPath: path) {
             let text: String
             do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
                 throw ConfigurationError(key: "file", problem: "cannot read \(path): \(error.localizedDescription)")
             }
-            values = try flatten(yaml: text, path: path)
+            fileValues = try flatten(yaml: text, path: path)
+        }
+        var settings = ResolvedSettings()
+        // Unknown keys in the file stay in so validation names them.
+        for (name, value) in fileValues where ConfigurationKey.byName[name] == nil {
+            settings.unknown[name] = value
         }
         for key in ConfigurationKey.all {
-            if let override = environment[ConfigurationKey.environmentVariable(for: key.name)] { values[key.name] = override }
+            if let override = environment[ConfigurationKey.environmentVariable(for: key.name)] {
+                settings.settings.append(ResolvedSetting(key: key, value: override, source: .environment))
+            } else if let value = fileValues[key.name] {
+                settings.settings.append(ResolvedSetting(key: key, value: value, source: .file(path ?? "")))
+            } else {
+                settings.settings.append(ResolvedSetting(key: key, value: key.defaultValue, source: .default))
+            }
         }
-        return try PortraitConfiguration(values: values)
+        return settings
     }
 
     /// Builds the configuration from dotted keys; missing keys take their defaults.
@@ -35,11 +53,11 @@ extension PortraitConfiguration {
         }
 
         do { mysql = try MySQLConfiguration(url: value("mysql.url")) } catch {
-            throw ConfigurationError(key: "mysql.url", problem: error.description)
+            throw ConfigurationError(key: "mysql.url", problem: "\(error.description), got \(SecretRedaction.redactedValue(value("mysql.url")))")
         }
         mysqlPoolSize = try integer("mysql.pool_size", 1...256)
         do { redis = try RedisConfiguration(url: value("redis.url")) } catch {
-            throw ConfigurationError(key: "redis.url", problem: error.description)
+            throw ConfigurationError(key: "redis.url", problem: "\(error.description), got \(SecretRedaction.redactedValue(value("redis.url")))")
         }
         redisPoolSize = try integer("redis.pool_size", 1...256)
 

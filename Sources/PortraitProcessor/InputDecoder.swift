@@ -49,25 +49,12 @@ public struct InputDecoder: Sendable {
         }
     }
 
+    /// Events are checked by `EventValidator`, the same rules the API applies before a 202.
     private func decodeEvent(_ document: [String: Any]) -> Outcome {
-        guard let rawUser = document["user_id"], let userId = JSONValueConversion.text(rawUser), !userId.isEmpty else {
-            return .deadLetter(reason: "missing user_id")
+        switch EventValidator(eventFieldTypes: eventFieldTypes).validate(document) {
+        case .success(let event): return .input(.event(event))
+        case .failure(let problem): return .deadLetter(reason: problem.text)
         }
-        guard case .timestamp(let ms)? = JSONValueConversion.value(document["ts"], as: .timestamp), ProfileEvaluator.supportedTimes.contains(ms) else {
-            return .deadLetter(reason: "ts must be epoch milliseconds or an ISO 8601 UTC time between 1970 and 2200, got \(JSONValueConversion.describe(document["ts"]))")
-        }
-        guard case .string(let type)? = JSONValueConversion.value(document["type"], as: .string), !type.isEmpty else {
-            return .deadLetter(reason: "missing type")
-        }
-        var fields: [String: Value] = ["user_id": .string(userId), "type": .string(type), "ts": .timestamp(ms)]
-        for (name, raw) in document where fields[name] == nil {
-            guard let fieldType = eventFieldTypes[name] else { continue }  // unknown fields are not read by any filter
-            guard let value = JSONValueConversion.value(raw, as: fieldType) else {
-                return .deadLetter(reason: "field \(name) must be a \(fieldType), got \(JSONValueConversion.describe(raw))")
-            }
-            if value != .null { fields[name] = value }
-        }
-        return .input(.event(ProfileEvent(userId: userId, timestampMs: ms, fields: fields)))
     }
 
     private func decodeProfileRow(_ document: [String: Any], table: ProfileMapping.ProfileTable) -> Outcome {

@@ -304,6 +304,9 @@ public final class ProfileProcessor {
             written += try update(users: chunk, partition: nil, partitionOf: partitionOf) { state, folded in
                 var admitted = false
                 for pending in inputs[state.userId] ?? [] where state.admit(source: pending.source, offset: pending.offset) {
+                    // Issue 17 item 4 hook: a retried event (same event_id) is not folded twice;
+                    // the fence still moved, so the state is written.
+                    guard EventDeduplication.admit(pending.input, into: &state) else { admitted = true; continue }
                     if admitted, self.options.onProfilesWritten != nil {  // the step before this input
                         var step = state
                         self.evaluator.evaluate(&step)

@@ -25,7 +25,7 @@ public struct RedisConfiguration: Sendable, Equatable {
     /// Parses `redis://[:password@]host[:port][/db]`.
     public init(url: String) throws(RedisError) {
         let prefix = "redis://"
-        guard url.hasPrefix(prefix) else { throw .invalidURL(Self.redacted(url), reason: "must start with redis://") }
+        guard url.hasPrefix(prefix) else { throw .invalidURL(reason: "must start with redis://") }
         var rest = Substring(url.dropFirst(prefix.count))
         var password: String?
         if let at = rest.lastIndex(of: "@") {
@@ -36,28 +36,22 @@ public struct RedisConfiguration: Sendable, Equatable {
         var database = 0
         if let slash = rest.firstIndex(of: "/") {
             let text = rest[rest.index(after: slash)...]
-            guard text.isEmpty || Int(text) != nil else { throw .invalidURL(Self.redacted(url), reason: "database must be a number") }
+            guard text.isEmpty || Int(text) != nil else { throw .invalidURL(reason: "database must be a number") }
             database = Int(text) ?? 0
             rest = rest[..<slash]
         }
         var port = 6379
         if let colon = rest.lastIndex(of: ":") {
             guard let parsed = Int(rest[rest.index(after: colon)...]), (1...65535).contains(parsed) else {
-                throw .invalidURL(Self.redacted(url), reason: "port must be 1-65535")
+                throw .invalidURL(reason: "port must be 1-65535")
             }
             port = parsed
             rest = rest[..<colon]
         }
-        guard !rest.isEmpty else { throw .invalidURL(Self.redacted(url), reason: "missing host") }
+        guard !rest.isEmpty else { throw .invalidURL(reason: "missing host") }
         self.init(host: String(rest), port: port, database: database, password: password?.isEmpty == true ? nil : password)
     }
 
     /// `host:port`, for messages.
     public var endpoint: String { "\(host):\(port)" }
-
-    /// The URL with any password replaced, safe to print.
-    static func redacted(_ url: String) -> String {
-        guard let at = url.lastIndex(of: "@"), url.hasPrefix("redis://") else { return url }
-        return "redis://***" + url[at...]
-    }
 }

@@ -6,15 +6,16 @@ public enum RedisError: Error, CustomStringConvertible, Sendable, Equatable {
     case server(String)
     /// A reply had a shape the caller did not expect.
     case unexpectedReply(expected: String, got: String)
-    /// A `redis://` URL could not be understood.
-    case invalidURL(String, reason: String)
+    /// A `redis://` URL could not be understood. The URL itself is left out: it may hold a
+    /// password, and the caller knows which setting it came from.
+    case invalidURL(reason: String)
 
     public var description: String {
         switch self {
         case .connectionFailed(let endpoint, let detail): "cannot reach Redis at \(endpoint): \(detail)"
         case .server(let message): "Redis error: \(message)"
         case .unexpectedReply(let expected, let got): "unexpected Redis reply: expected \(expected), got \(got)"
-        case .invalidURL(let url, let reason): "invalid Redis URL \(url): \(reason)"
+        case .invalidURL(let reason): "invalid Redis URL: \(reason)"
         }
     }
 

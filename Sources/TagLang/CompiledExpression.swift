@@ -18,13 +18,16 @@ public struct CompiledExpression: Sendable {
         type = try TypeChecker(schema: schema).check(expression)
         var references = Set<Reference>()
         var usesTime = false
+        var nodes = 0
         Self.walk(expression) { node in
+            nodes += 1
             if case .reference(let reference) = node { references.insert(reference) }
             if case .call(let name, _) = node, ["now", "days_since", "hours_since"].contains(name) { usesTime = true }
         }
         self.references = references
         dependsOnTime = usesTime
         evaluator = Self.compile(expression)
+        TagLangWorkCounter.record(nodes)
     }
 
     /// The expression's value for one profile.

@@ -16,9 +16,12 @@ extension CompiledExpression {
     /// semantics as `evaluate`, so the top value always equals it.
     public func explain(_ context: some EvaluationContext) -> Explanation {
         let bytes = Array(source.utf8)
+        var steps = 0
+        defer { TagLangWorkCounter.record(steps) }
         func text(_ expression: Expression) -> String {
             let upper = min(expression.range.upperBound, bytes.count)
             let lower = min(expression.range.lowerBound, upper)
+            steps += 1 + upper - lower
             return String(decoding: bytes[lower..<upper], as: UTF8.self).trimmingSpaces()
         }
         func node(_ expression: Expression) -> Explanation {

@@ -7,6 +7,8 @@ struct Lexer {
     /// Where `column` was last counted up to, so columns cost linear time over a long line.
     private var countedIndex = 0
     private var countedColumn = 1
+    /// Bytes read, for `TagLangWorkCounter`.
+    private var steps = 0
 
     init(_ text: String) {
         bytes = Array(text.utf8)
@@ -24,6 +26,7 @@ struct Lexer {
             let start = location
             guard index < bytes.count else {
                 tokens.append(Token(kind: .end, location: start))
+                TagLangWorkCounter.record(steps + index + tokens.count)
                 return tokens
             }
             tokens.append(Token(kind: try next(), location: start))
@@ -40,6 +43,7 @@ struct Lexer {
                 countedColumn = 1
             }
             countedColumn += Self.scalarCount(bytes[countedIndex..<index])
+            steps += index - countedIndex
             countedIndex = index
             return SourceLocation(line: line, column: countedColumn, offset: index)
         }

@@ -6,6 +6,8 @@ public struct Parser {
     private let sourceLength: Int
     /// The nesting level being parsed (see `TagLangLimits.maxDepth`).
     private var depth = 0
+    /// Tokens consumed, for `TagLangWorkCounter`.
+    private var steps = 0
 
     /// Parses a whole expression; anything left over is an error.
     public static func parse(_ text: String) throws(TagLangError) -> Expression {
@@ -20,6 +22,7 @@ public struct Parser {
         guard case .end = parser.current.kind else {
             throw TagLangError(.syntax, at: parser.current.location, "expected an operator or the end of the expression, found \(parser.current.display)")
         }
+        TagLangWorkCounter.record(parser.steps)
         return expression
     }
 
@@ -35,6 +38,7 @@ public struct Parser {
 
     private mutating func advance() -> Token {
         let token = tokens[position]
+        steps += 1
         if position < tokens.count - 1 { position += 1 }
         return token
     }

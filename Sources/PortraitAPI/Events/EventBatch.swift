@@ -1,15 +1,19 @@
+import Foundation
 import PortraitCore
 import PortraitProcessor
 import TagLang
 
 /// A checked `POST /v1/events` body: every event valid, or a list of what is wrong with which
-/// (so nothing of a bad batch is produced). The checks mirror what the processor reads.
+/// (so nothing of a bad batch is produced). The checks are the processor's (`EventValidator`).
 struct EventBatch {
     /// Most events one request may carry.
     static let limit = 1_000
 
     /// Kafka key (the user id) and value (the event's JSON) per event, in order.
     var messages: [(key: [UInt8], value: [UInt8])]
+    /// Each event's `event_id`, in order: the client's, or one assigned here (a UUID) so that a
+    /// client retrying after a 503 can re-send with the same ids.
+    var eventIds: [String]
 
     init(_ body: JSONValue, eventFields: [String: ValueType] = DefinitionValidator.standardEventFields) throws {
         let top = try RequestBody.checkedObject(body, allowed: ["events"], required: ["events"], path: nil)
@@ -19,9 +23,13 @@ struct EventBatch {
         }
         var problems: [(field: String, reason: String)] = []
         var messages: [(key: [UInt8], value: [UInt8])] = []
+        var eventIds: [String] = []
         for (index, event) in events.enumerated() {
             switch Self.check(event, eventFields: eventFields) {
-            case .success(let userId): messages.append((Array(userId.utf8), event.bytes))
+            case .success(let userId):
+                let (identified, id) = Self.identified(event)
+                messages.append((Array(userId.utf8), identified.bytes))
+                eventIds.append(id)
             case .failure(let problem): problems.append(("events[\(index)]\(problem.field.map { ".\($0)" } ?? "")", problem.reason))
             }
         }
@@ -31,6 +39,16 @@ struct EventBatch {
             throw APIError(.badRequest, code: "invalid_events", "\(problems.count) invalid event(s), none accepted: \(listed)\(more)", field: problems[0].field)
         }
         self.messages = messages
+        self.eventIds = eventIds
+    }
+
+    /// The event with an `event_id`: its own (already checked), or a new UUID.
+    static func identified(_ event: JSONValue) -> (JSONValue, String) {
+        guard case .object(var fields) = event else { return (event, "") }
+        if case .string(let id)? = fields[EventIdentity.field] { return (event, id) }
+        let id = UUID().uuidString.lowercased()
+        fields[EventIdentity.field] = .string(id)
+        return (.object(fields), id)
     }
 
     struct Problem: Error {
@@ -38,34 +56,14 @@ struct EventBatch {
         var reason: String
     }
 
-    /// The event's user id as the Kafka key, or what is wrong with it.
+    /// The event's user id as the Kafka key, or what is wrong with it. `EventValidator` is the
+    /// processor's own check, read from the bytes Kafka will carry, so an event accepted here is
+    /// never dead-lettered by the processor.
     static func check(_ event: JSONValue, eventFields: [String: ValueType]) -> Result<String, Problem> {
-        guard let fields = event.object else { return .failure(Problem(reason: "must be an object, got \(event.kindName)")) }
-        let userId: String
-        switch fields["user_id"] {
-        case .string(let text)? where !text.isEmpty: userId = text
-        case let value? where value.integer != nil: userId = String(value.integer ?? 0)
-        case nil: return .failure(Problem(field: "user_id", reason: "missing"))
-        case let other?: return .failure(Problem(field: "user_id", reason: "must be a non-empty string or an integer, got \(other.kindName)"))
+        guard event.object != nil else { return .failure(Problem(reason: "must be an object, got \(event.kindName)")) }
+        switch EventValidator(eventFieldTypes: eventFields).validate(bytes: event.bytes) {
+        case .success(let profileEvent): return .success(profileEvent.userId)
+        case .failure(let problem): return .failure(Problem(field: problem.field, reason: problem.reason))
         }
-        guard case .string(let type)? = fields["type"], !type.isEmpty else {
-            return .failure(Problem(field: "type", reason: "must be a non-empty string"))
-        }
-        switch fields["ts"] {
-        case .integer?: break
-        case .number(let number)? where number == number.rounded() && abs(number) < 9e15: break
-        case .string(let text)? where TimestampText.epochMilliseconds(text) != nil: break
-        default: return .failure(Problem(field: "ts", reason: "must be epoch milliseconds or an ISO 8601 UTC time (2026-01-01T00:00:00Z)"))
-        }
-        for (name, value) in fields.sorted(by: { $0.key < $1.key }) where !["user_id", "type", "ts"].contains(name) && value != .null {
-            guard let type = eventFields[name] else { continue }  // other fields travel along; no filter reads them
-            switch (type, value) {
-            case (.string, .string), (.number, .integer), (.number, .number): continue
-            case (.timestamp, .integer): continue
-            case (.timestamp, .string(let text)) where TimestampText.epochMilliseconds(text) != nil: continue
-            default: return .failure(Problem(field: name, reason: "must be a \(type), got \(value.kindName)"))
-            }
-        }
-        return .success(userId)
     }
 }

@@ -2,7 +2,8 @@ import Hummingbird
 import Kafka
 
 /// `POST /v1/events`: checks the whole batch, then produces each event to `<prefix>.events`
-/// keyed by user id and answers 202 only once Kafka acknowledged every one.
+/// keyed by user id and answers 202 only once Kafka acknowledged every one, with each event's
+/// `event_id` (assigned when the client sent none) so a retry after a 503 is safe.
 enum EventRoutes {
     static func register(_ routes: APIRoutes) {
         let services = routes.services
@@ -17,12 +18,18 @@ enum EventRoutes {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for (key, values) in byUser {
                     group.addTask {
-                        for value in values { _ = try await producer.send(topic: topic, key: key, value: value) }
+                        // A delivery report does not answer cancellation: without this a timed-out
+                        // request would be answered only at Kafka's own message timeout.
+                        for value in values {
+                            _ = try await CancellableWait.detached { try await producer.send(topic: topic, key: key, value: value) }
+                        }
                     }
                 }
                 try await group.waitForAll()
             }
-            return JSONValue.object(["accepted": .integer(Int64(batch.messages.count))]).response(status: .accepted)
+            return JSONValue.object([
+                "accepted": .integer(Int64(batch.messages.count)), "event_ids": .array(batch.eventIds.map(JSONValue.string)),
+            ]).response(status: .accepted)
         }
     }
 }

@@ -2,7 +2,8 @@ import Hummingbird
 import MySQL
 import Redis
 
-/// `/healthz` (the process answers), `/readyz` (Redis and MySQL answer), `/openapi.yaml`,
+/// `/healthz` (the process answers), `/readyz` (Redis, MySQL and — since the server takes
+/// events — Kafka with the events topic answer), `/openapi.yaml`,
 /// `/metrics` (Prometheus text, when the executable provides it).
 enum HealthRoutes {
     static func register(_ routes: APIRoutes, openAPIDocument: String, metricsText: (@Sendable () -> String)?) {
@@ -11,11 +12,12 @@ enum HealthRoutes {
         routes.get("/readyz", role: .reader) { _, _ in
             async let redis = check { _ = try await services.redis.command("PING") }
             async let mysql = check { try await services.withMySQL { _ = try $0.query("SELECT 1") } }
-            let (redisProblem, mysqlProblem) = await (redis, mysql)
-            let ready = redisProblem == nil && mysqlProblem == nil
+            async let kafka = check { try await KafkaReadiness.check(services.configuration) }
+            let (redisProblem, mysqlProblem, kafkaProblem) = await (redis, mysql, kafka)
+            let ready = redisProblem == nil && mysqlProblem == nil && kafkaProblem == nil
             return JSONValue.object([
                 "status": .string(ready ? "ready" : "unavailable"),
-                "redis": .string(redisProblem ?? "ok"), "mysql": .string(mysqlProblem ?? "ok"),
+                "redis": .string(redisProblem ?? "ok"), "mysql": .string(mysqlProblem ?? "ok"), "kafka": .string(kafkaProblem ?? "ok"),
             ]).response(status: ready ? .ok : .serviceUnavailable)
         }
         let document = ByteBuffer(string: openAPIDocument)

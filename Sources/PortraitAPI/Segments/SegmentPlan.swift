@@ -36,16 +36,38 @@ indirect enum SegmentPlan: Sendable, Equatable {
             return op == .equal ? plan : .not(plan)
         case .membership(let tested, let items, let negated):
             guard case .reference(.tag(let name)) = tested.node else { throw unsupported(tested) }
-            var plan = SegmentPlan.nothing
+            var leaves: [SegmentPlan] = []
+            leaves.reserveCapacity(items.count)
             for item in items {
                 guard case .literal(let value) = item.node else { throw unsupported(item) }
-                let leaf = try equality(name, value, at: item, kinds: kinds)
-                plan = plan == .nothing ? leaf : .or(plan, leaf)
+                leaves.append(try equality(name, value, at: item, kinds: kinds))
             }
             if items.isEmpty { _ = try kind(of: name, at: tested, kinds: kinds) }
+            let plan = anyOf(leaves[...])
             return negated ? .not(plan) : plan
         default:
             throw unsupported(expression)
+        }
+    }
+
+    /// The OR of `leaves` as a balanced tree: a 5,000-item list nests 13 levels, not 5,000, so
+    /// emitting the bitmap commands recurses no deeper than any other expression.
+    static func anyOf(_ leaves: ArraySlice<SegmentPlan>) -> SegmentPlan {
+        switch leaves.count {
+        case 0: return .nothing
+        case 1: return leaves[leaves.startIndex]
+        default:
+            let middle = leaves.startIndex + leaves.count / 2
+            return .or(anyOf(leaves[..<middle]), anyOf(leaves[middle...]))
+        }
+    }
+
+    /// The levels of the plan's tree (a leaf is 1).
+    var depth: Int {
+        switch self {
+        case .bitmap, .nothing, .population: 1
+        case .not(let inner): 1 + inner.depth
+        case .and(let left, let right), .or(let left, let right): 1 + max(left.depth, right.depth)
         }
     }
 

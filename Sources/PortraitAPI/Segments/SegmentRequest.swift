@@ -17,7 +17,9 @@ struct SegmentRequest {
     init(expression: String, services: APIServices) async throws {
         let tags = try await services.withMySQL { try DefinitionStore(connection: $0).list(TagDefinition.self, status: .active) }
         activeTags = tags.map(\.definition)
-        plan = try Self.compile(expression, kinds: Dictionary(activeTags.map { ($0.name, $0.kind) }, uniquingKeysWith: { $1 }))
+        let kinds = Dictionary(activeTags.map { ($0.name, $0.kind) }, uniquingKeysWith: { $1 })
+        // Off the cooperative pool: a 32 KiB expression is bounded but not free.
+        plan = try await ComputeWork.run { try Self.compile(expression, kinds: kinds) }
         self.expression = expression
     }
 

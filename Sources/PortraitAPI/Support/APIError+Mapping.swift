@@ -36,8 +36,14 @@ extension APIError {
             }
         case RedisError.connectionFailed:
             self.init(.serviceUnavailable, code: "redis_unavailable", "the profile store is not answering; try again")
+        case MySQLError.server(code: 1406, _, let message):
+            // "Data too long for column 'x'": a client's value, not an outage. Validators bound
+            // the known fields first; this keeps any field they miss a 400.
+            self.init(.badRequest, code: "value_too_long", "a value is longer than the metadata database allows (\(message))")
         case is MySQLError:
             self.init(.serviceUnavailable, code: "metadata_unavailable", "the metadata database is not answering; try again")
+        case is CancellationError:
+            self.init(.serviceUnavailable, code: "cancelled", "the request was cancelled before it finished; nothing is promised, retry")
         case is KafkaError:
             self.init(.serviceUnavailable, code: "kafka_unavailable", "Kafka did not acknowledge; nothing was accepted, try again")
         default:

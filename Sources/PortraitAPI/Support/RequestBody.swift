@@ -2,21 +2,30 @@ import Foundation
 import Hummingbird
 
 /// Reads request bodies under the API's limits: at most ``limit`` bytes (413 beyond), JSON
-/// that parses (400 otherwise), objects with only the fields a route knows (400 otherwise).
+/// that parses within `JSONBodyLimits` (400 otherwise), objects with only the fields a route knows (400 otherwise).
 enum RequestBody {
     /// 1 MiB: every body the API accepts fits far below it.
     static let limit = 1 << 20
+    /// Bodies above this many bytes are decoded by `ComputeWork`.
+    static let largeBody = 64 * 1024
 
     static func json(_ request: Request) async throws -> JSONValue {
         if let length = request.headers[.contentLength].flatMap(Int.init), length > limit { throw tooLarge }
         let buffer: ByteBuffer
         do { buffer = try await request.body.collect(upTo: limit) } catch { throw tooLarge }
         guard buffer.readableBytes > 0 else { throw APIError(.badRequest, code: "malformed_json", "the request needs a JSON body") }
-        do {
-            return try JSONDecoder().decode(JSONValue.self, from: Data(buffer.readableBytesView))
-        } catch {
-            throw APIError(.badRequest, code: "malformed_json", "the body is not valid JSON")
+        if let problem = JSONBodyLimits.problem(in: buffer.readableBytesView) { throw problem }
+        guard String(validating: buffer.readableBytesView, as: UTF8.self) != nil else {
+            throw APIError(.badRequest, code: "malformed_json", "the body is not valid UTF-8")
         }
+        let data = Data(buffer.readableBytesView)
+        let decode: @Sendable () throws -> JSONValue = {
+            do { return try JSONDecoder().decode(JSONValue.self, from: data) } catch {
+                throw APIError(.badRequest, code: "malformed_json", "the body is not valid JSON")
+            }
+        }
+        // Large bodies decode off the cooperative pool, so they cannot hold up other requests.
+        return data.count > largeBody ? try await ComputeWork.run(decode) : try decode()
     }
 
     /// The body as an object holding only `allowed` keys (and every one of `required`).

@@ -25,6 +25,7 @@ public struct DefinitionValidator: Sendable {
         if let field = metric.field, !Identifier.isValid(field) {
             throw DefinitionError(field: "field", message: Identifier.problem(with: field))
         }
+        try DefinitionTextLimits.check(description: metric.description, owner: metric.owner)
         let filter: CompiledExpression
         do { filter = try CompiledExpression(metric.filter, schema: TagLangSchema(eventFields: eventFields)) } catch {
             throw DefinitionError(field: "filter", error)
@@ -57,6 +58,7 @@ public struct DefinitionValidator: Sendable {
     /// Checks a tag against the metrics and tags that exist (itself excluded, so no tag reads itself).
     public func validate(_ tag: TagDefinition, metrics: [MetricDefinition], tags: [TagDefinition]) throws(DefinitionError) {
         try Self.checkName(tag.name)
+        try DefinitionTextLimits.check(description: tag.description, owner: tag.owner, category: tag.categoryPath)
         guard tag.categoryPath.split(separator: "/", omittingEmptySubsequences: false).allSatisfy({ !$0.isEmpty }) || tag.categoryPath.isEmpty else {
             throw DefinitionError(field: "category", message: "a category path is names separated by '/', got '\(tag.categoryPath)'")
         }

@@ -31,11 +31,11 @@ public struct MetricDefinition: Codable, Sendable, Equatable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         name = try container.decode(String.self, forKey: .name)
         filter = try container.decodeIfPresent(String.self, forKey: .filter) ?? "true"
-        aggregation = try container.decode(MetricAggregation.self, forKey: .aggregation)
+        aggregation = try container.decodeChoice(MetricAggregation.self, forKey: .aggregation)
         field = try container.decodeIfPresent(String.self, forKey: .field)
         window = try container.decode(MetricWindow.self, forKey: .window)
         description = try container.decodeIfPresent(String.self, forKey: .description)
         owner = try container.decodeIfPresent(String.self, forKey: .owner)
-        status = try container.decodeIfPresent(DefinitionStatus.self, forKey: .status) ?? .draft
+        status = try container.decodeChoiceIfPresent(DefinitionStatus.self, forKey: .status) ?? .draft
     }
 }

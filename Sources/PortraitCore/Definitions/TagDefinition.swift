@@ -1,6 +1,6 @@
 /// A tag: a boolean or enumerated expression over attributes, metrics and model outputs.
 public struct TagDefinition: Codable, Sendable, Equatable {
-    public enum Kind: String, Codable, Sendable { case boolean, enumerated }
+    public enum Kind: String, Codable, Sendable, CaseIterable { case boolean, enumerated }
 
     public var name: String
     /// Where the tag sits in the catalogue, `/`-separated (`commerce/loyalty`).
@@ -33,10 +33,10 @@ public struct TagDefinition: Codable, Sendable, Equatable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         name = try container.decode(String.self, forKey: .name)
         categoryPath = try container.decodeIfPresent(String.self, forKey: .categoryPath) ?? ""
-        kind = try container.decodeIfPresent(Kind.self, forKey: .kind) ?? .boolean
+        kind = try container.decodeChoiceIfPresent(Kind.self, forKey: .kind) ?? .boolean
         expression = try container.decode(String.self, forKey: .expression)
         description = try container.decodeIfPresent(String.self, forKey: .description)
         owner = try container.decodeIfPresent(String.self, forKey: .owner)
-        status = try container.decodeIfPresent(DefinitionStatus.self, forKey: .status) ?? .draft
+        status = try container.decodeChoiceIfPresent(DefinitionStatus.self, forKey: .status) ?? .draft
     }
 }

@@ -20,6 +20,8 @@ public struct ProfileState: Sendable, Equatable {
     public var fences: [String: Int64] = [:]
     /// When time alone next changes a value (a bucket leaving a window, a `days_since` tag).
     public var nextTimerMs: Int64?
+    /// Event ids already folded, so a client's retry is not counted twice (`RecentEventIds`).
+    public var recentEventIds = RecentEventIds()
 
     public init(userId: String) {
         self.userId = userId

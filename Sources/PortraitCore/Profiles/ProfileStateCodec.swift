@@ -4,8 +4,8 @@ import TagLang
 /// encoding of ``ProfileState``. Dictionaries are written in key order so equal states give
 /// equal bytes (a recompute can be compared byte for byte with the stream's result).
 public enum ProfileStateCodec {
-    /// 2 added the model outputs; version 1 blobs (written before models were scored) still read.
-    static let formatVersion: UInt8 = 2
+    /// 2 added the model outputs; 3 the recent event ids (issue 17). Older blobs still read.
+    static let formatVersion: UInt8 = 3
 
     public struct DecodingError: Error, CustomStringConvertible {
         public let userId: String
@@ -38,6 +38,11 @@ public enum ProfileStateCodec {
                 write(accumulator, to: &writer)
             }
         }
+        writer.int(Int64(state.recentEventIds.entries.count))
+        for entry in state.recentEventIds.entries {
+            writer.string(entry.id)
+            writer.int(entry.timestampMs)
+        }
         return writer.bytes
     }
 
@@ -45,7 +50,7 @@ public enum ProfileStateCodec {
         var reader = ByteReader(bytes)
         do {
             let version = try reader.byte()
-            guard version == 1 || version == formatVersion else { throw ByteReader.Corrupt() }
+            guard (1...formatVersion).contains(version) else { throw ByteReader.Corrupt() }
             var state = ProfileState(userId: try reader.string())
             let dense = try reader.int()
             state.denseId = dense >= 0 ? dense : nil
@@ -65,6 +70,11 @@ public enum ProfileStateCodec {
                     metric.accumulators.append(try readAccumulator(&reader))
                 }
                 state.metricStates[key] = metric
+            }
+            if version >= 3 {
+                var entries: [(id: String, timestampMs: Int64)] = []
+                for _ in 0..<(try reader.count()) { entries.append((try reader.string(), try reader.int())) }
+                state.recentEventIds = RecentEventIds(entries: entries)
             }
             guard reader.atEnd, state.userId == userId else { throw ByteReader.Corrupt() }
             return state

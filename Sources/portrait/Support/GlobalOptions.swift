@@ -9,8 +9,13 @@ struct GlobalOptions: ParsableArguments {
     var config: String?
 
     /// Loads and validates configuration, then sets up logging and metrics once for the process.
+    /// The configuration file this process reads.
+    var configurationPath: String {
+        config ?? ProcessInfo.processInfo.environment["PORTRAIT_CONFIG"] ?? "config/portrait.yaml"
+    }
+
     func bootstrap() throws -> PortraitConfiguration {
-        let path = config ?? ProcessInfo.processInfo.environment["PORTRAIT_CONFIG"] ?? "config/portrait.yaml"
+        let path = configurationPath
         let configuration: PortraitConfiguration
         do {
             configuration = try PortraitConfiguration.load(path: path)

@@ -22,8 +22,9 @@ enum Observability {
         LoggingSystem.bootstrap { label in
             var handler: any LogHandler = json ? JSONLogHandler(label: label) : StreamLogHandler.standardError(label: label)
             handler.logLevel = level
-            // Written by one background thread: a log line never blocks its caller on stderr.
-            return BackgroundLogHandler(wrapped: handler, writer: .shared)
+            // Secrets masked first; then written by one background thread, so a log line never
+            // blocks its caller on stderr.
+            return RedactingLogHandler(wrapping: BackgroundLogHandler(wrapped: handler, writer: .shared))
         }
         if configuration.metricsEnabled {
             MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))

@@ -1,0 +1,100 @@
+import Foundation
+import PortraitCore
+import TagLang
+
+/// The one definition of a valid behaviour event, shared by the API's `POST /v1/events` (which
+/// refuses with a 400 what this refuses) and the processor's decoder (which dead-letters it).
+/// Both read the event from the same JSON bytes the same way, so an accepted event can no
+/// longer be dead-lettered later.
+///
+/// Rules (docs/PROFILES.md, "Events"): `user_id` a non-empty string or integer of at most
+/// `maxUserIdBytes` UTF-8 bytes; `type` a non-empty string; `ts` epoch milliseconds or ISO 8601
+/// UTC within `ProfileEvaluator.supportedTimes` (1970…2200); optional `event_id` a non-empty
+/// string of at most `maxEventIdBytes`; declared event fields of their declared type.
+public struct EventValidator: Sendable {
+    /// Longest user id, in UTF-8 bytes. Ids are Redis keys and Kafka keys: unbounded ids would
+    /// let one request inflate every structure they enter.
+    public static let maxUserIdBytes = 256
+    /// Longest `event_id`, in UTF-8 bytes (a UUID is 36).
+    public static let maxEventIdBytes = 128
+
+    /// What is wrong with an event; `field` is nil when the event as a whole is wrong.
+    public struct Problem: Error, Sendable, Equatable {
+        public let field: String?
+        public let reason: String
+
+        /// One line for a dead letter: `missing user_id`, `ts must be …`, `field amount must be …`.
+        public var text: String {
+            guard let field else { return reason }
+            if reason == "missing" { return "missing \(field)" }
+            return ["user_id", "type", "ts", EventIdentity.field].contains(field) ? "\(field) \(reason)" : "field \(field) \(reason)"
+        }
+    }
+
+    public let eventFieldTypes: [String: ValueType]
+
+    public init(eventFieldTypes: [String: ValueType]) {
+        self.eventFieldTypes = eventFieldTypes
+    }
+
+    /// Parses the event's JSON bytes as the processor does, then checks it.
+    public func validate(bytes: [UInt8]) -> Result<ProfileEvent, Problem> {
+        guard let document = Self.parse(bytes) else { return .failure(Problem(field: nil, reason: "must be a JSON object")) }
+        return validate(document)
+    }
+
+    /// The processor's parse: the flat fast path, else `JSONSerialization`.
+    static func parse(_ bytes: [UInt8]) -> [String: Any]? {
+        FlatJSONObject.parse(bytes) ?? (try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any])
+    }
+
+    /// Checks a parsed event document and builds the profile event.
+    public func validate(_ document: [String: Any]) -> Result<ProfileEvent, Problem> {
+        let userId: String
+        switch document["user_id"] {
+        case nil, is NSNull: return .failure(Problem(field: "user_id", reason: "missing"))
+        case let text as String: userId = text
+        case let number as NSNumber where !JSONValueConversion.isBoolean(number) && Self.isWholeNumber(number): userId = String(number.int64Value)
+        case let other: return .failure(Problem(field: "user_id", reason: "must be a non-empty string or an integer, got \(JSONValueConversion.describe(other))"))
+        }
+        guard !userId.isEmpty else { return .failure(Problem(field: "user_id", reason: "missing")) }
+        guard userId.utf8.count <= Self.maxUserIdBytes else {
+            return .failure(Problem(field: "user_id", reason: "is \(userId.utf8.count) bytes; the limit is \(Self.maxUserIdBytes) bytes (UTF-8)"))
+        }
+        guard case .timestamp(let ms)? = JSONValueConversion.value(document["ts"], as: .timestamp), ProfileEvaluator.supportedTimes.contains(ms) else {
+            return .failure(Problem(field: "ts", reason: "must be epoch milliseconds or an ISO 8601 UTC time (2026-01-01T00:00:00Z) between 1970 and 2200, got \(JSONValueConversion.describe(document["ts"]))"))
+        }
+        guard let type = document["type"] as? String, !type.isEmpty else {
+            let absent = document["type"] == nil || document["type"] is NSNull || (document["type"] as? String)?.isEmpty == true
+            return .failure(Problem(field: "type", reason: absent ? "missing" : "must be a non-empty string"))
+        }
+        if let problem = Self.eventIdProblem(document[EventIdentity.field]) { return .failure(problem) }
+        var fields: [String: Value] = ["user_id": .string(userId), "type": .string(type), "ts": .timestamp(ms)]
+        // Carried for EventDeduplication; no filter reads it.
+        if let id = document[EventIdentity.field] as? String { fields[EventIdentity.field] = .string(id) }
+        for (name, raw) in document.sorted(by: { $0.key < $1.key }) where fields[name] == nil {
+            guard let fieldType = eventFieldTypes[name] else { continue }  // unknown fields are not read by any filter
+            guard let value = JSONValueConversion.value(raw, as: fieldType) else {
+                return .failure(Problem(field: name, reason: "must be a \(fieldType), got \(JSONValueConversion.describe(raw))"))
+            }
+            if value != .null { fields[name] = value }
+        }
+        return .success(ProfileEvent(userId: userId, timestampMs: ms, fields: fields))
+    }
+
+    private static func eventIdProblem(_ raw: Any?) -> Problem? {
+        guard let raw, !(raw is NSNull) else { return nil }
+        guard let text = raw as? String, !text.isEmpty else {
+            return Problem(field: EventIdentity.field, reason: "must be a non-empty string, got \(JSONValueConversion.describe(raw))")
+        }
+        guard text.utf8.count <= maxEventIdBytes else {
+            return Problem(field: EventIdentity.field, reason: "is \(text.utf8.count) bytes; the limit is \(maxEventIdBytes) bytes (UTF-8)")
+        }
+        return nil
+    }
+
+    private static func isWholeNumber(_ number: NSNumber) -> Bool {
+        let double = number.doubleValue
+        return double == double.rounded() && abs(double) < 9e15
+    }
+}
