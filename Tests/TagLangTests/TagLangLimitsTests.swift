@@ -106,15 +106,9 @@ private let schema = TagLangSchema(
     }
 }
 
-/// A tiny deterministic generator, so a failing fuzz case can be replayed.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+/// The fuzz tests' seeded generator: the property test's SplitMix64, so a failure replays.
+typealias SplitMix = CompiledVersusInterpretedTests.Generator
+
+extension CompiledVersusInterpretedTests.Generator {
+    init(seed: UInt64) { self.init(state: seed) }
 }
