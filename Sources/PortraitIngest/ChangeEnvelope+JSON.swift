@@ -2,7 +2,7 @@ import MySQL
 
 extension ChangeEnvelope {
     /// The envelope as one line of JSON (no trailing newline):
-    /// `{"op":"u","db":…,"table":…,"pk":{…},"before":{…},"after":{…},"ts_ms":…,"pos":{"file":…,"offset":…,"gtid":…},"schema_version":…}`.
+    /// `{"op":"u","db":…,"table":…,"pk":{…},"before":{…},"after":{…},"ts_ms":…,"pos":{"file":…,"offset":…,"row":…,"gtid":…},"schema_version":…}`.
     public func jsonBytes() -> [UInt8] {
         var writer = JSONWriter()
         encode(into: &writer)
@@ -38,6 +38,7 @@ extension ChangeEnvelope {
         writer.beginObject()
         writer.key("file"); writer.string(position.file)
         writer.key("offset"); writer.uint(position.offset)
+        writer.key("row"); writer.uint(position.row)
         writer.key("gtid")
         if let gtid = position.gtid { writer.string(gtid) } else { writer.null() }
         writer.endObject()

@@ -9,11 +9,23 @@ public struct ChangeEnvelope: Sendable {
     public enum Operation: String, Sendable { case create = "c", update = "u", delete = "d", read = "r" }
 
     /// Where the change is in the source binlog; for snapshot reads, the snapshot's position.
+    /// `(file, offset, row)` is strictly increasing per row (docs/ENVELOPE.md, "Positions").
     public struct Position: Sendable, Equatable {
         public var file: String
+        /// The end of the rows event (several rows share it); for snapshot reads, the snapshot's position.
         public var offset: UInt64
+        /// The row's index within its rows event; for snapshot reads, the row's ordinal among
+        /// all rows the snapshot transaction read.
+        public var row: UInt64
         public var gtid: String?
-        public init(file: String, offset: UInt64, gtid: String?) { self.file = file; self.offset = offset; self.gtid = gtid }
+        public init(file: String, offset: UInt64, row: UInt64 = 0, gtid: String?) { self.file = file; self.offset = offset; self.row = row; self.gtid = gtid }
+
+        /// This position for row `index` of its rows event.
+        public func row(_ index: Int) -> Position {
+            var position = self
+            position.row = UInt64(index)
+            return position
+        }
     }
 
     public var operation: Operation

@@ -258,23 +258,23 @@ public struct IngestPipeline<Sink: ChangeSink> {
                 let encoded: (json: [UInt8], key: [UInt8]?)
                 do {
                     encoded = try rowEncoder.encode(
-                        before: before, after: after, primaryKey: schema.primaryKey, nameCount: schema.columnNames.count, keyColumns: keyColumns)
+                        before: before, after: after, row: UInt64(row), primaryKey: schema.primaryKey, nameCount: schema.columnNames.count, keyColumns: keyColumns)
                 } catch {
                     throw BinlogError.decoding(error, eventType: record.header.type, position: record.position)
                 }
                 let envelope = ChangeEnvelope(
                     operation: operation, database: table.database, table: table.table, columnNames: schema.columnNames,
-                    primaryKey: schema.primaryKey, before: before, after: after, timestampMs: timestampMs, position: position, schemaVersion: schema.version)
+                    primaryKey: schema.primaryKey, before: before, after: after, timestampMs: timestampMs, position: position.row(row), schemaVersion: schema.version)
                 try sink.write(envelope, json: encoded.json, topic: topic, key: encoded.key)
             }
             metrics.recordChanges(images.count, database: table.database, table: table.table)
             return images.count
         }
-        for change in rows.rows {
+        for (row, change) in rows.rows.enumerated() {
             let envelope = ChangeEnvelope(
                 operation: operation, database: table.database, table: table.table, columnNames: schema.columnNames,
                 primaryKey: schema.primaryKey, before: change.before, after: change.after,
-                timestampMs: timestampMs, position: position, schemaVersion: schema.version)
+                timestampMs: timestampMs, position: position.row(row), schemaVersion: schema.version)
             try sink.write(envelope, json: encoder.encode(envelope, keys: keys), topic: topic, key: envelope.keyBytes(columns: keyColumns))
         }
         metrics.recordChanges(rows.rows.count, database: table.database, table: table.table)
@@ -307,7 +307,7 @@ public struct IngestPipeline<Sink: ChangeSink> {
             "tables": "\(tables.count)", "resumed": "\(resumed.map { "\($0)" } ?? "no")", "tables_resumed_by_key": "\(resumePoints.count)",
         ])
         // Streaming starts at the first snapshot's position; rows carry the position of the
-        // transaction that read them (a later one when resumed).
+        // transaction that read them (a later one when resumed) and their ordinal in it as `row`.
         var snapshotPosition = resumed ?? BinlogPosition(file: "", offset: 0)
         var readPosition = snapshotPosition
         var count = 0
@@ -345,7 +345,7 @@ public struct IngestPipeline<Sink: ChangeSink> {
             let envelope = ChangeEnvelope(
                 operation: .read, database: table.database, table: table.table, columnNames: table.columnNames,
                 primaryKey: table.primaryKey, before: nil, after: values, timestampMs: Int64(Date().timeIntervalSince1970 * 1000),
-                position: .init(file: readPosition.file, offset: readPosition.offset, gtid: nil), schemaVersion: versions[name] ?? 1)
+                position: .init(file: readPosition.file, offset: readPosition.offset, row: UInt64(count), gtid: nil), schemaVersion: versions[name] ?? 1)
             let keyColumns = routing.keyColumns(database: table.database, table: table.table, columnNames: table.columnNames, primaryKey: table.primaryKey)
             let keys = encoder.keys(database: table.database, table: table.table, version: envelope.schemaVersion, names: table.columnNames)
             try sink.write(envelope, json: encoder.encode(envelope, keys: keys), topic: routing.topic(database: table.database, table: table.table), key: envelope.keyBytes(columns: keyColumns))

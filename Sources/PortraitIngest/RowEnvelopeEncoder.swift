@@ -1,14 +1,17 @@
 import MySQL
 
 /// Encodes the envelopes of one rows event straight from the row images' bytes: the fields
-/// every row of the event shares (`op`, `db`, `table`; `ts_ms`, `pos`, `schema_version`) are
-/// written once per event, each image by `RowImageJSON`, and `pk` and the Kafka key copied
-/// from the image's encoded values. Byte for byte what `ChangeEnvelope.encode` writes for the
+/// every row of the event shares (`op`, `db`, `table`; `ts_ms`, `pos` but its `row`,
+/// `schema_version`) are written once per event, each image by `RowImageJSON`, and `pk` and
+/// the Kafka key copied from the image's encoded values. Byte for byte what `ChangeEnvelope.encode` writes for the
 /// decoded envelope (`RowEnvelopeEncoderTests`).
 public struct RowEnvelopeEncoder {
     private var head: [UInt8] = []
     private var keys = RowImageJSON.Keys([])
+    /// `,"ts_ms":…,"pos":{"file":…,"offset":…,"row":`, then the row's index, then `afterRow`.
     private var tail: [UInt8] = []
+    /// `,"gtid":…},"schema_version":…}`.
+    private var afterRow: [UInt8] = []
     private var images: [UInt8] = []
     private var output: [UInt8] = []
     private var beforeLayout = RowImageJSON.Layout()
@@ -44,18 +47,26 @@ public struct RowEnvelopeEncoder {
         writer.beginObject()
         writer.key("file"); writer.string(position.file)
         writer.key("offset"); writer.uint(position.offset)
+        writer.key("row")
+        // The row index is the only part that differs per row: the tail is split around it.
+        let rowAt = writer.bytes.count
+        writer.uint(0)
         writer.key("gtid")
         if let gtid = position.gtid { writer.string(gtid) } else { writer.null() }
         writer.endObject()
         writer.key("schema_version"); writer.int(Int64(schemaVersion))
         writer.endObject()
-        tail = writer.bytes
+        tail = Array(writer.bytes[..<rowAt])
         tail[0] = UInt8(ascii: ",")
+        afterRow = Array(writer.bytes[(rowAt + 1)...])
     }
 
     /// The JSON and Kafka key of one row's envelope; the JSON is valid until the next call.
-    /// `nameCount` is the number of column names, `keyColumns` the Kafka key's columns.
-    public mutating func encode(before: RowImage?, after: RowImage?, primaryKey: [Int], nameCount: Int, keyColumns: [Int]) throws(BinlogDecodingError) -> (json: [UInt8], key: [UInt8]?) {
+    /// `row` is the row's index within the rows event (`pos.row`), `nameCount` the number of
+    /// column names, `keyColumns` the Kafka key's columns.
+    public mutating func encode(
+        before: RowImage?, after: RowImage?, row: UInt64 = 0, primaryKey: [Int], nameCount: Int, keyColumns: [Int]
+    ) throws(BinlogDecodingError) -> (json: [UInt8], key: [UInt8]?) {
         let columnCount = (after ?? before)?.columnCount ?? 0
         let keys = self.keys
         images.removeAll(keepingCapacity: true)
@@ -90,6 +101,8 @@ public struct RowEnvelopeEncoder {
             if after != nil { output.append(contentsOf: UnsafeBufferPointer(rebasing: images[afterRange])) } else { Self.appendLiteral("null", into: &output) }
         }
         output.append(contentsOf: tail)
+        if row < 10 { output.append(UInt8(ascii: "0") + UInt8(row)) } else { output.append(contentsOf: String(row).utf8) }
+        output.append(contentsOf: afterRow)
         return (output, try kafkaKey(current, layout: layout, columns: keyColumns, columnCount: columnCount))
     }
 

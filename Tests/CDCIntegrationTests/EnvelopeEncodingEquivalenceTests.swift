@@ -130,11 +130,14 @@ struct EnvelopeEncodingEquivalenceTests {
             operation: operation, database: decoded.table.database, table: decoded.table.table, timestampMs: 1_700_000_000_000, position: position,
             schemaVersion: 3, keys: keys, columnCount: images.columnCount)
         for (row, change) in decoded.rows.enumerated() {
+            // Row indexes of one and two digits (0, 9, 18, …): `pos.row` is written per row.
+            let rowIndex = UInt64(row) * 9
             let expected = ChangeEnvelope(
                 operation: operation, database: decoded.table.database, table: decoded.table.table, columnNames: names, primaryKey: decoded.table.primaryKey,
-                before: change.before, after: change.after, timestampMs: 1_700_000_000_000, position: position, schemaVersion: 3)
+                before: change.before, after: change.after, timestampMs: 1_700_000_000_000, position: position.row(Int(rowIndex)), schemaVersion: 3)
             let before = images.before(row), after = images.after(row)
-            let encoded = try encoder.encode(before: before, after: after, primaryKey: decoded.table.primaryKey, nameCount: names.count, keyColumns: keyColumns)
+            let encoded = try encoder.encode(
+                before: before, after: after, row: rowIndex, primaryKey: decoded.table.primaryKey, nameCount: names.count, keyColumns: keyColumns)
             #expect(String(decoding: encoded.json, as: UTF8.self) == String(decoding: expected.jsonBytes(), as: UTF8.self))
             #expect(encoded.json == expected.jsonBytes())
             #expect(encoded.key == expected.keyBytes(columns: keyColumns))
