@@ -1,7 +1,10 @@
 /// A failure talking to MySQL/MariaDB, classified so callers can react to the common cases.
 public enum MySQLError: Error, CustomStringConvertible, Sendable, Equatable {
-    /// Nothing answered at the endpoint, or the connection broke.
+    /// Nothing answered at the endpoint: no connection could be opened.
     case connectionRefused(endpoint: String, detail: String)
+    /// An open connection broke during a statement (the server restarted or shut down, the
+    /// connection was killed, or the network timed out). The server may well be reachable.
+    case connectionLost(endpoint: String, detail: String)
     /// The server rejected the user or password.
     case authenticationFailed(user: String, endpoint: String)
     /// The SQL text does not parse.
@@ -20,6 +23,8 @@ public enum MySQLError: Error, CustomStringConvertible, Sendable, Equatable {
     public var description: String {
         switch self {
         case .connectionRefused(let endpoint, let detail): "cannot reach MySQL at \(endpoint): \(detail)"
+        case .connectionLost(let endpoint, let detail):
+            "the connection to MySQL at \(endpoint) broke during a statement (server restart, killed connection or timeout): \(detail)"
         case .authenticationFailed(let user, let endpoint): "MySQL at \(endpoint) rejected user \(user): check the user name and password"
         case .syntax(let message): "SQL syntax error: \(message)"
         case .duplicateKey(let message): "duplicate key: \(message)"
@@ -40,10 +45,22 @@ public enum MySQLError: Error, CustomStringConvertible, Sendable, Equatable {
         }
     }
 
+    /// `true` when the connection is unusable (never opened, or broken): the statement may
+    /// succeed on a new connection.
+    public var isConnectionFailure: Bool {
+        switch self {
+        case .connectionRefused, .connectionLost: true
+        default: false
+        }
+    }
+
     /// Classifies an error number from the client library or the server.
     static func classify(code: UInt32, sqlState: String, message: String, configuration: MySQLConfiguration) -> MySQLError {
         switch code {
-        case 2002, 2003, 2005, 2006, 2013, 2026: .connectionRefused(endpoint: configuration.endpoint, detail: message)
+        case 2002, 2003, 2005, 2026: .connectionRefused(endpoint: configuration.endpoint, detail: message)
+        // Gone away, lost during a query, lost (system error), killed, server shutting down,
+        // disconnected for inactivity (MySQL 8).
+        case 2006, 2013, 2055, 1927, 1053, 4031: .connectionLost(endpoint: configuration.endpoint, detail: message)
         case 1045, 1044, 1698: .authenticationFailed(user: configuration.user, endpoint: configuration.endpoint)
         case 1064: .syntax(message)
         case 1062, 1586: .duplicateKey(message)

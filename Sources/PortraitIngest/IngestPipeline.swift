@@ -48,9 +48,11 @@ public struct IngestPipeline<Sink: ChangeSink> {
 
     /// Runs until the binlog end (`untilEnd`), a stop request, or an error.
     public mutating func run(stop: IngestStopSignal = IngestStopSignal()) throws -> Summary {
-        let metadata = try MySQLConnection(configuration: configuration.metadata)
-        let store = PositionStore(connection: metadata, ingestName: configuration.ingestName)
-        let history = SchemaHistoryStore(connection: metadata, ingestName: configuration.ingestName)
+        // One pool for the bookkeeping: its statements are idempotent, so a connection broken by a
+        // restart of the metadata server is replaced and the statement run again.
+        let metadata = MySQLPool(adopting: try MySQLConnection(configuration: configuration.metadata))
+        let store = PositionStore(pool: metadata, ingestName: configuration.ingestName)
+        let history = SchemaHistoryStore(pool: metadata, ingestName: configuration.ingestName)
         var recordedSchemas: Set<String> = []
         for known in try history.latest() {
             recordedSchemas.insert("\(known.database).\(known.table)#\(known.version)")
@@ -284,7 +286,7 @@ public struct IngestPipeline<Sink: ChangeSink> {
     private func loadPosition(_ store: PositionStore) throws -> BinlogPosition? {
         do {
             return try store.load()
-        } catch {
+        } catch let error as MySQLError {
             throw IngestError.metadataMissing(error)
         }
     }
@@ -297,7 +299,7 @@ public struct IngestPipeline<Sink: ChangeSink> {
     /// position, so the changes made meanwhile are replayed. Returns `nil` when stopped midway.
     private mutating func takeSnapshot(store: PositionStore, summary: inout Summary, stop: IngestStopSignal) throws -> BinlogPosition? {
         let connection = try MySQLConnection(configuration: configuration.source)
-        let progress = SnapshotProgressStore(connection: store.connection, ingestName: configuration.ingestName)
+        let progress = SnapshotProgressStore(connection: try MySQLConnection(configuration: configuration.metadata), ingestName: configuration.ingestName)
         let reader = SnapshotReader(connection: connection, routing: routing)
         let resumed = try progress.runningSnapshot()
         let finished = resumed == nil ? [] : try progress.finishedTables()
@@ -314,7 +316,7 @@ public struct IngestPipeline<Sink: ChangeSink> {
         var sink = self.sink
         var encoder = self.encoder
         var metrics = self.metrics
-        let history = SchemaHistoryStore(connection: store.connection, ingestName: configuration.ingestName)
+        let history = SchemaHistoryStore(pool: store.pool, ingestName: configuration.ingestName)
         for table in tables where schemas.schema(database: table.database, table: table.table) == nil {
             schemas.seed(database: table.database, table: table.table, schema: .init(version: 1, columnNames: table.columnNames, primaryKey: table.primaryKey))
             try history.record(database: table.database, table: table.table, version: 1, map: nil, columnNames: table.columnNames, position: resumed, gtid: nil)

@@ -56,7 +56,7 @@ final class PrivateRedis {
     }
 
     /// A port the kernel had free a moment ago.
-    private static func freePort() throws -> Int {
+    static func freePort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw CrashTestError("socket() failed") }
         defer { close(fd) }

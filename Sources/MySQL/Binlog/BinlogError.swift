@@ -27,7 +27,7 @@ extension BinlogError {
     /// killed): reconnecting from the last position may succeed.
     public var isConnectionLoss: Bool {
         switch self {
-        case .connection(.connectionRefused): true
+        case .connection(.connectionRefused), .connection(.connectionLost): true
         case .replication(let code, _): [1053, 1927, 2002, 2003, 2006, 2013, 2026, 2055].contains(code)
         default: false
         }
