@@ -1,14 +1,14 @@
 import Foundation
 import Redis
 
-/// The Redis started by `scripts/services up`; these tests use database 10 (no other suite uses it) and keys under a
+/// The Redis started by `scripts/services up`; these tests use database 15 (no other suite uses it) and keys under a
 /// prefix unique to each test, so they never touch another suite's data.
 enum RedisClientTestServices {
     static var configuration: RedisConfiguration {
         let environment = ProcessInfo.processInfo.environment
         let url = environment["PORTRAIT_REDIS_URL"] ?? "redis://127.0.0.1:\(environment["PORTRAIT_REDIS_PORT"] ?? "6379")/0"
         var configuration = (try? RedisConfiguration(url: url)) ?? RedisConfiguration()
-        configuration.database = 10
+        configuration.database = 15  // 10 is ModelRecomputeTests' scratch database
         return configuration
     }
 
