@@ -9,6 +9,9 @@ enum RedisClientTestServices {
         let url = environment["PORTRAIT_REDIS_URL"] ?? "redis://127.0.0.1:\(environment["PORTRAIT_REDIS_PORT"] ?? "6379")/0"
         var configuration = (try? RedisConfiguration(url: url)) ?? RedisConfiguration()
         configuration.database = 15  // 10 is ModelRecomputeTests' scratch database
+        // These tests check answers, not deadlines: with the whole suite beside them on two
+        // cores, a reply can take longer than the 5 s default, which closes the connection.
+        configuration.timeoutMs = 60_000
         return configuration
     }
 
