@@ -121,17 +121,7 @@ struct JSONWriter {
 
     /// The decimal digits of `value`, written without an intermediate String.
     private mutating func appendDigits(_ value: UInt64) {
-        if value < 10 { bytes.append(UInt8(ascii: "0") + UInt8(value)); return }
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { buffer in
-            var rest = value
-            var index = 20
-            while rest > 0 {
-                index -= 1
-                buffer[index] = UInt8(ascii: "0") + UInt8(rest % 10)
-                rest /= 10
-            }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[index..<20]))
-        }
+        TextFormatting.appendDigits(value, into: &bytes)
     }
 
     private mutating func separator() {

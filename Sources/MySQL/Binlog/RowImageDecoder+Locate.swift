@@ -4,17 +4,8 @@ extension RowImageDecoder {
     /// same bytes (values are measured and checked, JSON documents parsed), so a reader that
     /// keeps bytes rejects exactly the events one that decodes does.
     public static func locate(eventType: UInt8, body: UnsafeRawBufferPointer, postHeaderLength: Int, table: TableMap) throws(BinlogDecodingError) -> RowsEvent {
-        guard let kind = kind(eventType: eventType) else {
-            throw .malformed(offset: 0, detail: "event type \(eventType) is not a rows event")
-        }
-        let header = try header(eventType: eventType, body: body, postHeaderLength: postHeaderLength)
-        var cursor = ByteCursor(body, offset: header.bodyOffset)
-        let columnCount = try cursor.packedIndex()
-        guard columnCount <= table.columns.count else {
-            throw .malformed(offset: cursor.offset, detail: "rows event has \(columnCount) columns, TABLE_MAP of \(table.qualifiedName) has \(table.columns.count)")
-        }
-        let firstSet = ColumnSet(bitmap: try cursor.slice((columnCount + 7) / 8), count: columnCount)
-        let secondSet = kind == .update ? ColumnSet(bitmap: try cursor.slice((columnCount + 7) / 8), count: columnCount) : firstSet
+        let (kind, header, rowsOffset, columnCount, firstSet, secondSet) = try prologue(eventType: eventType, body: body, postHeaderLength: postHeaderLength, table: table)
+        var cursor = ByteCursor(body, offset: rowsOffset)
         var starts: [(before: Int, after: Int)] = []
         while !cursor.isAtEnd {
             let first = cursor.offset

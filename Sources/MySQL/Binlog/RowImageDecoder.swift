@@ -39,8 +39,11 @@ public enum RowImageDecoder {
         return Header(tableId: tableId, flags: flags, bodyOffset: cursor.offset)
     }
 
-    /// Decodes every row of a rows event body (after the 19-byte header, without the checksum).
-    public static func decode(eventType: UInt8, body: UnsafeRawBufferPointer, postHeaderLength: Int, table: TableMap) throws(BinlogDecodingError) -> RowsEvent {
+    /// What precedes the row images of a rows event: its kind, header, column count and the
+    /// column sets of the first and (for updates) second image, and where the images start.
+    static func prologue(
+        eventType: UInt8, body: UnsafeRawBufferPointer, postHeaderLength: Int, table: TableMap
+    ) throws(BinlogDecodingError) -> (kind: RowsEvent.Kind, header: Header, rowsOffset: Int, columnCount: Int, firstSet: ColumnSet, secondSet: ColumnSet) {
         guard let kind = kind(eventType: eventType) else {
             throw .malformed(offset: 0, detail: "event type \(eventType) is not a rows event")
         }
@@ -52,6 +55,13 @@ public enum RowImageDecoder {
         }
         let firstSet = ColumnSet(bitmap: try cursor.slice((columnCount + 7) / 8), count: columnCount)
         let secondSet = kind == .update ? ColumnSet(bitmap: try cursor.slice((columnCount + 7) / 8), count: columnCount) : firstSet
+        return (kind, header, cursor.offset, columnCount, firstSet, secondSet)
+    }
+
+    /// Decodes every row of a rows event body (after the 19-byte header, without the checksum).
+    public static func decode(eventType: UInt8, body: UnsafeRawBufferPointer, postHeaderLength: Int, table: TableMap) throws(BinlogDecodingError) -> RowsEvent {
+        let (kind, header, rowsOffset, columnCount, firstSet, secondSet) = try prologue(eventType: eventType, body: body, postHeaderLength: postHeaderLength, table: table)
+        var cursor = ByteCursor(body, offset: rowsOffset)
         var rows: [RowChange] = []
         while !cursor.isAtEnd {
             switch kind {

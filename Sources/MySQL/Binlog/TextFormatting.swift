@@ -1,9 +1,10 @@
 /// Numbers, dates and times written as text straight into a byte buffer, as the `MySQLValue`
-/// descriptions print them (zero-padded fields, microseconds only when not zero).
-enum TextFormatting {
+/// descriptions print them (zero-padded fields, microseconds only when not zero). Public for
+/// the envelope's JSON writer, which writes its numbers with the same digits.
+public enum TextFormatting {
     /// The decimal digits of `value`.
-    @inline(__always)
-    static func appendDigits(_ value: UInt64, into output: inout [UInt8]) {
+    @inlinable
+    public static func appendDigits(_ value: UInt64, into output: inout [UInt8]) {
         if value < 10 { output.append(UInt8(ascii: "0") + UInt8(value)); return }
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { buffer in
             var rest = value
