@@ -47,14 +47,7 @@ struct AsyncSegmentBitmaps {
         _ plan: SegmentPlan, shard: Int64,
         _ read: (String, inout [[any RedisArgument]]) -> ([RedisReply]) -> T
     ) async throws -> T {
-        var builder = ShardCommands(shard: shard, prefix: "tmp:segment:\(token):\(shard)")
-        let result = builder.emit(plan)
-        let first = builder.commands.count
-        let answer = read(result, &builder.commands)
-        let last = builder.commands.count
-        if !builder.temporaries.isEmpty { builder.commands.append(["DEL"] + builder.temporaries) }
-        let replies = try await redis.pipeline(builder.commands)
-        for reply in replies { _ = try reply.throwIfError() }
-        return answer(Array(replies[first..<last]))
+        let query = ShardQuery(plan, shard: shard, token: token, read)
+        return try query.answer(try await redis.pipeline(query.commands))
     }
 }

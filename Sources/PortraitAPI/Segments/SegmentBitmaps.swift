@@ -51,15 +51,32 @@ struct SegmentBitmaps {
         _ plan: SegmentPlan, shard: Int64,
         _ read: (String, inout [[any RedisArgument]]) -> ([RedisReply]) -> T
     ) throws -> T {
+        let query = ShardQuery(plan, shard: shard, token: token, read)
+        return try query.answer(try connection.pipeline(query.commands))
+    }
+}
+
+/// One pipeline over a shard: the plan's commands, those `read` appends to read the result
+/// key, and the deletion of the temporaries; what the blocking and the async bitmaps both send.
+struct ShardQuery<T> {
+    let commands: [[any RedisArgument]]
+    private let readReplies: Range<Int>
+    private let turn: ([RedisReply]) -> T
+
+    init(_ plan: SegmentPlan, shard: Int64, token: String, _ read: (String, inout [[any RedisArgument]]) -> ([RedisReply]) -> T) {
         var builder = ShardCommands(shard: shard, prefix: "tmp:segment:\(token):\(shard)")
         let result = builder.emit(plan)
         let first = builder.commands.count
-        let answer = read(result, &builder.commands)
-        let last = builder.commands.count
+        turn = read(result, &builder.commands)
+        readReplies = first..<builder.commands.count
         if !builder.temporaries.isEmpty { builder.commands.append(["DEL"] + builder.temporaries) }
-        let replies = try connection.pipeline(builder.commands)
+        commands = builder.commands
+    }
+
+    /// The answer from the pipeline's replies; any error reply is thrown.
+    func answer(_ replies: [RedisReply]) throws -> T {
         for reply in replies { _ = try reply.throwIfError() }
-        return answer(Array(replies[first..<last]))
+        return turn(Array(replies[readReplies]))
     }
 }
 
