@@ -23,8 +23,13 @@ public struct ProcessorOptions: Sendable {
     public var sessionTimeoutMs = 10_000
     public var maxBatch = 5_000
     public var pollTimeoutMs = 100
-    /// Profiles kept in memory between batches; beyond it the cache is emptied.
+    /// Profiles held in memory; beyond it, clean ones are dropped after a flush (and read from
+    /// Redis again when next touched).
     public var cacheLimit = 200_000
+    /// How often changed profiles are written to Redis (and inputs committed), at most.
+    public var flushIntervalMs: Int64 = 200
+    /// Changed profiles that make a flush due before `flushIntervalMs`.
+    public var flushProfiles = 20_000
     /// Stop after this long (ms) without input and without due timers; `nil` runs until stopped.
     public var exitWhenIdleMs: Int64?
     /// Called after each committed batch with the inputs it held and, per written profile with

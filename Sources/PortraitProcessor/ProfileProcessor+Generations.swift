@@ -3,16 +3,17 @@ import Kafka
 /// Following a recompute: a new profile generation swapped into the database (docs/RECOMPUTE.md)
 /// makes the processor drop what it cached of the old one and rewind to the switch point.
 extension ProfileProcessor {
-    /// Notices a generation swapped in by a recompute: forgets cached profiles (they belong to
-    /// the old generation) and rewinds to the switch point. Returns the messages still to process.
+    /// Notices a generation swapped in by a recompute: forgets held profiles (they belong to
+    /// the old generation, and what was not written yet is read again) and rewinds to the
+    /// switch point. Returns the messages still to process.
     func followGeneration(_ messages: [KafkaMessage]) throws -> [KafkaMessage] {
         let current = try store.generation()
         guard current != profileGeneration else { return messages }
         logger.info("profile generation switched", metadata: ["from": "\(profileGeneration)", "to": "\(current)"])
         profileGeneration = current
-        cache.removeAll()
         // The swapped-in database holds the recompute's keys, not this processor's owner epochs.
         if !options.deferWrites { epochs = try store.takeOwnership(of: owned.sorted()) }
+        try resetKeyedState()
         scoredPartitions = []  // the recompute may have scored with an earlier version
         return try rewindToSwitchPoint(messages)
     }
@@ -40,15 +41,10 @@ extension ProfileProcessor {
         return messages.filter { !again.contains("\($0.topic)/\($0.partition)") }
     }
 
-    /// A batch was cut short by a generation switch: adopt the new generation, and read the
-    /// batch again wherever the switch point does not already go back before it.
-    func replayAfterSwitch(_ messages: [KafkaMessage]) throws {
-        let before = Set(try store.switchOffsets().keys)
+    /// A flush was refused because a generation was swapped in: adopt it (rewinding to its
+    /// switch point), and read everything not yet written again from the committed offsets.
+    func replayAfterSwitch() throws {
         _ = try followGeneration([])
-        var firsts: [String: KafkaTopicPartition] = [:]
-        for message in messages where firsts["\(message.topic)/\(message.partition)"] == nil {
-            firsts["\(message.topic)/\(message.partition)"] = KafkaTopicPartition(topic: message.topic, partition: message.partition, offset: message.offset)
-        }
-        try source.seek(firsts.filter { !before.contains($0.key) }.map(\.value))
+        _ = try source.rewindToCommitted()
     }
 }

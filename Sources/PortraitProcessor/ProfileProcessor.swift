@@ -10,10 +10,15 @@ import Synchronization
 /// group, folds each input into its user's profile with ``ProfileEvaluator``, fires timers as
 /// event time passes, and writes profiles to Redis.
 ///
-/// Exactly-once effect: each batch's writes go to Redis with the source offsets they include,
-/// and Kafka offsets are committed only after Redis acknowledged. Every profile remembers the
-/// last offset it folded in per source partition (its fence), so a replay after a crash skips
-/// what is already applied; the write script refuses a writer whose fence is behind Redis's.
+/// Keyed state in memory: each user's profile is held in memory once loaded (``HeldProfile``);
+/// inputs and timers change it there, and a flush every `flushIntervalMs` (or after
+/// `flushProfiles` changed users) writes each changed user once, as the difference from what
+/// Redis holds, in transactions fenced by the partitions' owner epochs.
+///
+/// Exactly-once effect: Kafka offsets are committed only after the flush holding everything
+/// read before them was acknowledged. Every profile remembers the last offset it folded in per
+/// source partition (its fence), so a replay after a crash skips what is already applied; a
+/// processor that lost a partition can no longer write it (its epoch is refused).
 ///
 /// The same loop runs a recompute: fed a bounded ``HistorySource`` instead of the consumer
 /// group, it writes a new profile generation (docs/RECOMPUTE.md). When a live processor finds
@@ -46,8 +51,15 @@ public final class ProfileProcessor {
     /// With an observer: each user's profile after every input but the last of the current batch
     /// (a backlog folds many inputs into one write; online learning must see every step).
     private var steps: [String: [ProfileState]] = [:]
-    /// Profiles as last written to Redis, with the partition they belong to.
-    var cache: [String: (state: ProfileState, partition: Int32)] = [:]
+    /// The keyed state: profiles held in memory, written back at each flush.
+    var cache: [String: HeldProfile] = [:]
+    /// Users changed since the last flush (an entry may have left the cache since).
+    private var dirtyUsers: [String] = []
+    /// Where each source partition will resume once the pending flush is acknowledged.
+    private var pendingCommits: [String: KafkaTopicPartition] = [:]
+    /// Inputs read since the last flush.
+    private var pendingInputs = 0
+    private var lastFlushMs: Int64 = 0
     var owned: Set<Int32> = []
     /// The owner epoch taken for each owned partition (``ProfileKeys/ownerEpoch(partition:)``);
     /// empty for a recompute, which has no rival writer in its scratch database.
@@ -60,9 +72,8 @@ public final class ProfileProcessor {
     private var status: ProcessorStatus
     /// The profile generation this processor writes (``ProfileKeys/generation``).
     var profileGeneration: Int64 = 0
-    /// With `deferWrites`: each changed profile's stored state and what it folded in since, and
-    /// its timers, kept in memory until the run ends.
-    private var deferred: [String: DeferredWrite] = [:]
+    /// Timers of the owned partitions' users, earliest first: seeded from Redis when
+    /// partitions are taken, then kept as profiles change.
     private var timerQueue = TimerQueue()
 
     private let inputsCounter = Counter(label: "portrait_processor_inputs_total")
@@ -142,8 +153,9 @@ public final class ProfileProcessor {
                 if !messages.isEmpty { try process(messages) }
                 processed = DispatchTime.now().uptimeNanoseconds
                 fired = try fireTimers()
+                if flushIsDue(polled: messages.count) { try flush() }
             } catch is ProfileGenerationChanged {
-                try replayAfterSwitch(messages)
+                try replayAfterSwitch()
                 continue
             } catch let error as RedisError where error.isConnectionFailure || error.serverCode == "LOADING" {
                 try waitForRedis(after: error)
@@ -164,7 +176,7 @@ public final class ProfileProcessor {
                 lastActivityMs = Self.wallMs()  // quiet, but not at the end yet (a slow fetch): keep going
             }
         }
-        try writeDeferred()
+        try flush()
         source.close()
         logger.info("processor stopped")
     }
@@ -174,12 +186,15 @@ public final class ProfileProcessor {
     /// polled messages of partitions given up (their new owner reads them). Returns the
     /// messages still to process.
     private func adoptAssignment(_ messages: [KafkaMessage]) throws -> [KafkaMessage] {
+        // What changed under the partitions held so far goes out first (writes of partitions
+        // another processor has taken meanwhile are refused by their epochs).
+        try flush()
         owned = Set(try source.assignment().map(\.partition))
         lastActivityMs = Self.wallMs()  // idleness counts from when there is something to read
-        cache.removeAll()  // another processor may have written our new users meanwhile
         watermarks.retain(partitions: owned)
         try checkForGaps()
         if !options.deferWrites { epochs = try store.takeOwnership(of: owned.sorted()) }
+        try resetKeyedState()  // another processor may have written our new users meanwhile
         logger.info("partitions assigned", metadata: ["partitions": "\(owned.sorted())", "epochs": "\(epochs.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" })"])
         let kept = messages.filter { owned.contains($0.partition) }
         if kept.count < messages.count { logger.info("polled inputs of given-up partitions dropped", metadata: ["inputs": "\(messages.count - kept.count)"]) }
@@ -213,9 +228,7 @@ public final class ProfileProcessor {
         logger.warning("Redis failed; retrying the batch", metadata: ["error": "\(error)", "retry_in_ms": "\(redisBackoffMs)"])
         redisRetriesCounter.increment()
         usleep(redisBackoffMs * 1_000)
-        cache.removeAll()
-        deferred.removeAll()
-        steps.removeAll()
+        discardUnflushed()
         guard try source.rewindToCommitted() else { throw error }
         rebalanced.flag.store(true, ordering: .relaxed)  // take the epochs again: another processor may own them now
     }
@@ -229,6 +242,7 @@ public final class ProfileProcessor {
         evaluator = ProfileEvaluator(definitions: definitions, models: evaluator.models)
         tagVersions = Dictionary(definitions.tags.map { ($0.name, $0.version) }, uniquingKeysWith: max)
         for problem in definitions.problems { logger.warning("definition not computed", metadata: ["problem": "\(problem)"]) }
+        try flush()  // every user read so far is in its partition's user set, so all are re-evaluated
         let reevaluated = try reevaluateUsers(of: owned)
         let at = positions.sorted { $0.key < $1.key }.map { "\($0.key)@\($0.value)" }.joined(separator: ",")
         var applied: [String: String] = [:]
@@ -255,6 +269,7 @@ public final class ProfileProcessor {
         let unscored = owned.subtracting(scoredPartitions)
         // Without models nothing needs scoring, unless the last one just went (outputs to drop).
         guard !unscored.isEmpty, !modelVersions.isEmpty || changed else { return }
+        try flush()
         let rescored = try reevaluateUsers(of: unscored)
         scoredPartitions = owned
         logger.info("profiles re-scored", metadata: ["partitions": "\(unscored.sorted())", "profiles": "\(rescored)", "models": "\(modelVersions)"])
@@ -270,6 +285,7 @@ public final class ProfileProcessor {
                 let page = try store.users(partition: partition, cursor: cursor)
                 cursor = page.cursor
                 reevaluated += try update(users: page.users, partition: partition) { _, _ in true }
+                if flushIsDue(polled: 1) { try flush() }
             } while cursor != "0"
         }
         return reevaluated
@@ -280,10 +296,9 @@ public final class ProfileProcessor {
         var order: [String] = []
         var inputs: [String: [Pending]] = [:]
         var partitionOf: [String: Int32] = [:]
-        var commits: [String: KafkaTopicPartition] = [:]
         for message in messages {
             let source = "\(message.topic)/\(message.partition)"
-            commits[source] = message.nextPosition
+            pendingCommits[source] = message.nextPosition
             positions[source] = message.offset
             switch decoder.decode(topic: message.topic, value: message.value) {
             case .ignored: continue
@@ -298,10 +313,10 @@ public final class ProfileProcessor {
             }
         }
         inputsCounter.increment(by: messages.count)
-        var written = 0
+        pendingInputs += messages.count
         for start in stride(from: 0, to: order.count, by: 1_000) {
             let chunk = Array(order[start..<min(start + 1_000, order.count)])
-            written += try update(users: chunk, partition: nil, partitionOf: partitionOf) { state, folded in
+            try update(users: chunk, partition: nil, partitionOf: partitionOf) { state, folded in
                 var admitted = false
                 for pending in inputs[state.userId] ?? [] where state.admit(source: pending.source, offset: pending.offset) {
                     // Issue 17 item 4 hook: a retried event (same event_id) is not folded twice;
@@ -319,21 +334,6 @@ public final class ProfileProcessor {
                 return admitted
             }
         }
-        let now = Self.wallMs()
-        var lags: [Int64] = []
-        for userId in order {
-            guard let last = inputs[userId]?.last(where: { if case .event = $0.input { true } else { false } }) else { continue }
-            lags.append(now - last.input.timestampMs)
-            freshness.record(Double(now - last.input.timestampMs) / 1_000)
-        }
-        try deadLetters.flush()
-        if try !source.commit(Array(commits.values)) {
-            logger.info("commit skipped: the group is rebalancing; the next owner replays these inputs behind their fences")
-            rebalanced.flag.store(true, ordering: .relaxed)
-        }
-        options.onBatch?(messages.count, lags)
-        status.record(inputs: messages.count, writes: written, lagsMs: lags)
-        if cache.count > options.cacheLimit, !options.deferWrites { cache.removeAll() }
     }
 
     /// Fires the timers that event time has passed, partition by partition.
@@ -368,112 +368,173 @@ public final class ProfileProcessor {
         return fired
     }
 
-    /// The users of `partition` whose timer is due by `watermark`: from Redis, or from memory
-    /// when writes are deferred (skipping entries of timers that moved since).
+    /// The users of `partition` whose timer is due by `watermark`, from the in-memory queue
+    /// (skipping entries of held profiles whose timer moved since).
     private func dueTimers(partition: Int32, upTo watermark: Int64) throws -> [(userId: String, timeMs: Int64)] {
-        guard options.deferWrites else { return try store.dueTimers(partition: partition, upTo: watermark, limit: 1_000) }
         while true {
             let popped = timerQueue.popDue(partition: partition, upTo: watermark, limit: 1_000)
             if popped.isEmpty { return [] }
-            let current = popped.filter { cache[$0.userId]?.state.nextTimerMs == $0.timeMs }
+            var seen: Set<String> = []
+            let current = popped.filter { entry in
+                // A held profile whose timer moved since has a newer entry; one not held was
+                // listed by Redis's timer set.
+                if let held = cache[entry.userId], held.state.nextTimerMs != entry.timeMs { return false }
+                return seen.insert(entry.userId).inserted
+            }
             if !current.isEmpty { return current }
         }
     }
 
-    /// Writes every profile a run with deferred writes changed, once, as the difference between
-    /// its stored state and its final one.
-    private func writeDeferred() throws {
-        guard !deferred.isEmpty else { return }
-        let users = deferred.keys.sorted()
-        for start in stride(from: 0, to: users.count, by: 1_000) {
-            let writes = users[start..<min(start + 1_000, users.count)].compactMap { userId -> ProfileWrite? in
-                guard let change = deferred[userId], let state = cache[userId]?.state else { return nil }
-                return ProfileWrite(
-                    old: change.stored, new: state, partition: change.partition, updatedFences: change.fences.sorted(),
-                    events: change.events, inputMs: change.latestMs, tagVersions: tagVersions)
-            }
-            let outcomes = try store.write(writes, updatedMs: Self.wallMs(), generation: profileGeneration, epochs: epochs)
-            fencedCounter.increment(by: outcomes.filter { $0 != .written }.count)
-            writesCounter.increment(by: writes.count)
-        }
-        logger.info("deferred profiles written", metadata: ["profiles": "\(users.count)"])
-        deferred.removeAll()
-    }
-
-    /// Loads `users` (from the cache or Redis), lets `change` fold inputs in or move the clock
-    /// (returning whether anything changed), re-evaluates and writes the changed profiles in one
-    /// pipeline. Returns how many were written.
+    /// Loads `users` (from memory or Redis) and lets `change` fold inputs in or move the clock
+    /// (returning whether anything changed), then re-evaluates; a profile that changed is held
+    /// dirty for the next flush. Returns how many changed.
     @discardableResult
     private func update(
         users: [String], partition fixedPartition: Int32?, partitionOf: [String: Int32] = [:],
         change: (inout ProfileState, inout FoldedInputs) -> Bool
     ) throws -> Int {
-        let missing = users.filter { cache[$0] == nil }
-        let loaded = try store.loadStates(missing)
-        var stored: [String: ProfileState?] = [:]
-        for (userId, state) in zip(missing, loaded) { stored[userId] = state }
-        var newUsers = users.filter { cache[$0] == nil && (stored[$0] ?? nil) == nil }
-        let existingIds = try store.existingDenseIds(newUsers)
-        newUsers.removeAll { existingIds[$0] != nil }
-        var nextDense = newUsers.isEmpty ? 0 : try store.reserveDenseIds(newUsers.count)
-
-        var writes: [ProfileWrite] = []
-        var updated: [ProfileState] = []
-        var deferredChanges = 0
+        try load(users.filter { cache[$0] == nil }, partition: fixedPartition, partitionOf: partitionOf)
+        var changed = 0
         for userId in users {
-            let partition = fixedPartition ?? partitionOf[userId] ?? cache[userId]?.partition ?? 0
-            let old: ProfileState? = cache[userId]?.state ?? (stored[userId] ?? nil)
-            var state = old ?? ProfileState(userId: userId)
-            if state.denseId == nil {
-                if let existing = existingIds[userId] { state.denseId = existing } else { state.denseId = nextDense; nextDense += 1 }
-            }
-            let fencesBefore = state.fences
+            // Out of the table while it changes, so its dictionaries are not copied on write.
+            guard var held = cache.removeValue(forKey: userId) else { continue }
+            defer { cache[userId] = held }
+            var state = held.state
             var folded = FoldedInputs()
             guard change(&state, &folded) else { continue }
             evaluator.evaluate(&state)
-            // A re-evaluation or re-scoring that changes nothing writes nothing.
-            if let old, state == old, folded.events.isEmpty { continue }
-            let changedFences = state.fences.keys.filter { fencesBefore[$0] != state.fences[$0] }
-            if options.deferWrites {
-                deferred[userId, default: DeferredWrite(stored: old, partition: partition)].note(changedFences, folded)
-                cache[userId] = (state, partition)
-                if let next = state.nextTimerMs { timerQueue.schedule(partition: partition, userId: userId, at: next) }
-                deferredChanges += 1
-                continue
-            }
-            writes.append(ProfileWrite(
-                old: old, new: state, partition: partition, updatedFences: changedFences,
-                events: folded.events, inputMs: folded.latestMs, tagVersions: tagVersions))
-            updated.append(state)
-        }
-        let writeStart = DispatchTime.now().uptimeNanoseconds
-        let outcomes = try store.write(writes, updatedMs: Self.wallMs(), generation: profileGeneration, epochs: epochs)
-        let accepted = outcomes.map { $0 == .written }
-        logger.trace("profiles written", metadata: ["profiles": "\(writes.count)", "redis_ms": "\((DispatchTime.now().uptimeNanoseconds - writeStart) / 1_000_000)"])
-        for (index, state) in updated.enumerated() {
-            if accepted[index] {
-                cache[state.userId] = (state, writes[index].partition)
-            } else if outcomes[index] == .notOwner {
-                cache.removeValue(forKey: state.userId)
-                notOwnerCounter.increment()
-                logger.warning("write refused: another processor owns the partition now", metadata: ["user": "\(state.userId)", "partition": "\(writes[index].partition)"])
+            // A re-evaluation, timer or re-scoring that changes nothing writes nothing.
+            if state == held.state, folded.events.isEmpty { continue }
+            if held.isDirty {
+                // The profile this one replaces was never written: the observer still sees it.
+                if options.onProfilesWritten != nil { steps[userId, default: []].append(held.state) }
             } else {
-                cache.removeValue(forKey: state.userId)  // another writer is ahead: reload next time
-                fencedCounter.increment()
-                logger.warning("write refused by fence", metadata: ["user": "\(state.userId)"])
+                dirtyUsers.append(userId)
+            }
+            let fencesBefore = held.state.fences
+            let timerBefore = held.state.nextTimerMs
+            held.state = state
+            held.noteChange(fencesBefore: fencesBefore, folded: folded)
+            if let next = state.nextTimerMs, next != timerBefore { timerQueue.schedule(partition: held.partition, userId: userId, at: next) }
+            changed += 1
+        }
+        return changed
+    }
+
+    /// Reads the stored states of `users` into memory, giving new users dense ids.
+    private func load(_ users: [String], partition fixedPartition: Int32?, partitionOf: [String: Int32]) throws {
+        guard !users.isEmpty else { return }
+        let loaded = try store.loadStates(users)
+        let newUsers = zip(users, loaded).filter { $0.1 == nil }.map(\.0)
+        let existingIds = try store.existingDenseIds(newUsers)
+        let needed = newUsers.filter { existingIds[$0] == nil }.count
+        var nextDense = needed == 0 ? 0 : try store.reserveDenseIds(needed)
+        for (userId, stored) in zip(users, loaded) where cache[userId] == nil {
+            var state = stored ?? ProfileState(userId: userId)
+            if state.denseId == nil {
+                if let existing = existingIds[userId] { state.denseId = existing } else { state.denseId = nextDense; nextDense += 1 }
+            }
+            let partition = fixedPartition ?? partitionOf[userId] ?? 0
+            cache[userId] = HeldProfile(state: state, stored: stored, partition: partition)
+        }
+    }
+
+    /// Whether to write out what changed now: live, every `flushIntervalMs`, after
+    /// `flushProfiles` changed users, or as soon as input pauses (freshness when quiet); a
+    /// bounded run with deferred writes only at its end.
+    func flushIsDue(polled: Int) -> Bool {
+        if options.deferWrites { return false }
+        if dirtyUsers.count >= options.flushProfiles || polled == 0 { return true }
+        return Self.wallMs() - lastFlushMs >= options.flushIntervalMs
+    }
+
+    /// Writes every changed profile once (the difference from what Redis holds), then commits
+    /// the input positions read so far: Kafka learns of an input only once its effect is in Redis.
+    func flush() throws {
+        lastFlushMs = Self.wallMs()
+        var written = 0
+        var lags: [Int64] = []
+        var observed: [(state: ProfileState, partition: Int32)] = []
+        for start in stride(from: 0, to: dirtyUsers.count, by: RedisProfileStore.writesPerTransaction) {
+            let chunk = dirtyUsers[start..<min(start + RedisProfileStore.writesPerTransaction, dirtyUsers.count)]
+            let users = chunk.filter { cache[$0]?.isDirty == true }
+            let writes = users.map { cache[$0]!.write(tagVersions: tagVersions) }
+            let writeStart = DispatchTime.now().uptimeNanoseconds
+            let outcomes = try store.write(writes, updatedMs: Self.wallMs(), generation: profileGeneration, epochs: options.deferWrites ? [:] : epochs)
+            logger.trace("profiles written", metadata: ["profiles": "\(writes.count)", "redis_ms": "\((DispatchTime.now().uptimeNanoseconds - writeStart) / 1_000_000)"])
+            let now = Self.wallMs()
+            var refused: Set<Int32> = []
+            for (userId, outcome) in zip(users, outcomes) {
+                guard outcome == .written else {
+                    refused.insert(cache.removeValue(forKey: userId)?.partition ?? -1)
+                    steps.removeValue(forKey: userId)
+                    notOwnerCounter.increment()
+                    continue
+                }
+                if let eventMs = cache[userId]?.latestEventMs {
+                    lags.append(now - eventMs)
+                    freshness.record(Double(now - eventMs) / 1_000)
+                }
+                if options.onProfilesWritten != nil, let held = cache[userId] {
+                    observed += (steps.removeValue(forKey: userId) ?? []).map { ($0, held.partition) } + [(held.state, held.partition)]
+                }
+                cache[userId]?.markWritten()
+                written += 1
+            }
+            if !refused.isEmpty {
+                logger.warning("writes refused: another processor owns these partitions now", metadata: ["partitions": "\(refused.sorted())"])
+                rebalanced.flag.store(true, ordering: .relaxed)  // find out what this processor still owns
             }
         }
-        writesCounter.increment(by: writes.count)
-        if let observer = options.onProfilesWritten {
-            var written: [(state: ProfileState, partition: Int32)] = []
-            for index in updated.indices where accepted[index] {
-                let partition = writes[index].partition
-                written += (steps[updated[index].userId] ?? []).map { ($0, partition) } + [(updated[index], partition)]
-            }
-            steps.removeAll(keepingCapacity: true)
-            observer(WrittenProfiles(profiles: written, watermarks: partitionWatermarks))
+        dirtyUsers.removeAll(keepingCapacity: true)
+        steps.removeAll(keepingCapacity: true)
+        writesCounter.increment(by: written)
+        try deadLetters.flush()
+        if !pendingCommits.isEmpty, try !source.commit(Array(pendingCommits.values)) {
+            logger.info("commit skipped: the group is rebalancing; the next owner replays these inputs behind their fences")
+            rebalanced.flag.store(true, ordering: .relaxed)
         }
-        return writes.count + deferredChanges
+        pendingCommits.removeAll(keepingCapacity: true)
+        if pendingInputs > 0 || written > 0 {
+            options.onBatch?(pendingInputs, lags)
+            status.record(inputs: pendingInputs, writes: written, lagsMs: lags)
+        }
+        pendingInputs = 0
+        if let observer = options.onProfilesWritten, !observed.isEmpty {
+            observer(WrittenProfiles(profiles: observed, watermarks: partitionWatermarks))
+        }
+        if cache.count > options.cacheLimit, !options.deferWrites { evictClean() }
+    }
+
+    /// Bounds memory: drops held profiles (all clean after a flush) down to three quarters of
+    /// `cacheLimit`; they are read from Redis again when next touched.
+    private func evictClean() {
+        let excess = cache.count - options.cacheLimit * 3 / 4
+        guard excess > 0 else { return }
+        let victims = cache.lazy.filter { !$0.value.isDirty }.prefix(excess).map(\.key)
+        for userId in Array(victims) { cache.removeValue(forKey: userId) }
+    }
+
+    /// Forgets everything not yet written (after a failed write: its inputs are read again).
+    private func discardUnflushed() {
+        cache.removeAll()
+        dirtyUsers.removeAll()
+        steps.removeAll()
+        pendingCommits.removeAll()
+        pendingInputs = 0
+    }
+
+    /// Starts the keyed state over for the partitions owned now: nothing held in memory, and
+    /// the timers of the owned partitions read from Redis (a bounded run keeps its own).
+    func resetKeyedState() throws {
+        discardUnflushed()
+        guard !options.deferWrites else { return }
+        timerQueue = TimerQueue()
+        for partition in owned.sorted() {
+            for timer in try store.allTimers(partition: partition) {
+                timerQueue.schedule(partition: partition, userId: timer.userId, at: timer.timeMs)
+            }
+        }
     }
 
     static func wallMs() -> Int64 { Int64(Date().timeIntervalSince1970 * 1_000) }

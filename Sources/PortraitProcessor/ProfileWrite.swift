@@ -1,13 +1,18 @@
 import PortraitCore
 import TagLang
 
-/// One user's changes since the state last stored: what the write script needs.
+/// One user's changes since the state last stored: what a flush writes (``ProfileFlushCommands``).
 struct ProfileWrite {
     var userId: String
     var partition: Int32
     var denseId: Int64
     var state: [UInt8]
     var timerMs: Int64?
+    /// The timer differs from the stored one (or there was none stored and there is one now).
+    var timerChanged: Bool
+    /// Redis holds nothing of the user yet: the flush registers it (partition users, dense id,
+    /// population).
+    var isFirstWrite: Bool
     var fences: [(field: String, offset: Int64)]
     var sets: [(field: String, value: String)]
     var deletes: [String]
@@ -32,6 +37,8 @@ struct ProfileWrite {
         self.denseId = denseId
         state = ProfileStateCodec.encode(new)
         timerMs = new.nextTimerMs
+        timerChanged = old?.nextTimerMs != new.nextTimerMs
+        isFirstWrite = old == nil
         fences = updatedFences.sorted().map { (ProfileKeys.fenceField($0), new.fences[$0] ?? -1) }
         // The hash diff, category by category: only changed fields get a prefixed name and a
         // text, instead of rendering every field of both states (most writes change a few).

@@ -68,74 +68,82 @@ public struct RedisProfileStore: Sendable {
         return epochs
     }
 
+    /// Users per `MULTI`/`EXEC` of a flush: Redis runs a transaction without a break, so its
+    /// size bounds how long readers wait behind one.
+    static let writesPerTransaction = 1_000
+
     /// Writes the updates computed for profile `generation`, each under its partition's owner
     /// epoch in `epochs` (none given: no epoch check, for a recompute's scratch database);
-    /// returns, per update, what the script answered. Throws ``ProfileGenerationChanged`` when
+    /// returns, per update, whether it was written. Throws ``ProfileGenerationChanged`` when
     /// the database holds another generation (nothing of this batch that came after the switch
     /// was written).
+    ///
+    /// The fence is optimistic locking instead of a script per user: `WATCH` the generation and
+    /// the epochs, read them, and if they are this writer's, apply the writes as plain commands
+    /// in `MULTI`/`EXEC`. A processor that takes a partition over counts its epoch up, which
+    /// either shows in the read (the writes of that partition are refused) or, if it lands
+    /// between the read and `EXEC`, aborts the transaction, which is then tried again.
     func write(_ writes: [ProfileWrite], updatedMs: Int64, generation: Int64 = 0, epochs: [Int32: Int64] = [:]) throws -> [WriteOutcome] {
-        guard !writes.isEmpty else { return [] }
-        var sha = try connection.prepare(ProfileWriteScript.script)
-        for attempt in 0..<2 {
+        var outcomes = [WriteOutcome](repeating: .written, count: writes.count)
+        for start in stride(from: 0, to: writes.count, by: Self.writesPerTransaction) {
+            let chunk = start..<min(start + Self.writesPerTransaction, writes.count)
+            try writeTransaction(writes[chunk], updatedMs: updatedMs, generation: generation, epochs: epochs, outcomes: &outcomes)
+        }
+        return outcomes
+    }
+
+    private func writeTransaction(
+        _ writes: ArraySlice<ProfileWrite>, updatedMs: Int64, generation: Int64, epochs: [Int32: Int64], outcomes: inout [WriteOutcome]
+    ) throws {
+        let partitions = epochs.isEmpty ? [] : Set(writes.map(\.partition)).sorted()
+        let watched: [any RedisArgument] = [ProfileKeys.generation] + partitions.map { ProfileKeys.ownerEpoch(partition: $0) }
+        while true {
+            let read = try connection.pipeline([["WATCH"] + watched, ["MGET"] + watched])
+            let values = try read[1].throwIfError().array ?? []
+            guard values.count == watched.count, (values[0].int ?? 0) == generation else {
+                _ = try connection.command("UNWATCH")
+                throw ProfileGenerationChanged()
+            }
+            var lost: Set<Int32> = []
+            for (index, partition) in partitions.enumerated() where values[index + 1].int != epochs[partition] { lost.insert(partition) }
+            let kept = writes.indices.filter { !lost.contains(writes[$0].partition) }
+            for index in writes.indices where lost.contains(writes[index].partition) { outcomes[index] = .notOwner }
+            guard !kept.isEmpty else {
+                _ = try connection.command("UNWATCH")
+                return
+            }
             let replies = try connection.pipeline { pipe in
-                for write in writes {
-                    let epoch = epochs.isEmpty ? "" : epochs[write.partition].map(String.init) ?? "none"
-                    pipe.append(Self.command(write, sha: sha, updatedMs: updatedMs, generation: generation, epoch: epoch))
-                }
+                pipe.append("MULTI")
+                ProfileFlushCommands.append(kept.lazy.map { writes[$0] }, updatedMs: updatedMs, to: &pipe)
+                pipe.append("EXEC")
             }
-            if attempt == 0, replies.contains(where: { if case .error(let text) = $0 { text.hasPrefix("NOSCRIPT") } else { false } }) {
-                sha = try connection.reload(ProfileWriteScript.script)  // Redis restarted: every write of this batch failed alike
-                continue
+            switch replies.last {
+            case .array(let results)?:
+                if let failed = results.first(where: { if case .error = $0 { true } else { false } }) { _ = try failed.throwIfError() }
+                return
+            case .null?:
+                continue  // a watched key changed between the read and EXEC: read the epochs again
+            case .error(let message)?:
+                throw RedisError.server(message)  // EXECABORT: a command was refused when queued
+            case let other:
+                throw RedisError.unexpectedReply(expected: "EXEC array", got: other.map { "\($0)" } ?? "nothing")
             }
-            let results = try replies.map { try $0.throwIfError().int ?? 0 }
-            if results.contains(-1) { throw ProfileGenerationChanged() }
-            return results.map { $0 == 1 ? .written : $0 == -2 ? .notOwner : .fenced }
         }
-        return []
     }
 
-    static func command(_ write: ProfileWrite, sha: String, updatedMs: Int64, generation: Int64, epoch: String) -> [any RedisArgument] {
-        let shard = write.denseId / ProfileKeys.bitmapShardSize
-        var keys: [any RedisArgument] = [
-            ProfileKeys.profile(write.userId), ProfileKeys.state(write.userId), ProfileKeys.timers(partition: write.partition),
-            ProfileKeys.users(partition: write.partition), ProfileKeys.userIds(shard: shard), ProfileKeys.population(shard: shard),
-            ProfileKeys.recentEvents(write.userId), ProfileKeys.tagHistory(write.userId), ProfileKeys.metricHistory(write.userId),
-            ProfileKeys.generation, ProfileKeys.ownerEpoch(partition: write.partition),
-        ]
-        var arguments: [any RedisArgument] = [
-            write.userId, write.denseId, write.state, write.timerMs.map(String.init) ?? "", updatedMs,
-            write.denseId % ProfileKeys.bitmapShardSize, generation, epoch,
-        ]
-        arguments.append(write.fences.count)
-        for fence in write.fences { arguments.append(fence.field); arguments.append(fence.offset) }
-        arguments.append(write.sets.count)
-        for set in write.sets { arguments.append(set.field); arguments.append(set.value) }
-        arguments.append(write.deletes.count)
-        for field in write.deletes { arguments.append(field) }
-        arguments.append(write.events.count)
-        for event in write.events { arguments.append(event) }
-        arguments.append(write.tagChanges.count)
-        for change in write.tagChanges { arguments.append(change) }
-        arguments.append(write.metricChange ?? "")
-        arguments.append(write.bits.count)
-        for bit in write.bits {
-            keys.append(bit.key)
-            arguments.append(bit.bit)
-        }
-        for tagValue in write.tagValues {
-            keys.append(ProfileKeys.tagValues(tagValue.tag))
-            arguments.append(tagValue.value)
-        }
-        return ["EVALSHA", sha, keys.count] + keys + arguments
-    }
-
-    /// Users of `partition` whose timer is due at or before `timeMs`, oldest first.
-    func dueTimers(partition: Int32, upTo timeMs: Int64, limit: Int) throws -> [(userId: String, timeMs: Int64)] {
-        let reply = try connection.command("ZRANGEBYSCORE", ProfileKeys.timers(partition: partition), "-inf", timeMs, "WITHSCORES", "LIMIT", 0, limit)
-        let items = reply.array ?? []
-        return stride(from: 0, to: items.count - 1, by: 2).compactMap { index in
-            guard let user = items[index].string, let score = items[index + 1].string.flatMap(Double.init) else { return nil }
-            return (user, Int64(score))
+    /// Every timer of `partition` (a processor taking the partition over holds them in memory).
+    func allTimers(partition: Int32) throws -> [(userId: String, timeMs: Int64)] {
+        var timers: [(userId: String, timeMs: Int64)] = []
+        var start = 0
+        while true {
+            let reply = try connection.command("ZRANGE", ProfileKeys.timers(partition: partition), start, start + 9_999, "WITHSCORES")
+            let items = reply.array ?? []
+            for index in stride(from: 0, to: items.count - 1, by: 2) {
+                guard let user = items[index].string, let score = items[index + 1].string.flatMap(Double.init) else { continue }
+                timers.append((user, Int64(score)))
+            }
+            if items.count < 20_000 { return timers }
+            start += 10_000
         }
     }
 
@@ -198,11 +206,9 @@ public struct RedisProfileStore: Sendable {
     }
 }
 
-/// What the write script did with one profile update.
+/// What a flush did with one profile update.
 enum WriteOutcome: Equatable {
     case written
-    /// The input was applied already (a replay after a crash or by a previous owner).
-    case fenced
     /// Another processor has taken the user's partition over since this one took it.
     case notOwner
 }

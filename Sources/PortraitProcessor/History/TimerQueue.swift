@@ -1,5 +1,5 @@
-/// Timers of profiles held in memory, per input partition, earliest first: a bounded run with
-/// deferred writes fires timers from here instead of Redis's timer sets. Entries are never
+/// Timers of the owned partitions' users, per input partition, earliest first: the processor
+/// fires timers from here; Redis's timer sets persist them for the next owner. Entries are never
 /// removed when a timer moves; the processor skips an entry that no longer matches the
 /// profile's next timer.
 struct TimerQueue {

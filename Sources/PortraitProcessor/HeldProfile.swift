@@ -1,0 +1,72 @@
+import PortraitCore
+
+/// One user's profile held in the processor's memory (its keyed state): the state now, the
+/// state as last written to Redis, and what changed since, so the next flush writes one
+/// coalesced difference however many inputs and timers touched the user in between.
+struct HeldProfile {
+    var state: ProfileState
+    /// As Redis holds it (`nil`: never written, so the flush registers the user).
+    var stored: ProfileState?
+    var partition: Int32
+    /// Changed since the last flush.
+    var isDirty = false
+    /// Source partitions whose fences moved since the last flush.
+    var changedFences: Set<String> = []
+    /// Events folded in since the last flush, for the behaviour list (the newest only, as the
+    /// stored list keeps).
+    var events: [ProfileEvent] = []
+    /// The newest input time folded in since the last flush (times changes of a profile no
+    /// event has clocked yet).
+    var latestMs: Int64?
+    /// The newest event time folded in since the last flush (freshness is measured from it).
+    var latestEventMs: Int64?
+
+    init(state: ProfileState, stored: ProfileState?, partition: Int32) {
+        self.state = state
+        self.stored = stored
+        self.partition = partition
+    }
+
+    /// Records a change: the fences it moved and what it folded in.
+    mutating func noteChange(fencesBefore: [String: Int64], folded: FoldedInputs) {
+        isDirty = true
+        for (source, offset) in state.fences where fencesBefore[source] != offset { changedFences.insert(source) }
+        events.append(contentsOf: folded.events)
+        if events.count > BehaviourRecord.eventLimit { events.removeFirst(events.count - BehaviourRecord.eventLimit) }
+        if let time = folded.latestMs { latestMs = max(latestMs ?? time, time) }
+        if let time = folded.latestEventMs { latestEventMs = max(latestEventMs ?? time, time) }
+    }
+
+    /// The write that brings Redis from ``stored`` to ``state``.
+    func write(tagVersions: [String: Int]) -> ProfileWrite {
+        ProfileWrite(
+            old: stored, new: state, partition: partition, updatedFences: changedFences.sorted(),
+            events: events, inputMs: latestMs, tagVersions: tagVersions)
+    }
+
+    /// Redis acknowledged the write: what it holds is ``state`` now.
+    mutating func markWritten() {
+        stored = state
+        isDirty = false
+        changedFences.removeAll()
+        events.removeAll()
+        latestMs = nil
+        latestEventMs = nil
+    }
+}
+
+/// What one update folded in: the events for the user's recent-events list, and the newest
+/// input time (timing the changes of a profile no event has clocked yet).
+struct FoldedInputs {
+    var events: [ProfileEvent] = []
+    var latestMs: Int64?
+    var latestEventMs: Int64?
+
+    mutating func note(_ input: ProfileInput) {
+        if case .event(let event) = input {
+            events.append(event)
+            latestEventMs = max(latestEventMs ?? .min, input.timestampMs)
+        }
+        latestMs = max(latestMs ?? .min, input.timestampMs)
+    }
+}
