@@ -1,3 +1,4 @@
+import Kafka
 import PortraitCore
 
 /// One user's profile held in the processor's memory (its keyed state): the state now, the
@@ -69,4 +70,18 @@ struct FoldedInputs {
         }
         latestMs = max(latestMs ?? .min, input.timestampMs)
     }
+}
+
+/// A flush handed to the background and not yet acknowledged: what to do once it is.
+struct FlushInFlight {
+    var users: [String] = []
+    var partitions: [Int32] = []
+    var latestEventMs: [Int64?] = []
+    /// Where each source partition resumes once this flush is in Redis.
+    var commits: [KafkaTopicPartition]
+    var inputs: Int
+    /// The watermarks when the flush was taken: every input they passed is in it.
+    var watermarks: [Int32: Int64]
+    /// With an observer: each written user's profile after each input, the written one last.
+    var observed: [(state: ProfileState, partition: Int32)] = []
 }

@@ -60,6 +60,12 @@ public final class ProfileProcessor {
     /// Inputs read since the last flush.
     private var pendingInputs = 0
     private var lastFlushMs: Int64 = 0
+    /// Flushes run here, on their own Redis connection, while the processor folds on.
+    private let background = BackgroundFlush()
+    private let flushStore: RedisProfileStore
+    private var inFlight: FlushInFlight?
+    /// The watermarks the observer last heard of.
+    private var reportedWatermarks: [Int32: Int64] = [:]
     var owned: Set<Int32> = []
     /// The owner epoch taken for each owned partition (``ProfileKeys/ownerEpoch(partition:)``);
     /// empty for a recompute, which has no rival writer in its scratch database.
@@ -123,6 +129,7 @@ public final class ProfileProcessor {
             eventFieldTypes: DefinitionValidator.standardEventFields)
         self.rebalanced = rebalanced
         self.source = source
+        flushStore = RedisProfileStore(connection: try RedisConnection(configuration: store.connection.configuration), denseIdsFrom: store.denseIds)
         let producer = try KafkaProducer(
             configuration: KafkaProducerConfiguration(client: KafkaClientConfiguration(bootstrapServers: options.bootstrapServers)), logger: logger)
         deadLetters = DeadLetters(producer: producer, topic: options.deadLetterTopic)
@@ -153,7 +160,7 @@ public final class ProfileProcessor {
                 if !messages.isEmpty { try process(messages) }
                 processed = DispatchTime.now().uptimeNanoseconds
                 fired = try fireTimers()
-                if flushIsDue(polled: messages.count) { try flush() }
+                if flushIsDue(polled: messages.count) { try flush(wait: false) } else { try completeFlush(blocking: false) }
             } catch is ProfileGenerationChanged {
                 try replayAfterSwitch()
                 continue
@@ -285,7 +292,7 @@ public final class ProfileProcessor {
                 let page = try store.users(partition: partition, cursor: cursor)
                 cursor = page.cursor
                 reevaluated += try update(users: page.users, partition: partition) { _, _ in true }
-                if flushIsDue(polled: 1) { try flush() }
+                if flushIsDue(polled: 1) { try flush(wait: false) }
             } while cursor != "0"
         }
         return reevaluated
@@ -339,13 +346,8 @@ public final class ProfileProcessor {
     /// Fires the timers that event time has passed, partition by partition.
     private func fireTimers() throws -> Int {
         var fired = 0
-        let watermarksBefore = partitionWatermarks
+        // The observer hears of watermarks with the flush that writes what they passed.
         partitionWatermarks = partitionWatermarks.filter { owned.contains($0.key) }
-        defer {  // event time moved: the observer hears of it even when nothing was written
-            if partitionWatermarks != watermarksBefore, let observer = options.onProfilesWritten {
-                observer(WrittenProfiles(profiles: [], watermarks: partitionWatermarks))
-            }
-        }
         // A finished replay holds nothing back: every input counts as idle, as at a stream's end.
         let wall = Self.wallMs() + (source.isExhausted ? options.idleTimeoutMs : 0)
         for partition in owned.sorted() {
@@ -449,61 +451,83 @@ public final class ProfileProcessor {
     }
 
     /// Writes every changed profile once (the difference from what Redis holds), then commits
-    /// the input positions read so far: Kafka learns of an input only once its effect is in Redis.
-    func flush() throws {
+    /// the input positions read so far: Kafka learns of an input only once its effect is in
+    /// Redis. The write runs in the background (``BackgroundFlush``) while the processor folds
+    /// the next inputs; with `wait` (before anything that needs Redis up to date) it is
+    /// awaited. The previous flush is always completed first, so flushes land in order.
+    func flush(wait: Bool = true) throws {
+        try completeFlush()
         lastFlushMs = Self.wallMs()
-        var written = 0
-        var lags: [Int64] = []
-        var observed: [(state: ProfileState, partition: Int32)] = []
-        for start in stride(from: 0, to: dirtyUsers.count, by: RedisProfileStore.writesPerTransaction) {
-            let chunk = dirtyUsers[start..<min(start + RedisProfileStore.writesPerTransaction, dirtyUsers.count)]
-            let users = chunk.filter { cache[$0]?.isDirty == true }
-            let writes = users.map { cache[$0]!.write(tagVersions: tagVersions) }
-            let writeStart = DispatchTime.now().uptimeNanoseconds
-            let outcomes = try store.write(writes, updatedMs: Self.wallMs(), generation: profileGeneration, epochs: options.deferWrites ? [:] : epochs)
-            logger.trace("profiles written", metadata: ["profiles": "\(writes.count)", "redis_ms": "\((DispatchTime.now().uptimeNanoseconds - writeStart) / 1_000_000)"])
-            let now = Self.wallMs()
-            var refused: Set<Int32> = []
-            for (userId, outcome) in zip(users, outcomes) {
-                guard outcome == .written else {
-                    refused.insert(cache.removeValue(forKey: userId)?.partition ?? -1)
-                    steps.removeValue(forKey: userId)
-                    notOwnerCounter.increment()
-                    continue
-                }
-                if let eventMs = cache[userId]?.latestEventMs {
-                    lags.append(now - eventMs)
-                    freshness.record(Double(now - eventMs) / 1_000)
-                }
-                if options.onProfilesWritten != nil, let held = cache[userId] {
-                    observed += (steps.removeValue(forKey: userId) ?? []).map { ($0, held.partition) } + [(held.state, held.partition)]
-                }
-                cache[userId]?.markWritten()
-                written += 1
+        if cache.count > options.cacheLimit, !options.deferWrites { evictClean() }
+        var flight = FlushInFlight(commits: Array(pendingCommits.values), inputs: pendingInputs, watermarks: partitionWatermarks)
+        var changed: [HeldProfile] = []
+        for userId in dirtyUsers {
+            guard var held = cache[userId], held.isDirty else { continue }
+            changed.append(held)
+            flight.users.append(userId)
+            flight.partitions.append(held.partition)
+            flight.latestEventMs.append(held.latestEventMs)
+            if options.onProfilesWritten != nil {
+                flight.observed += (steps.removeValue(forKey: userId) ?? []).map { ($0, held.partition) } + [(held.state, held.partition)]
             }
-            if !refused.isEmpty {
-                logger.warning("writes refused: another processor owns these partitions now", metadata: ["partitions": "\(refused.sorted())"])
-                rebalanced.flag.store(true, ordering: .relaxed)  // find out what this processor still owns
-            }
+            held.markWritten()  // if the write fails, everything not committed is read again
+            cache[userId] = held
         }
         dirtyUsers.removeAll(keepingCapacity: true)
         steps.removeAll(keepingCapacity: true)
+        pendingCommits.removeAll(keepingCapacity: true)
+        pendingInputs = 0
+        guard !changed.isEmpty || !flight.commits.isEmpty || flight.inputs > 0 || flight.watermarks != reportedWatermarks else { return }
+        let (store, tagVersions, generation, profiles) = (flushStore, tagVersions, profileGeneration, changed)
+        let epochs = options.deferWrites ? [:] : epochs
+        background.start {
+            let writes = profiles.map { $0.write(tagVersions: tagVersions) }
+            return try store.write(writes, updatedMs: Self.wallMs(), generation: generation, epochs: epochs)
+        }
+        inFlight = flight
+        if wait { try completeFlush() }
+    }
+
+    /// Waits for the flush in flight (without `blocking`, only takes it if it has finished),
+    /// then commits its inputs and reports what it wrote.
+    private func completeFlush(blocking: Bool = true) throws {
+        guard let flight = inFlight, let result = background.wait(blocking: blocking) else { return }
+        inFlight = nil
+        let outcomes = try result.get()
+        let now = Self.wallMs()
+        var refused: Set<Int32> = []
+        var lags: [Int64] = []
+        for (index, userId) in flight.users.enumerated() {
+            guard outcomes[index] == .written else {
+                refused.insert(flight.partitions[index])
+                cache.removeValue(forKey: userId)
+                notOwnerCounter.increment()
+                continue
+            }
+            if let eventMs = flight.latestEventMs[index] {
+                lags.append(now - eventMs)
+                freshness.record(Double(now - eventMs) / 1_000)
+            }
+        }
+        let written = flight.users.count - outcomes.filter { $0 != .written }.count
+        if !refused.isEmpty {
+            logger.warning("writes refused: another processor owns these partitions now", metadata: ["partitions": "\(refused.sorted())"])
+            rebalanced.flag.store(true, ordering: .relaxed)  // find out what this processor still owns
+        }
         writesCounter.increment(by: written)
         try deadLetters.flush()
-        if !pendingCommits.isEmpty, try !source.commit(Array(pendingCommits.values)) {
+        if !flight.commits.isEmpty, try !source.commit(flight.commits) {
             logger.info("commit skipped: the group is rebalancing; the next owner replays these inputs behind their fences")
             rebalanced.flag.store(true, ordering: .relaxed)
         }
-        pendingCommits.removeAll(keepingCapacity: true)
-        if pendingInputs > 0 || written > 0 {
-            options.onBatch?(pendingInputs, lags)
-            status.record(inputs: pendingInputs, writes: written, lagsMs: lags)
+        if flight.inputs > 0 || written > 0 {
+            options.onBatch?(flight.inputs, lags)
+            status.record(inputs: flight.inputs, writes: written, lagsMs: lags)
         }
-        pendingInputs = 0
-        if let observer = options.onProfilesWritten, !observed.isEmpty {
-            observer(WrittenProfiles(profiles: observed, watermarks: partitionWatermarks))
+        if let observer = options.onProfilesWritten, !flight.observed.isEmpty || flight.watermarks != reportedWatermarks {
+            observer(WrittenProfiles(profiles: flight.observed.filter { !refused.contains($0.partition) }, watermarks: flight.watermarks))
         }
-        if cache.count > options.cacheLimit, !options.deferWrites { evictClean() }
+        reportedWatermarks = flight.watermarks
     }
 
     /// Bounds memory: drops held profiles (all clean after a flush) down to three quarters of
@@ -517,6 +541,8 @@ public final class ProfileProcessor {
 
     /// Forgets everything not yet written (after a failed write: its inputs are read again).
     private func discardUnflushed() {
+        _ = background.wait()
+        inFlight = nil
         cache.removeAll()
         dirtyUsers.removeAll()
         steps.removeAll()
