@@ -1,5 +1,5 @@
+import JSON
 import MySQL
-// Scoped: PortraitAPI and PortraitScheduler each have a JSONValue; job results use the scheduler's.
 import struct PortraitAPI.APIError
 import struct PortraitAPI.SavedSegmentSizer
 import PortraitScheduler
@@ -56,8 +56,8 @@ public struct SegmentSizesRunner: JobRunner {
             switch measured {
             case .success(let size?):
                 sizes.append(.object([
-                    "segment": .string(size.name), "version": .int(Int64(size.version)), "size": .int(size.size),
-                    "population": .int(size.population), "took_ms": .int(size.tookMs),
+                    "segment": .string(size.name), "version": .integer(Int64(size.version)), "size": .integer(size.size),
+                    "population": .integer(size.population), "took_ms": .integer(size.tookMs),
                 ]))
             case .success(nil):
                 unmeasurable[name] = .string("deleted while the job ran")

@@ -1,3 +1,4 @@
+import JSON
 import PortraitCore
 import PortraitProcessor
 import Redis

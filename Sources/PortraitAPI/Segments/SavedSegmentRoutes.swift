@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import JSON
 import PortraitCore
 
 /// Saved segments: `GET/POST /v1/segments`, `GET/PUT/DELETE /v1/segments/{name}` and
