@@ -50,7 +50,7 @@ let package = Package(
         .target(name: "JSON"),
         .target(name: "StreamEngine"),
         .target(name: "StreamEngineTesting", dependencies: ["StreamEngine"]),
-        .target(name: "Learning"),
+        .target(name: "Learning", dependencies: ["JSON"]),
         .target(name: "TagLang"),
         .target(name: "PortraitCore", dependencies: ["TagLang"]),
 
@@ -66,7 +66,7 @@ let package = Package(
         .target(name: "PortraitScheduler", dependencies: ["JSON", "MySQL", "PortraitCore", logging, .product(name: "Yams", package: "Yams")]),
         .target(name: "PortraitProcessor", dependencies: ["Kafka", "Redis", "EventArchive", "PortraitCore", "TagLang", logging, metrics]),
         // PortraitProcessor only for ProfileKeys: the feature table reads the processor's own layout.
-        .target(name: "PortraitModels", dependencies: ["Learning", "MySQL", "Redis", "PortraitCore", "TagLang", "PortraitProcessor", logging]),
+        .target(name: "PortraitModels", dependencies: ["JSON", "Learning", "MySQL", "Redis", "PortraitCore", "TagLang", "PortraitProcessor", logging]),
         .target(
             name: "PortraitAPI",
             dependencies: [
@@ -100,7 +100,7 @@ let package = Package(
             name: "EngineWorkloadsTests", dependencies: ["EngineWorkloads", "StreamEngine", "Connectors"],
             exclude: ["Fixtures"]
         ),
-        .testTarget(name: "LearningTests", dependencies: ["Learning", "LearningWorkloads"]),
+        .testTarget(name: "LearningTests", dependencies: ["JSON", "Learning", "LearningWorkloads"]),
         .testTarget(name: "TagLangTests", dependencies: ["TagLang"]),
         .testTarget(name: "BinlogDecoderTests", dependencies: ["MySQL"]),
         .testTarget(name: "CDCIntegrationTests", dependencies: ["MySQL", "Kafka", "Redis", "EventArchive", "PortraitIngest", "PortraitCore", "PortraitProcessor", logging]),
