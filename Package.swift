@@ -67,17 +67,20 @@ let package = Package(
         .target(name: "PortraitProcessor", dependencies: ["Kafka", "Redis", "EventArchive", "PortraitCore", "TagLang", logging, metrics]),
         // PortraitProcessor only for ProfileKeys: the feature table reads the processor's own layout.
         .target(name: "PortraitModels", dependencies: ["JSON", "Learning", "MySQL", "Redis", "PortraitCore", "TagLang", "PortraitProcessor", logging]),
+        // Saved segments, their plans on the tag bitmaps and their sizing: shared by the API and
+        // the scheduler's segment_sizes job, so the job runners need no HTTP server.
+        .target(name: "PortraitSegments", dependencies: ["MySQL", "Redis", "PortraitCore", "PortraitMetadata", "PortraitProcessor", "TagLang"]),
         .target(
             name: "PortraitAPI",
             dependencies: [
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-                "JSON", "Redis", "MySQL", "Kafka", "PortraitCore", "PortraitMetadata", "PortraitProcessor", "TagLang", "PortraitScheduler", "PortraitModels",
+                "JSON", "Redis", "MySQL", "Kafka", "PortraitCore", "PortraitMetadata", "PortraitProcessor", "TagLang", "PortraitScheduler", "PortraitModels", "PortraitSegments",
                 logging, metrics,
             ]
         ),
         // The runners `portrait schedule` hands each job kind to.
-        .target(name: "PortraitJobs", dependencies: ["JSON", "PortraitScheduler", "PortraitModels", "PortraitAPI", "PortraitProcessor", "PortraitMetadata", "PortraitCore", "MySQL", "Redis", logging]),
+        .target(name: "PortraitJobs", dependencies: ["JSON", "PortraitScheduler", "PortraitModels", "PortraitSegments", "PortraitProcessor", "PortraitMetadata", "PortraitCore", "TagLang", "MySQL", "Redis", logging]),
 
         // The one executable.
         .executableTarget(
@@ -125,7 +128,7 @@ let package = Package(
             name: "APITests",
             dependencies: [
                 "PortraitAPI", "JSON", .product(name: "HummingbirdTesting", package: "hummingbird"),
-                "Kafka", "MySQL", "Redis", "PortraitMetadata", "PortraitCore", "PortraitProcessor", "TagLang", "PortraitScheduler", "PortraitModels",
+                "Kafka", "MySQL", "Redis", "PortraitMetadata", "PortraitCore", "PortraitProcessor", "TagLang", "PortraitScheduler", "PortraitModels", "PortraitSegments",
                 .product(name: "Yams", package: "Yams"), logging,
             ]
         ),

@@ -1,9 +1,9 @@
 import JSON
 import MySQL
-import struct PortraitAPI.APIError
-import struct PortraitAPI.SavedSegmentSizer
 import PortraitScheduler
+import PortraitSegments
 import Redis
+import TagLang
 
 /// The `segment_sizes` job: measures saved segments on the tag bitmaps and records each size
 /// (`segment_sizes`, what `GET /v1/segments/{name}` shows under `sizes`) with the same
@@ -44,10 +44,10 @@ public struct SegmentSizesRunner: JobRunner {
         var unmeasurable: [String: JSONValue] = [:]
         for name in names {
             try await context.checkCancellation()
-            let measured = try await BlockingWork.run { () throws -> Result<SavedSegmentSizer.Measurement?, APIError> in
+            let measured = try await BlockingWork.run { () throws -> Result<SavedSegmentSizer.Measurement?, TagLangError> in
                 try mysql.withConnection { db in
                     try redis.withConnection { profiles in
-                        do { return .success(try SavedSegmentSizer(mysql: db, redis: profiles).measure(name)) } catch let error as APIError {
+                        do { return .success(try SavedSegmentSizer(mysql: db, redis: profiles).measure(name)) } catch let error as TagLangError {
                             return .failure(error)
                         }
                     }

@@ -4,6 +4,7 @@ import MySQL
 import PortraitCore
 import PortraitMetadata
 import PortraitProcessor
+import PortraitSegments
 import Redis
 
 /// The API's segment operations for callers outside a request (`portrait segments`): the same

@@ -4,6 +4,7 @@ import JSON
 import PortraitCore
 import PortraitMetadata
 import PortraitProcessor
+import PortraitSegments
 import TagLang
 
 /// Ad-hoc segments: `POST /v1/segments:count`, `:export` and `:portrait`, each with a boolean
