@@ -46,9 +46,11 @@ let package = Package(
         .target(name: "EventArchive", dependencies: ["CZlib"]),
 
         // Pure core: no I/O, no C.
+        // The one JSON value of the API, the scheduler and learning, with its byte writer.
+        .target(name: "JSON"),
         .target(name: "StreamEngine"),
         .target(name: "StreamEngineTesting", dependencies: ["StreamEngine"]),
-        .target(name: "Learning"),
+        .target(name: "Learning", dependencies: ["JSON"]),
         .target(name: "TagLang"),
         .target(name: "PortraitCore", dependencies: ["TagLang"]),
 
@@ -61,27 +63,30 @@ let package = Package(
         .target(name: "PortraitIngest", dependencies: ["MySQL", "Kafka", logging, .product(name: "Metrics", package: "swift-metrics")]),
         .target(name: "PortraitConfig", dependencies: ["MySQL", "Redis", .product(name: "Yams", package: "Yams")]),
         .target(name: "PortraitMetadata", dependencies: ["MySQL", "Kafka", "PortraitCore", logging]),
-        .target(name: "PortraitScheduler", dependencies: ["MySQL", "PortraitCore", logging, .product(name: "Yams", package: "Yams")]),
+        .target(name: "PortraitScheduler", dependencies: ["JSON", "MySQL", "PortraitCore", logging, .product(name: "Yams", package: "Yams")]),
         .target(name: "PortraitProcessor", dependencies: ["Kafka", "Redis", "EventArchive", "PortraitCore", "TagLang", logging, metrics]),
         // PortraitProcessor only for ProfileKeys: the feature table reads the processor's own layout.
-        .target(name: "PortraitModels", dependencies: ["Learning", "MySQL", "Redis", "PortraitCore", "TagLang", "PortraitProcessor", logging]),
+        .target(name: "PortraitModels", dependencies: ["JSON", "Learning", "MySQL", "Redis", "PortraitCore", "TagLang", "PortraitProcessor", logging]),
+        // Saved segments, their plans on the tag bitmaps and their sizing: shared by the API and
+        // the scheduler's segment_sizes job, so the job runners need no HTTP server.
+        .target(name: "PortraitSegments", dependencies: ["MySQL", "Redis", "PortraitCore", "PortraitMetadata", "PortraitProcessor", "TagLang"]),
         .target(
             name: "PortraitAPI",
             dependencies: [
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-                "Redis", "MySQL", "Kafka", "PortraitCore", "PortraitMetadata", "PortraitProcessor", "TagLang", "PortraitScheduler", "PortraitModels",
+                "JSON", "Redis", "MySQL", "Kafka", "PortraitCore", "PortraitMetadata", "PortraitProcessor", "TagLang", "PortraitScheduler", "PortraitModels", "PortraitSegments",
                 logging, metrics,
             ]
         ),
         // The runners `portrait schedule` hands each job kind to.
-        .target(name: "PortraitJobs", dependencies: ["PortraitScheduler", "PortraitModels", "PortraitAPI", "PortraitProcessor", "PortraitMetadata", "PortraitCore", "MySQL", "Redis", logging]),
+        .target(name: "PortraitJobs", dependencies: ["JSON", "PortraitScheduler", "PortraitModels", "PortraitSegments", "PortraitProcessor", "PortraitMetadata", "PortraitCore", "TagLang", "MySQL", "Redis", logging]),
 
         // The one executable.
         .executableTarget(
             name: "portrait",
             dependencies: [
-                "Kafka", "MySQL", "Redis", "EventArchive", "PortraitConfig", "PortraitMetadata", "PortraitCore", "PortraitIngest", "PortraitProcessor", "PortraitAPI", "PortraitScheduler", "PortraitModels", "PortraitJobs",
+                "JSON", "Kafka", "MySQL", "Redis", "EventArchive", "PortraitConfig", "PortraitMetadata", "PortraitCore", "PortraitIngest", "PortraitProcessor", "PortraitAPI", "PortraitScheduler", "PortraitModels", "PortraitJobs",
                 .product(name: "Yams", package: "Yams"), "StreamEngine", "EngineWorkloads", "LearningWorkloads",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 logging, metrics,
@@ -91,22 +96,23 @@ let package = Package(
         ),
 
         // Tests. Pure-module tests run anywhere; IntegrationTests needs `scripts/services up`.
+        .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "PortraitConfigTests", dependencies: ["PortraitConfig"]),
         .testTarget(name: "StreamEngineTests", dependencies: ["StreamEngine", "StreamEngineTesting"]),
         .testTarget(
             name: "EngineWorkloadsTests", dependencies: ["EngineWorkloads", "StreamEngine", "Connectors"],
             exclude: ["Fixtures"]
         ),
-        .testTarget(name: "LearningTests", dependencies: ["Learning", "LearningWorkloads"]),
+        .testTarget(name: "LearningTests", dependencies: ["JSON", "Learning", "LearningWorkloads"]),
         .testTarget(name: "TagLangTests", dependencies: ["TagLang"]),
         .testTarget(name: "BinlogDecoderTests", dependencies: ["MySQL"]),
         .testTarget(name: "CDCIntegrationTests", dependencies: ["MySQL", "Kafka", "Redis", "EventArchive", "PortraitIngest", "PortraitCore", "PortraitProcessor", logging]),
         .testTarget(name: "PortraitCoreTests", dependencies: ["PortraitCore", "TagLang"]),
         .testTarget(name: "ProcessorTests", dependencies: ["PortraitProcessor", "EventArchive", "Kafka", logging, "PortraitCore", "TagLang", .product(name: "Yams", package: "Yams")]),
-        .testTarget(name: "SchedulerTests", dependencies: ["PortraitScheduler", "MySQL", "PortraitMetadata", logging]),
+        .testTarget(name: "SchedulerTests", dependencies: ["JSON", "PortraitScheduler", "MySQL", "PortraitMetadata", logging]),
         .testTarget(
             name: "JobRunnerTests",
-            dependencies: ["PortraitJobs", "PortraitScheduler", "PortraitModels", "Learning", "MySQL", "Redis", "PortraitMetadata", "PortraitCore", "PortraitProcessor", logging]
+            dependencies: ["JSON", "PortraitJobs", "PortraitScheduler", "PortraitModels", "Learning", "MySQL", "Redis", "PortraitMetadata", "PortraitCore", "PortraitProcessor", logging]
         ),
         .testTarget(
             name: "IntegrationTests",
@@ -121,8 +127,8 @@ let package = Package(
         .testTarget(
             name: "APITests",
             dependencies: [
-                "PortraitAPI", .product(name: "HummingbirdTesting", package: "hummingbird"),
-                "Kafka", "MySQL", "Redis", "PortraitMetadata", "PortraitCore", "PortraitProcessor", "TagLang", "PortraitScheduler", "PortraitModels",
+                "PortraitAPI", "JSON", .product(name: "HummingbirdTesting", package: "hummingbird"),
+                "Kafka", "MySQL", "Redis", "PortraitMetadata", "PortraitCore", "PortraitProcessor", "TagLang", "PortraitScheduler", "PortraitModels", "PortraitSegments",
                 .product(name: "Yams", package: "Yams"), logging,
             ]
         ),

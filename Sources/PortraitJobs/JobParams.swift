@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 import PortraitScheduler
 
 /// A job's params object, read key by key: a missing required key, a value of the wrong type
@@ -57,8 +58,8 @@ struct JobParams {
     func integer(_ key: String) throws(JobParamsError) -> Int? {
         guard let value = value(key) else { return nil }
         switch value {
-        case .int(let number): return Int(number)
-        case .double(let number) where number.rounded() == number && abs(number) < 1e15: return Int(number)
+        case .integer(let number): return Int(number)
+        case .number(let number) where number.rounded() == number && abs(number) < 1e15: return Int(number)
         default: throw JobParamsError(key: key, "must be an integer, got \(value)")
         }
     }
@@ -66,8 +67,8 @@ struct JobParams {
     func number(_ key: String) throws(JobParamsError) -> Double? {
         guard let value = value(key) else { return nil }
         switch value {
-        case .int(let number): return Double(number)
-        case .double(let number): return number
+        case .integer(let number): return Double(number)
+        case .number(let number): return number
         default: throw JobParamsError(key: key, "must be a number, got \(value)")
         }
     }

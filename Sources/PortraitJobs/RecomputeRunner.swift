@@ -1,3 +1,4 @@
+import JSON
 import MySQL
 import PortraitCore
 import PortraitMetadata
@@ -60,18 +61,18 @@ public struct RecomputeRunner: JobRunner {
         let (recompute, asked) = (recompute, request)
         let report = try await BlockingWork.run { try recompute(asked) }
         var result: [String: JSONValue] = [
-            "generation": .int(report.generation), "inputs": .int(Int64(report.inputs)), "from_archive": .int(Int64(report.fromArchive)),
-            "from_kafka": .int(Int64(report.fromKafka)), "profiles": .int(Int64(report.profiles)),
-            "compute_s": .double(report.computeSeconds), "total_s": .double(report.totalSeconds),
+            "generation": .integer(report.generation), "inputs": .integer(Int64(report.inputs)), "from_archive": .integer(Int64(report.fromArchive)),
+            "from_kafka": .integer(Int64(report.fromKafka)), "profiles": .integer(Int64(report.profiles)),
+            "compute_s": .number(report.computeSeconds), "total_s": .number(report.totalSeconds),
         ]
         if !report.missingHistory.isEmpty { result["missing_history"] = .array(report.missingHistory.map(JSONValue.string)) }
         var metrics: [String: JSONValue] = [:], tags: [String: JSONValue] = [:]
         for (key, version) in report.definitionVersions {
-            if key.hasPrefix("metric:") { metrics[String(key.dropFirst(7))] = .int(Int64(version)) }
-            if key.hasPrefix("tag:") { tags[String(key.dropFirst(4))] = .int(Int64(version)) }
+            if key.hasPrefix("metric:") { metrics[String(key.dropFirst(7))] = .integer(Int64(version)) }
+            if key.hasPrefix("tag:") { tags[String(key.dropFirst(4))] = .integer(Int64(version)) }
         }
         return JobOutcome(
             rows: report.inputs, result: .object(result), definitionVersions: .object(["metrics": .object(metrics), "tags": .object(tags)]),
-            modelVersions: .object(report.modelVersions.mapValues { .int(Int64($0)) }))
+            modelVersions: .object(report.modelVersions.mapValues { .integer(Int64($0)) }))
     }
 }

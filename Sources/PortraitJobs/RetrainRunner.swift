@@ -1,3 +1,4 @@
+import JSON
 import MySQL
 import PortraitModels
 import PortraitScheduler
@@ -42,6 +43,6 @@ public struct RetrainRunner: JobRunner {
         ])
         return JobOutcome(
             rows: outcome.rows, result: try JSONValue(parsing: outcome.json()),
-            modelVersions: .object([outcome.name: .int(Int64(outcome.version))]))
+            modelVersions: .object([outcome.name: .integer(Int64(outcome.version))]))
     }
 }

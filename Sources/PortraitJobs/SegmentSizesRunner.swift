@@ -1,9 +1,9 @@
+import JSON
 import MySQL
-// Scoped: PortraitAPI and PortraitScheduler each have a JSONValue; job results use the scheduler's.
-import struct PortraitAPI.APIError
-import struct PortraitAPI.SavedSegmentSizer
 import PortraitScheduler
+import PortraitSegments
 import Redis
+import TagLang
 
 /// The `segment_sizes` job: measures saved segments on the tag bitmaps and records each size
 /// (`segment_sizes`, what `GET /v1/segments/{name}` shows under `sizes`) with the same
@@ -44,10 +44,10 @@ public struct SegmentSizesRunner: JobRunner {
         var unmeasurable: [String: JSONValue] = [:]
         for name in names {
             try await context.checkCancellation()
-            let measured = try await BlockingWork.run { () throws -> Result<SavedSegmentSizer.Measurement?, APIError> in
+            let measured = try await BlockingWork.run { () throws -> Result<SavedSegmentSizer.Measurement?, TagLangError> in
                 try mysql.withConnection { db in
                     try redis.withConnection { profiles in
-                        do { return .success(try SavedSegmentSizer(mysql: db, redis: profiles).measure(name)) } catch let error as APIError {
+                        do { return .success(try SavedSegmentSizer(mysql: db, redis: profiles).measure(name)) } catch let error as TagLangError {
                             return .failure(error)
                         }
                     }
@@ -56,8 +56,8 @@ public struct SegmentSizesRunner: JobRunner {
             switch measured {
             case .success(let size?):
                 sizes.append(.object([
-                    "segment": .string(size.name), "version": .int(Int64(size.version)), "size": .int(size.size),
-                    "population": .int(size.population), "took_ms": .int(size.tookMs),
+                    "segment": .string(size.name), "version": .integer(Int64(size.version)), "size": .integer(size.size),
+                    "population": .integer(size.population), "took_ms": .integer(size.tookMs),
                 ]))
             case .success(nil):
                 unmeasurable[name] = .string("deleted while the job ran")

@@ -3,6 +3,7 @@ import HummingbirdTesting
 import PortraitCore
 import PortraitMetadata
 @testable import PortraitAPI
+import PortraitSegments
 import TagLang
 import Testing
 

@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 import MySQL
 import PortraitCore
 import PortraitMetadata
@@ -14,7 +15,7 @@ import Testing
 struct JobRunnerTests {
     static let propensity: JSONValue = .object([
         "model": .string("propensity"), "algorithm": .string("logistic_regression"),
-        "features": .array([.string("m.spend"), .string("m.visits")]), "label": .string("t.buyer"), "margin": .double(0.02),
+        "features": .array([.string("m.spend"), .string("m.visits")]), "label": .string("t.buyer"), "margin": .number(0.02),
     ])
 
     @Test func aRetrainJobRegistersAVersionWithItsMetricsAndAWorseVersionStaysACandidate() async throws {
@@ -29,10 +30,10 @@ struct JobRunnerTests {
         let run = try #require(try env.store.run(id: firstId))
         #expect(run.status == .succeeded)
         #expect(run.rows == 400)
-        #expect(run.modelVersions == .object(["propensity": .int(1)]))
-        #expect(run.result?["version"] == .int(1))
+        #expect(run.modelVersions == .object(["propensity": .integer(1)]))
+        #expect(run.result?["version"] == .integer(1))
         #expect(run.result?["promoted"] == .bool(true))
-        guard case .double(let auc)? = run.result?["metrics"]?["auc"] else { Issue.record("no auc in \(String(describing: run.result))"); return }
+        guard case .number(let auc)? = run.result?["metrics"]?["auc"] else { Issue.record("no auc in \(String(describing: run.result))"); return }
         #expect(auc > 0.75)
 
         let registry = ModelRegistry(connection: env.mysql)
@@ -50,9 +51,9 @@ struct JobRunnerTests {
         #expect(second.map(\.completion.status) == [.succeeded], "\(second.map(\.completion.error))")
         let secondId = try #require(second.first).run.id
         let worse = try #require(try env.store.run(id: secondId))
-        #expect(worse.modelVersions == .object(["propensity": .int(2)]))
+        #expect(worse.modelVersions == .object(["propensity": .integer(2)]))
         #expect(worse.result?["promoted"] == .bool(false))
-        #expect(worse.result?["activeVersion"] == .int(1))
+        #expect(worse.result?["activeVersion"] == .integer(1))
         guard case .string(let reason)? = worse.result?["reason"] else { Issue.record("no reason"); return }
         #expect(reason.hasPrefix("AUC not at least the margin higher"))
         #expect(try registry.version("propensity", 2).status == .candidate)
@@ -89,7 +90,7 @@ struct JobRunnerTests {
 
     @Test(arguments: [
         (JSONValue.object(["model": .string("m"), "algorithm": .string("kmeans")]), "params.features: is required"),
-        (.object(["model": .string("m"), "algorithm": .string("kmeans"), "features": .string("m.a"), "kk": .int(3)]), "params.kk: unknown key"),
+        (.object(["model": .string("m"), "algorithm": .string("kmeans"), "features": .string("m.a"), "kk": .integer(3)]), "params.kk: unknown key"),
         (.object(["model": .string("m"), "algorithm": .string("kmeans"), "features": .string("m.a"), "k": .string("3")]), "params.k: must be an integer"),
         (.object(["model": .string("m"), "algorithm": .string("logistic_regression"), "features": .string("m.a"), "label": .string("buyer")]),
          "params.label: invalid label 'buyer'"),

@@ -8,9 +8,9 @@ struct SchedulerTests {
     @Test func aCronJobFiresOnTimeNotBeforeAndItsHistoryIsRecorded() async throws {
         let database = try SchedulerTestDatabase.fresh("on_time")
         let runner = TestRunner { _, _, _ in
-            JobOutcome(rows: 42, result: .object(["users": .int(7)]),
-                       definitionVersions: .object(["metrics": .object(["purchases_7d": .int(3)]), "tags": .object(["vip": .int(5)])]),
-                       modelVersions: .object(["rfm": .int(2)]))
+            JobOutcome(rows: 42, result: .object(["users": .integer(7)]),
+                       definitionVersions: .object(["metrics": .object(["purchases_7d": .integer(3)]), "tags": .object(["vip": .integer(5)])]),
+                       modelVersions: .object(["rfm": .integer(2)]))
         }
         let node = TestScheduler(database, holder: "node-a", clock: ManualClock(utc("2025-06-01 10:02")), runners: runners(runner))
         try node.store.create(JobSpec(name: "quarterly", kind: .custom, cron: try CronExpression(parsing: "*/15 * * * *")), now: utc("2025-06-01 10:02"))
@@ -35,9 +35,9 @@ struct SchedulerTests {
         #expect(first.attempt == 1)
         #expect(first.rows == 42)
         #expect(first.error == nil)
-        #expect(first.result == .object(["users": .int(7)]))
-        #expect(first.definitionVersions == .object(["metrics": .object(["purchases_7d": .int(3)]), "tags": .object(["vip": .int(5)])]))
-        #expect(first.modelVersions == .object(["rfm": .int(2)]))
+        #expect(first.result == .object(["users": .integer(7)]))
+        #expect(first.definitionVersions == .object(["metrics": .object(["purchases_7d": .integer(3)]), "tags": .object(["vip": .integer(5)])]))
+        #expect(first.modelVersions == .object(["rfm": .integer(2)]))
         #expect(history[0].startedAt == utc("2025-06-01 10:30:20"))
         #expect(try node.store.existing(named: "quarterly").lastScheduledFor == utc("2025-06-01 10:30"))
         #expect(try node.scheduler.leases.current("quarterly")?.expiresAt == utc("2025-06-01 10:30:20"))  // released

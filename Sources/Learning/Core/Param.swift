@@ -1,3 +1,4 @@
+import JSON
 /// A declared stage parameter: its name, default, documentation and validation rule.
 ///
 /// Stages declare each parameter once as a `static let`, and everything else — getting,
@@ -29,7 +30,7 @@ public struct Param<Value: ParamValue>: Sendable {
     /// Throws ``LearningError/invalidParameter(name:value:reason:)`` when `value` breaks the rule.
     public func validate(_ value: Value) throws(LearningError) {
         if let problem = rule.check(value) {
-            throw .invalidParameter(name: name, value: value.jsonValue.description, reason: problem)
+            throw .invalidParameter(name: name, value: value.jsonValue.messageText, reason: problem)
         }
     }
 
@@ -37,8 +38,8 @@ public struct Param<Value: ParamValue>: Sendable {
     public var erased: AnyParam {
         AnyParam(name: name, defaultJSON: defaultValue.jsonValue, doc: doc) { json throws(LearningError) in
             guard let value = Value(jsonValue: json) else {
-                throw .invalidParameter(name: name, value: json.description,
-                                        reason: "expected a value like \(defaultValue.jsonValue)")
+                throw .invalidParameter(name: name, value: json.messageText,
+                                        reason: "expected a value like \(defaultValue.jsonValue.messageText)")
             }
             try validate(value)
         }

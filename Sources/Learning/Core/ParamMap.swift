@@ -1,3 +1,4 @@
+import JSON
 /// The explicitly set parameter values of one stage, keyed by parameter name.
 ///
 /// Values are kept as JSON so a stage's parameters save and load without per-stage code;

@@ -1,3 +1,5 @@
+import JSON
+
 /// A type that can be a stage parameter: it converts to and from JSON so parameters can be
 /// saved in `params.json`, read back, and edited by hand.
 public protocol ParamValue: Sendable, Equatable {
@@ -8,18 +10,24 @@ public protocol ParamValue: Sendable, Equatable {
 }
 
 extension Int: ParamValue {
-    public var jsonValue: JSONValue { .number(Double(self)) }
+    public var jsonValue: JSONValue { .integer(Int64(self)) }
     public init?(jsonValue: JSONValue) {
-        guard case let .number(value) = jsonValue, let exact = Int(exactly: value) else { return nil }
-        self = exact
+        switch jsonValue {
+        case let .integer(value): guard let exact = Int(exactly: value) else { return nil }; self = exact
+        case let .number(value): guard let exact = Int(exactly: value) else { return nil }; self = exact
+        default: return nil
+        }
     }
 }
 
 extension Double: ParamValue {
     public var jsonValue: JSONValue { .number(self) }
     public init?(jsonValue: JSONValue) {
-        guard case let .number(value) = jsonValue else { return nil }
-        self = value
+        switch jsonValue {
+        case let .number(value): self = value
+        case let .integer(value): self = Double(value)  // a whole number reads back as an integer
+        default: return nil
+        }
     }
 }
 
@@ -42,9 +50,12 @@ extension String: ParamValue {
 extension UInt64: ParamValue {
     // Seeds use all 64 bits but JSON numbers are doubles, so large values are written as
     // decimal strings to survive the round trip exactly.
-    public var jsonValue: JSONValue { self < (1 << 53) ? .number(Double(self)) : .string(String(self)) }
+    public var jsonValue: JSONValue { self < (1 << 53) ? .integer(Int64(self)) : .string(String(self)) }
     public init?(jsonValue: JSONValue) {
         switch jsonValue {
+        case let .integer(value):
+            guard let exact = UInt64(exactly: value) else { return nil }
+            self = exact
         case let .number(value):
             guard let exact = UInt64(exactly: value) else { return nil }
             self = exact

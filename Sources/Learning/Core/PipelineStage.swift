@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 
 /// Something that can sit in a ``Pipeline``: it has declared parameters and saves to a
 /// directory.

@@ -1,3 +1,4 @@
+import JSON
 /// The in-memory form of a saved stage: what ``StageStore`` writes to and reads from a
 /// directory.
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 
 /// Saves stages to directories and loads them back.
 ///

@@ -1,4 +1,5 @@
 import Hummingbird
+import JSON
 import Kafka
 
 /// `POST /v1/events`: checks the whole batch, then produces each event to `<prefix>.events`

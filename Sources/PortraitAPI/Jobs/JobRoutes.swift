@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import JSON
 import PortraitScheduler
 
 /// Scheduled jobs and their runs (docs/SCHEDULER.md): `GET /v1/jobs`, `GET /v1/jobs/{name}`,

@@ -1,3 +1,4 @@
+import JSON
 import PortraitModels
 
 /// How models look in the API (docs/MODELS.md): the registry's head, versions and promotions

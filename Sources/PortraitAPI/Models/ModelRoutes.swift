@@ -1,4 +1,5 @@
 import Hummingbird
+import JSON
 import PortraitModels
 
 /// The model registry (docs/MODELS.md): `GET /v1/models`, `GET /v1/models/{name}` (versions

@@ -1,3 +1,4 @@
+import JSON
 import TagLang
 
 extension JSONValue {

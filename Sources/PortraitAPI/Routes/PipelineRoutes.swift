@@ -1,4 +1,5 @@
 import Hummingbird
+import JSON
 import MySQL
 import PortraitProcessor
 import Redis

@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 
 /// A stored profile hash as the API shows it: `a.*` attributes, `m.*` metrics, `t.*` tags,
 /// `_updated` as an ISO 8601 time. Fences (`f.*`) and other internal fields never appear.

@@ -1,4 +1,5 @@
 import Hummingbird
+import JSON
 import PortraitCore
 import PortraitMetadata
 import PortraitProcessor

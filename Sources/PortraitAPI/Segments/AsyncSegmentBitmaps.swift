@@ -1,4 +1,5 @@
 import PortraitProcessor
+import PortraitSegments
 import Redis
 
 /// ``SegmentBitmaps`` on the non-blocking ``RedisClient``, for the request path: the same

@@ -1,5 +1,7 @@
+import JSON
 import PortraitCore
 import PortraitProcessor
+import PortraitSegments
 import Redis
 
 /// The picture of a segment beside the whole population: tag shares counted exactly on the

@@ -1,6 +1,9 @@
 import Foundation
 import Hummingbird
+import JSON
 import PortraitCore
+import PortraitSegments
+import TagLang
 
 /// Saved segments: `GET/POST /v1/segments`, `GET/PUT/DELETE /v1/segments/{name}` and
 /// `POST /v1/segments/{name}/sizes` (measure now; the scheduled `segment_sizes` job does the
@@ -58,7 +61,11 @@ enum SavedSegmentRoutes {
             // The same measurement the scheduler's segment_sizes job records (blocking, on
             // BlockingWork's threads, as the job runs it).
             guard let measured = try await services.withMySQL({ mysql in
-                try redis.withConnection { try SavedSegmentSizer(mysql: mysql, redis: $0).measure(name) }
+                try redis.withConnection { profiles in
+                    do { return try SavedSegmentSizer(mysql: mysql, redis: profiles).measure(name) } catch let error as TagLangError {
+                        throw SegmentRequest.invalidExpression(error)
+                    }
+                }
             }) else { throw APIError.notFound("no segment named \(name)") }
             return JSONValue.object([
                 "measured_at": .string(measured.measuredAt), "version": .integer(Int64(measured.version)), "size": .integer(measured.size),

@@ -1,8 +1,10 @@
 import Foundation
+import JSON
 import MySQL
 import PortraitCore
 import PortraitMetadata
 import PortraitProcessor
+import PortraitSegments
 import Redis
 
 /// The API's segment operations for callers outside a request (`portrait segments`): the same

@@ -1,6 +1,8 @@
 import Foundation
+import JSON
 import PortraitCore
 import PortraitMetadata
+import PortraitSegments
 import TagLang
 
 /// Reads a segment expression from a request body and compiles it against the active tags.
@@ -26,16 +28,18 @@ struct SegmentRequest {
     /// The plan, or a 400 naming the position of the mistake.
     static func compile(_ expression: String, kinds: [String: TagDefinition.Kind]) throws -> SegmentPlan {
         do throws(TagLangError) { return try SegmentPlan(parsing: expression, kinds: kinds) } catch {
-            throw APIError(.badRequest, code: "invalid_expression", error.message, field: "expression",
-                           line: error.location.line, column: error.location.column)
+            throw invalidExpression(error)
         }
     }
 
-    /// Milliseconds since `start`.
-    static func milliseconds(since start: ContinuousClock.Instant) -> Int64 {
-        let took = start.duration(to: .now)
-        return took.components.seconds * 1_000 + took.components.attoseconds / 1_000_000_000_000_000
+    /// The 400 for an expression that does not compile, naming the position of the mistake.
+    static func invalidExpression(_ error: TagLangError) -> APIError {
+        APIError(.badRequest, code: "invalid_expression", error.message, field: "expression",
+                 line: error.location.line, column: error.location.column)
     }
+
+    /// Milliseconds since `start`.
+    static func milliseconds(since start: ContinuousClock.Instant) -> Int64 { start.millisecondsUntilNow }
 
     /// An optional integer field within `range`, or `fallback`.
     static func integer(_ body: [String: JSONValue], _ name: String, in range: ClosedRange<Int>, default fallback: Int) throws -> Int {

@@ -1,8 +1,10 @@
 import Foundation
 import Hummingbird
+import JSON
 import PortraitCore
 import PortraitMetadata
 import PortraitProcessor
+import PortraitSegments
 import TagLang
 
 /// Ad-hoc segments: `POST /v1/segments:count`, `:export` and `:portrait`, each with a boolean

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import JSON
 
 /// Every error the API answers with: `{"error":{"code","message","field","line","column"}}`.
 /// Handlers throw it; ``APIErrorMiddleware`` turns anything else into one too.

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import JSON
 
 /// Reads request bodies under the API's limits: at most ``limit`` bytes (413 beyond), JSON
 /// that parses within `JSONBodyLimits` (400 otherwise), objects with only the fields a route knows (400 otherwise).

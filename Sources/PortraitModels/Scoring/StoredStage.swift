@@ -1,3 +1,4 @@
+import JSON
 import Learning
 
 /// A Learning ``SavedStage`` as plain JSON, so a fitted model fits in `model_versions.params`

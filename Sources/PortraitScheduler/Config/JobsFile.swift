@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 import Yams
 
 /// A mistake in config/jobs.yaml, naming the job and key (and for cron, the column).

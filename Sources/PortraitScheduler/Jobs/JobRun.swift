@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 
 /// The state of one attempt (`job_runs.status`).
 public enum RunStatus: String, Sendable, Codable, CaseIterable {

@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 import PortraitCore
 
 /// A job as declared, before it is stored: validated on creation so a bad cron expression or

@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 import Logging
 
 /// What a successful run reports; all of it is recorded on the run's row.

@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 
 /// Gives a metric that became active (or changed meaning) its past: queues a run of the
 /// enabled job of kind `backfill` (config/jobs.yaml ships one, run on demand only) for it.

@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 import MySQL
 
 /// What a finished attempt recorded.

@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 import MySQL
 
 /// DATETIME(6) columns hold UTC (connections use `time_zone = '+00:00'`), to the microsecond.

@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 import PortraitAPI
 
 /// A group portrait (`POST /v1/segments:portrait`'s document) as aligned text: tag shares,

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import JSON
 import PortraitAPI
 
 struct SegmentsList: ParsableCommand {
@@ -66,10 +67,6 @@ struct SegmentsSave: ParsableCommand {
 }
 
 extension JSONValue {
-    subscript(key: String) -> JSONValue? {
-        if case .object(let fields) = self { fields[key] } else { nil }
-    }
-
     var items: [JSONValue] {
         if case .array(let items) = self { items } else { [] }
     }

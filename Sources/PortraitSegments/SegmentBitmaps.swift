@@ -58,12 +58,12 @@ struct SegmentBitmaps {
 
 /// One pipeline over a shard: the plan's commands, those `read` appends to read the result
 /// key, and the deletion of the temporaries; what the blocking and the async bitmaps both send.
-struct ShardQuery<T> {
-    let commands: [[any RedisArgument]]
+package struct ShardQuery<T> {
+    package let commands: [[any RedisArgument]]
     private let readReplies: Range<Int>
     private let turn: ([RedisReply]) -> T
 
-    init(_ plan: SegmentPlan, shard: Int64, token: String, _ read: (String, inout [[any RedisArgument]]) -> ([RedisReply]) -> T) {
+    package init(_ plan: SegmentPlan, shard: Int64, token: String, _ read: (String, inout [[any RedisArgument]]) -> ([RedisReply]) -> T) {
         var builder = ShardCommands(shard: shard, prefix: "tmp:segment:\(token):\(shard)")
         let result = builder.emit(plan)
         let first = builder.commands.count
@@ -74,7 +74,7 @@ struct ShardQuery<T> {
     }
 
     /// The answer from the pipeline's replies; any error reply is thrown.
-    func answer(_ replies: [RedisReply]) throws -> T {
+    package func answer(_ replies: [RedisReply]) throws -> T {
         for reply in replies { _ = try reply.throwIfError() }
         return turn(Array(replies[readReplies]))
     }

@@ -2,40 +2,44 @@ import MySQL
 import PortraitCore
 
 /// Named, versioned segments in MySQL (migration 0006) and the sizes measured over time.
-struct SavedSegmentStore {
-    let connection: MySQLConnection
+package struct SavedSegmentStore {
+    package let connection: MySQLConnection
 
-    struct Segment {
-        var name: String
-        var version: Int
-        var expression: String
-        var description: String?
-        var status: String
-        var createdAt: String
-        var updatedAt: String
+    package init(connection: MySQLConnection) {
+        self.connection = connection
     }
 
-    struct Size {
-        var measuredAt: String
-        var version: Int
-        var size: Int64
-        var population: Int64?
-        var tookMs: Int64?
+    package struct Segment {
+        package var name: String
+        package var version: Int
+        package var expression: String
+        package var description: String?
+        package var status: String
+        package var createdAt: String
+        package var updatedAt: String
+    }
+
+    package struct Size {
+        package var measuredAt: String
+        package var version: Int
+        package var size: Int64
+        package var population: Int64?
+        package var tookMs: Int64?
     }
 
     /// Segment names follow the identifier rule of every other name (``Identifier``).
-    static func isValidName(_ name: String) -> Bool { Identifier.isValid(name) }
+    package static func isValidName(_ name: String) -> Bool { Identifier.isValid(name) }
 
-    func list() throws -> [Segment] {
+    package func list() throws -> [Segment] {
         try connection.query(Self.select + " ORDER BY s.name").map(Self.segment)
     }
 
-    func get(_ name: String) throws -> Segment? {
+    package func get(_ name: String) throws -> Segment? {
         try connection.query(Self.select + " WHERE s.name = ?", [.string(name)]).first.map(Self.segment)
     }
 
     /// Creates version 1; `nil` when the name is taken.
-    func create(name: String, expression: String, description: String?, author: String) throws -> Segment? {
+    package func create(name: String, expression: String, description: String?, author: String) throws -> Segment? {
         try connection.transaction { connection in
             guard try connection.query("SELECT id FROM segments WHERE name = ? FOR UPDATE", [.string(name)]).isEmpty else { return nil }
             let inserted = try connection.execute(
@@ -49,7 +53,7 @@ struct SavedSegmentStore {
     }
 
     /// Stores a new version (and reactivates a retired segment); `nil` when there is none.
-    func update(name: String, expression: String, description: String?, changeNote: String?, author: String) throws -> Segment? {
+    package func update(name: String, expression: String, description: String?, changeNote: String?, author: String) throws -> Segment? {
         try connection.transaction { connection in
             guard let row = try connection.query("SELECT id, current_version FROM segments WHERE name = ? FOR UPDATE", [.string(name)]).first else { return nil }
             let id = try row.decode(Int64.self, "id"), version = try row.decode(Int64.self, "current_version") + 1
@@ -64,12 +68,12 @@ struct SavedSegmentStore {
     }
 
     /// Retires a segment (its versions and sizes stay); false when there is none.
-    func retire(_ name: String) throws -> Bool {
+    package func retire(_ name: String) throws -> Bool {
         try connection.execute("UPDATE segments SET status = 'retired' WHERE name = ?", [.string(name)]).affectedRows > 0
             || (try get(name)) != nil
     }
 
-    func versions(_ name: String) throws -> [(version: Int, expression: String, author: String, changeNote: String?, createdAt: String)] {
+    package func versions(_ name: String) throws -> [(version: Int, expression: String, author: String, changeNote: String?, createdAt: String)] {
         try connection.query("""
             SELECT v.version, v.expression, v.author, v.change_note, CAST(v.created_at AS CHAR) AS created_at
             FROM segment_versions v JOIN segments s ON s.id = v.segment_id WHERE s.name = ? ORDER BY v.version
@@ -79,7 +83,7 @@ struct SavedSegmentStore {
         }
     }
 
-    func recordSize(_ name: String, version: Int, size: Int64, population: Int64, tookMs: Int64) throws -> Size? {
+    package func recordSize(_ name: String, version: Int, size: Int64, population: Int64, tookMs: Int64) throws -> Size? {
         guard let id = try connection.query("SELECT id FROM segments WHERE name = ?", [.string(name)]).first.map({ try $0.decode(Int64.self, "id") }) else { return nil }
         try connection.execute(
             "INSERT INTO segment_sizes (segment_id, measured_at, version, size, population, took_ms) VALUES (?, CURRENT_TIMESTAMP(6), ?, ?, ?, ?)",
@@ -88,7 +92,7 @@ struct SavedSegmentStore {
     }
 
     /// The newest `limit` sizes, oldest first.
-    func sizes(_ name: String, limit: Int) throws -> [Size] {
+    package func sizes(_ name: String, limit: Int) throws -> [Size] {
         try connection.query("""
             SELECT CAST(z.measured_at AS CHAR) AS measured_at, z.version, z.size, z.population, z.took_ms
             FROM segment_sizes z JOIN segments s ON s.id = z.segment_id WHERE s.name = ?

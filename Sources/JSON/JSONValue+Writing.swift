@@ -1,16 +1,20 @@
-/// Writes a ``JSONValue`` as compact JSON with sorted keys, straight into bytes. Every answer
-/// goes through here, so it skips Foundation's `JSONEncoder`, which goes through `Codable` for
-/// each field (5 % more profile reads per second, Benchmarks/README.md).
-extension JSONValue {
+/// Writes a ``JSONValue`` as compact JSON with sorted keys, straight into bytes. Every API
+/// answer goes through here, so it skips Foundation's `JSONEncoder`, which goes through
+/// `Codable` for each field (5 % more profile reads per second, Benchmarks/README.md); the
+/// scheduler stores job params and results in MySQL as this text too.
+extension JSONValue: CustomStringConvertible {
     /// The compact JSON text (keys sorted, so answers are stable).
-    var bytes: [UInt8] {
+    public var bytes: [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(256)
         write(to: &out)
         return out
     }
 
-    func write(to out: inout [UInt8]) {
+    /// The compact JSON text as a string: what MySQL stores and what messages quote.
+    public var description: String { String(decoding: bytes, as: UTF8.self) }
+
+    public func write(to out: inout [UInt8]) {
         switch self {
         case .null: out.append(contentsOf: "null".utf8)
         case .bool(let flag): out.append(contentsOf: (flag ? "true" : "false").utf8)

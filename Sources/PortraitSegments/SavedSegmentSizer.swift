@@ -45,14 +45,15 @@ public struct SavedSegmentSizer {
 
     /// Measures the segment's current version now and records the size; `nil` when there is
     /// no segment of that name. An expression that no longer compiles (a tag it reads was
-    /// retired) throws the API's 400 `invalid_expression`, naming the position.
+    /// retired) throws its `TagLangError`, naming the position (the API's 400
+    /// `invalid_expression`; the job's `unmeasurable`).
     public func measure(_ name: String) throws -> Measurement? {
         guard let saved = try store.get(name) else { return nil }
         let start = ContinuousClock.now
-        let plan = try SegmentRequest.compile(saved.expression, kinds: tagKinds)
+        let plan = try SegmentPlan(parsing: saved.expression, kinds: tagKinds)
         let bitmaps = SegmentBitmaps(connection: redis, token: UUID().uuidString)
         let (size, population) = (try bitmaps.count(plan), try bitmaps.count(.population))
-        let took = SegmentRequest.milliseconds(since: start)
+        let took = start.millisecondsUntilNow
         guard let recorded = try store.recordSize(name, version: saved.version, size: size, population: population, tookMs: took) else { return nil }
         return Measurement(name: name, version: recorded.version, size: recorded.size, population: recorded.population ?? population,
                            tookMs: recorded.tookMs ?? took, measuredAt: recorded.measuredAt)

@@ -1,5 +1,5 @@
 import Foundation
-@testable import PortraitAPI
+import JSON
 import Testing
 
 @Suite struct JSONValueWritingTests {

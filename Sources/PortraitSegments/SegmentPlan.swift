@@ -3,7 +3,7 @@ import TagLang
 
 /// A segment expression reduced to bitmap operations: leaves are tag bitmaps (a boolean tag's
 /// `true`, or one value of an enumerated tag), combined with AND, OR and NOT.
-indirect enum SegmentPlan: Sendable, Equatable {
+package indirect enum SegmentPlan: Sendable, Equatable {
     case bitmap(tag: String, value: String?)
     case and(SegmentPlan, SegmentPlan)
     case or(SegmentPlan, SegmentPlan)
@@ -15,7 +15,7 @@ indirect enum SegmentPlan: Sendable, Equatable {
 
     /// Compiles `text`: `true` (everyone), `tag.X` (boolean), `tag.X == "v"`, `tag.X != "v"`, `tag.X in [...]`,
     /// `tag.X not in [...]`, `and`, `or`, `not` and parentheses. `kinds` are the active tags.
-    init(parsing text: String, kinds: [String: TagDefinition.Kind]) throws(TagLangError) {
+    package init(parsing text: String, kinds: [String: TagDefinition.Kind]) throws(TagLangError) {
         self = try Self.compile(try Parser.parse(text), kinds: kinds)
     }
 
@@ -52,7 +52,7 @@ indirect enum SegmentPlan: Sendable, Equatable {
 
     /// The OR of `leaves` as a balanced tree: a 5,000-item list nests 13 levels, not 5,000, so
     /// emitting the bitmap commands recurses no deeper than any other expression.
-    static func anyOf(_ leaves: ArraySlice<SegmentPlan>) -> SegmentPlan {
+    package static func anyOf(_ leaves: ArraySlice<SegmentPlan>) -> SegmentPlan {
         switch leaves.count {
         case 0: return .nothing
         case 1: return leaves[leaves.startIndex]
@@ -63,7 +63,7 @@ indirect enum SegmentPlan: Sendable, Equatable {
     }
 
     /// The levels of the plan's tree (a leaf is 1).
-    var depth: Int {
+    package var depth: Int {
         switch self {
         case .bitmap, .nothing, .population: 1
         case .not(let inner): 1 + inner.depth
