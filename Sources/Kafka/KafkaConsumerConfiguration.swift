@@ -18,11 +18,14 @@ public struct KafkaConsumerConfiguration: Sendable {
     public var sessionTimeoutMs: Int
     /// Default: `.eager`.
     public var rebalanceProtocol: RebalanceProtocol
+    /// How long the group waits between two polls before it evicts this member. Default: librdkafka's 300 000 ms.
+    public var maxPollIntervalMs: Int?
 
     public init(
         client: KafkaClientConfiguration = .init(), groupId: String, autoOffsetReset: String = "earliest",
-        sessionTimeoutMs: Int = 10_000, rebalanceProtocol: RebalanceProtocol = .eager
+        sessionTimeoutMs: Int = 10_000, rebalanceProtocol: RebalanceProtocol = .eager, maxPollIntervalMs: Int? = nil
     ) {
+        self.maxPollIntervalMs = maxPollIntervalMs
         self.client = client
         self.groupId = groupId
         self.autoOffsetReset = autoOffsetReset
@@ -31,7 +34,7 @@ public struct KafkaConsumerConfiguration: Sendable {
     }
 
     var properties: [String: String] {
-        client.allProperties(adding: [
+        var properties = client.allProperties(adding: [
             "group.id": groupId,
             "enable.auto.commit": "false",
             "enable.auto.offset.store": "false",
@@ -40,5 +43,7 @@ public struct KafkaConsumerConfiguration: Sendable {
             "heartbeat.interval.ms": String(max(100, sessionTimeoutMs / 5)),
             "partition.assignment.strategy": rebalanceProtocol == .eager ? "range,roundrobin" : "cooperative-sticky",
         ])
+        if let maxPollIntervalMs { properties["max.poll.interval.ms"] = String(maxPollIntervalMs) }
+        return properties
     }
 }

@@ -30,6 +30,12 @@ public struct ProcessorOptions: Sendable {
     public var flushIntervalMs: Int64 = 200
     /// Changed profiles that make a flush due before `flushIntervalMs`.
     public var flushProfiles = 20_000
+    /// How long each loop spends re-evaluating users after a definition or model change before
+    /// it polls again.
+    public var reevaluationSliceMs = 100
+    /// How long the group waits between two polls of this member before it evicts it
+    /// (`max.poll.interval.ms`); at least the session timeout.
+    public var maxPollIntervalMs = 300_000
     /// Stop after this long (ms) without input and without due timers; `nil` runs until stopped.
     public var exitWhenIdleMs: Int64?
     /// Called after each committed batch with the inputs it held and, per written profile with

@@ -60,6 +60,12 @@ public final class ProfileProcessor {
     /// Inputs read since the last flush.
     private var pendingInputs = 0
     private var lastFlushMs: Int64 = 0
+    /// Partitions whose users are still to be re-evaluated after a definition or model change,
+    /// with where the scan of each one's user set stands ("0": from the start).
+    private var reevaluation: [Int32: String] = [:]
+    /// Profiles the re-evaluation under way changed so far, in how many slices between polls.
+    private var reevaluated = 0
+    private var reevaluationSlices = 0
     /// Flushes run here, on their own Redis connection, while the processor folds on.
     private let background = BackgroundFlush()
     private let flushStore: RedisProfileStore
@@ -104,7 +110,7 @@ public final class ProfileProcessor {
                 // Freshness: a quiet partition's fetch returns after 10 ms, not librdkafka's 500 ms.
                 client: KafkaClientConfiguration(bootstrapServers: options.bootstrapServers, properties: ["fetch.wait.max.ms": "10"]),
                 groupId: options.groupId,
-                sessionTimeoutMs: options.sessionTimeoutMs),
+                sessionTimeoutMs: options.sessionTimeoutMs, maxPollIntervalMs: options.maxPollIntervalMs),
             logger: logger,
             onRebalance: { _ in rebalanced.flag.store(true, ordering: .relaxed) })
         try self.init(options: options, source: ConsumerGroupSource(consumer: consumer), rebalanced: rebalanced, store: store, catalog: catalog, logger: logger)
@@ -160,6 +166,7 @@ public final class ProfileProcessor {
                 if !messages.isEmpty { try process(messages) }
                 processed = DispatchTime.now().uptimeNanoseconds
                 fired = try fireTimers()
+                try continueReevaluation()
                 if flushIsDue(polled: messages.count) { try flush(wait: false) } else { try completeFlush(blocking: false) }
             } catch is ProfileGenerationChanged {
                 try replayAfterSwitch()
@@ -177,7 +184,8 @@ public final class ProfileProcessor {
             }
             if !messages.isEmpty || fired > 0 { lastActivityMs = Self.wallMs() }
             if options.reportsStatus { status.reportIfDue(to: store.connection, nowMs: Self.wallMs()) }
-            if source.isExhausted, messages.isEmpty, fired == 0 { break }
+            if !reevaluation.isEmpty { lastActivityMs = Self.wallMs() }
+            if source.isExhausted, messages.isEmpty, fired == 0, reevaluation.isEmpty { break }
             if let idle = options.exitWhenIdleMs, Self.wallMs() - lastActivityMs >= idle, !owned.isEmpty {
                 if try source.lag() == 0 { break }
                 lastActivityMs = Self.wallMs()  // quiet, but not at the end yet (a slow fetch): keep going
@@ -250,13 +258,13 @@ public final class ProfileProcessor {
         tagVersions = Dictionary(definitions.tags.map { ($0.name, $0.version) }, uniquingKeysWith: max)
         for problem in definitions.problems { logger.warning("definition not computed", metadata: ["problem": "\(problem)"]) }
         try flush()  // every user read so far is in its partition's user set, so all are re-evaluated
-        let reevaluated = try reevaluateUsers(of: owned)
+        startReevaluation(of: owned)
         let at = positions.sorted { $0.key < $1.key }.map { "\($0.key)@\($0.value)" }.joined(separator: ",")
         var applied: [String: String] = [:]
         for (name, version) in catalog.versions { applied["\(options.groupId)/\(name)"] = "v\(version) after \(at.isEmpty ? "start" : at)" }
         try store.recordApplied(applied)
         logger.info("definitions applied", metadata: [
-            "generation": "\(current)", "metrics": "\(definitions.metrics.count)", "tags": "\(definitions.tags.count)", "profiles": "\(reevaluated)"])
+            "generation": "\(current)", "metrics": "\(definitions.metrics.count)", "tags": "\(definitions.tags.count)"])
     }
 
     /// Takes the model versions published since the last batch. A changed version re-scores
@@ -277,25 +285,40 @@ public final class ProfileProcessor {
         // Without models nothing needs scoring, unless the last one just went (outputs to drop).
         guard !unscored.isEmpty, !modelVersions.isEmpty || changed else { return }
         try flush()
-        let rescored = try reevaluateUsers(of: unscored)
+        startReevaluation(of: unscored)
         scoredPartitions = owned
-        logger.info("profiles re-scored", metadata: ["partitions": "\(unscored.sorted())", "profiles": "\(rescored)", "models": "\(modelVersions)"])
+        logger.info("profiles being re-scored", metadata: ["partitions": "\(unscored.sorted())", "models": "\(modelVersions)"])
     }
 
-    /// Re-evaluates every stored user of `partitions`; returns how many were written.
-    @discardableResult
-    private func reevaluateUsers(of partitions: Set<Int32>) throws -> Int {
-        var reevaluated = 0
-        for partition in partitions.sorted() {
-            var cursor = "0"
-            repeat {
-                let page = try store.users(partition: partition, cursor: cursor)
-                cursor = page.cursor
-                reevaluated += try update(users: page.users, partition: partition) { _, _ in true }
-                if flushIsDue(polled: 1) { try flush(wait: false) }
-            } while cursor != "0"
+    /// Queues every stored user of `partitions` for re-evaluation (from the start of each
+    /// partition's user set, also when a scan was under way: it was for older definitions).
+    private func startReevaluation(of partitions: Set<Int32>) {
+        for partition in partitions { reevaluation[partition] = "0" }
+    }
+
+    /// Re-evaluates the next pages of queued users for at most `reevaluationSliceMs`, so a
+    /// definition change over millions of users never keeps the loop from polling (and the
+    /// group from hearing of this member within `max.poll.interval.ms`). Users that receive
+    /// inputs meanwhile are evaluated with the new definitions anyway.
+    private func continueReevaluation() throws {
+        guard !reevaluation.isEmpty else { return }
+        reevaluationSlices += 1
+        let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(options.reevaluationSliceMs) * 1_000_000
+        while let partition = reevaluation.keys.min(), DispatchTime.now().uptimeNanoseconds < deadline {
+            guard owned.contains(partition), let cursor = reevaluation[partition] else {
+                reevaluation.removeValue(forKey: partition)
+                continue
+            }
+            let page = try store.users(partition: partition, cursor: cursor)
+            reevaluated += try update(users: page.users, partition: partition) { _, _ in true }
+            reevaluation[partition] = page.cursor == "0" ? nil : page.cursor
+            if dirtyUsers.count >= options.flushProfiles { try flush(wait: false) }
         }
-        return reevaluated
+        if reevaluation.isEmpty {
+            logger.info("profiles re-evaluated", metadata: ["changed": "\(reevaluated)", "slices": "\(reevaluationSlices)"])
+            reevaluated = 0
+            reevaluationSlices = 0
+        }
     }
 
     private func process(_ messages: [KafkaMessage]) throws {

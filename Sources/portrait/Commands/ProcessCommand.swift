@@ -31,6 +31,9 @@ struct ProcessCommand: ParsableCommand {
     @Option(help: "How long the group waits for a silent processor before giving its partitions to others (6s–5m).")
     var sessionTimeout = "10s"
 
+    @Option(help: "How long the group waits between two polls of a processor before evicting it (at least the session timeout; Kafka's default 5m).")
+    var maxPollInterval = "5m"
+
     @Flag(help: "Never let event time follow the wall clock when inputs are idle (deterministic replays).")
     var noWallClock = false
 
@@ -118,6 +121,10 @@ struct ProcessCommand: ParsableCommand {
             throw ValidationError("--session-timeout must be between 6s and 5m")
         }
         options.sessionTimeoutMs = Int(session)
+        guard let maxPoll = ProcessorSetup.milliseconds(maxPollInterval), maxPoll >= session, maxPoll <= 3_600_000 else {
+            throw ValidationError("--max-poll-interval must be between the session timeout and 1h")
+        }
+        options.maxPollIntervalMs = Int(maxPoll)
         if let exitWhenIdle {
             guard let idle = ProcessorSetup.milliseconds(exitWhenIdle) else { throw ValidationError("--exit-when-idle must be like 3s") }
             options.exitWhenIdleMs = idle
