@@ -93,6 +93,29 @@ struct ProcessorOwnershipTests {
         }
     }
 
+    @Test func membersJoiningAndLeavingAtRandomMomentsNeverMakeAnotherExit() throws {
+        try compareWithUninterrupted("churn") { env, arguments, _, logs in
+            let group = arguments + ["--group", "churn", "--exit-when-idle", "5s"]
+            let steady = try env.start(group, log: logs.appendingPathComponent("steady.log"))
+            var random = SeededGenerator(seed: 11)
+            var stayer: ChildProcess?
+            // Members come and go while the load runs: some stop cleanly, some are killed, one
+            // joins and stays; every move is a rebalance for the steady member.
+            for round in 0..<4 {
+                Thread.sleep(forTimeInterval: Double.random(in: 1...3, using: &random))
+                let member = try env.start(group, log: logs.appendingPathComponent("member-\(round).log"))
+                Thread.sleep(forTimeInterval: Double.random(in: 2...5, using: &random))
+                if round == 3 { stayer = member; continue }
+                let signal = round == 1 ? SIGKILL : SIGTERM
+                let stopped = member.signal(signal)
+                #expect(signal == SIGKILL || stopped.code == 0, "member \(round) stopped cleanly (log: \(member.logTail()))")
+            }
+            #expect(steady.isRunning, "the steady member carried on through every rebalance (log: \(steady.logTail()))")
+            #expect(steady.waitForExit().code == 0, "log: \(steady.logTail())")
+            #expect(stayer?.waitForExit().code == 0, "log: \(stayer?.logTail() ?? "")")
+        }
+    }
+
     @Test func aRedisRestartMidRunIsWaitedOutAndLosesNothing() throws {
         try compareWithUninterrupted("redis_restart") { env, arguments, redis, logs in
             let log = logs.appendingPathComponent("processor.log")
