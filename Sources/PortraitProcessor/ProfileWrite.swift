@@ -48,8 +48,8 @@ struct ProfileWrite {
         Self.diff(old?.metricValues, new.metricValues, prefix: "m.", sets: &sets, deletes: &deletes)
         Self.diff(old?.tags, new.tags, prefix: "t.", sets: &sets, deletes: &deletes)
         Self.diff(old?.modelOutputs, new.modelOutputs, prefix: "", sets: &sets, deletes: &deletes)
-        self.sets = sets.sorted { $0.field < $1.field }
-        self.deletes = deletes.sorted()
+        self.sets = sets  // HSET and HDEL take fields in any order
+        self.deletes = deletes
         let shard = denseId / ProfileKeys.bitmapShardSize
         let offset = denseId % ProfileKeys.bitmapShardSize
         let timeMs = new.clockMs != .min ? new.clockMs : (inputMs ?? 0)
