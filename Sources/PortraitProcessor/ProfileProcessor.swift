@@ -167,7 +167,8 @@ public final class ProfileProcessor {
                 processed = DispatchTime.now().uptimeNanoseconds
                 fired = try fireTimers()
                 try continueReevaluation()
-                if flushIsDue(polled: messages.count) { try flush(wait: false) } else { try completeFlush(blocking: false) }
+                try completeFlush(blocking: false)
+                if flushIsDue(polled: messages.count) { try flush(wait: false) }
             } catch is ProfileGenerationChanged {
                 try replayAfterSwitch()
                 continue
@@ -464,12 +465,15 @@ public final class ProfileProcessor {
         }
     }
 
-    /// Whether to write out what changed now: live, every `flushIntervalMs`, after
-    /// `flushProfiles` changed users, or as soon as input pauses (freshness when quiet); a
-    /// bounded run with deferred writes only at its end.
+    /// Whether to write out what changed now. Live and caught up (the poll did not fill a
+    /// batch), as soon as the previous flush is done: freshness, with flushes as large as the
+    /// input rate makes them. Behind, every `flushIntervalMs` or after `flushProfiles` changed
+    /// users, so a backlog coalesces many inputs per write. A bounded run with deferred writes
+    /// flushes only at its end.
     func flushIsDue(polled: Int) -> Bool {
         if options.deferWrites { return false }
-        if dirtyUsers.count >= options.flushProfiles || polled == 0 { return true }
+        if dirtyUsers.count >= options.flushProfiles { return true }
+        if polled < options.maxBatch { return inFlight == nil }
         return Self.wallMs() - lastFlushMs >= options.flushIntervalMs
     }
 
