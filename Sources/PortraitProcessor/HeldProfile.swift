@@ -77,6 +77,8 @@ struct FlushInFlight {
     var users: [String] = []
     var partitions: [Int32] = []
     var latestEventMs: [Int64?] = []
+    /// Per flush lane, the indices of the users it writes.
+    var lanes: [[Int]] = []
     /// Where each source partition resumes once this flush is in Redis.
     var commits: [KafkaTopicPartition]
     var inputs: Int

@@ -28,6 +28,8 @@ public struct ProcessorOptions: Sendable {
     public var cacheLimit = 200_000
     /// How often changed profiles are written to Redis (and inputs committed), at most.
     public var flushIntervalMs: Int64 = 200
+    /// Threads (each with its Redis connection) a flush is split over, by partition.
+    public var flushLanes = 2
     /// Changed profiles that make a flush due before `flushIntervalMs`.
     public var flushProfiles = 20_000
     /// How long each loop spends re-evaluating users after a definition or model change before

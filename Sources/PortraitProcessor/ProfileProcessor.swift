@@ -66,9 +66,8 @@ public final class ProfileProcessor {
     /// Profiles the re-evaluation under way changed so far, in how many slices between polls.
     private var reevaluated = 0
     private var reevaluationSlices = 0
-    /// Flushes run here, on their own Redis connection, while the processor folds on.
-    private let background = BackgroundFlush()
-    private let flushStore: RedisProfileStore
+    /// Flushes run here, on Redis connections of their own, while the processor folds on.
+    private let background: BackgroundFlush
     private var inFlight: FlushInFlight?
     /// The watermarks the observer last heard of.
     private var reportedWatermarks: [Int32: Int64] = [:]
@@ -135,7 +134,7 @@ public final class ProfileProcessor {
             eventFieldTypes: DefinitionValidator.standardEventFields)
         self.rebalanced = rebalanced
         self.source = source
-        flushStore = RedisProfileStore(connection: try RedisConnection(configuration: store.connection.configuration), denseIdsFrom: store.denseIds)
+        background = try BackgroundFlush(lanes: options.flushLanes, like: store)
         let producer = try KafkaProducer(
             configuration: KafkaProducerConfiguration(client: KafkaClientConfiguration(bootstrapServers: options.bootstrapServers)), logger: logger)
         deadLetters = DeadLetters(producer: producer, topic: options.deadLetterTopic)
@@ -505,10 +504,13 @@ public final class ProfileProcessor {
         pendingCommits.removeAll(keepingCapacity: true)
         pendingInputs = 0
         guard !changed.isEmpty || !flight.commits.isEmpty || flight.inputs > 0 || flight.watermarks != reportedWatermarks else { return }
-        let (store, tagVersions, generation, profiles) = (flushStore, tagVersions, profileGeneration, changed)
+        var lanes = [[Int]](repeating: [], count: background.stores.count)
+        for (index, held) in changed.enumerated() { lanes[background.lane(of: held.partition)].append(index) }
+        flight.lanes = lanes
+        let (tagVersions, generation, profiles, byLane) = (tagVersions, profileGeneration, changed, lanes)
         let epochs = options.deferWrites ? [:] : epochs
-        background.start {
-            let writes = profiles.map { $0.write(tagVersions: tagVersions) }
+        background.start { store, lane in
+            let writes = byLane[lane].map { profiles[$0].write(tagVersions: tagVersions) }
             return try store.write(writes, updatedMs: Self.wallMs(), generation: generation, epochs: epochs)
         }
         inFlight = flight
@@ -520,7 +522,11 @@ public final class ProfileProcessor {
     private func completeFlush(blocking: Bool = true) throws {
         guard let flight = inFlight, let result = background.wait(blocking: blocking) else { return }
         inFlight = nil
-        let outcomes = try result.get()
+        let byLane = try result.get()
+        var outcomes = [WriteOutcome](repeating: .written, count: flight.users.count)
+        for (lane, indices) in flight.lanes.enumerated() {
+            for (index, outcome) in zip(indices, byLane[lane]) { outcomes[index] = outcome }
+        }
         let now = Self.wallMs()
         var refused: Set<Int32> = []
         var lags: [Int64] = []
@@ -543,7 +549,10 @@ public final class ProfileProcessor {
         }
         writesCounter.increment(by: written)
         try deadLetters.flush()
-        if !flight.commits.isEmpty, try !source.commit(flight.commits) {
+        // A refused partition's inputs were not written: its position must not move (whoever
+        // owns it now, this processor again included, reads them from the committed offset).
+        let commits = flight.commits.filter { !refused.contains($0.partition) }
+        if !commits.isEmpty, try !source.commit(commits) {
             logger.info("commit skipped: the group is rebalancing; the next owner replays these inputs behind their fences")
             rebalanced.flag.store(true, ordering: .relaxed)
         }
