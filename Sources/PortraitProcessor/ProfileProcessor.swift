@@ -157,6 +157,7 @@ public final class ProfileProcessor {
             let fired: Int
             let started = DispatchTime.now().uptimeNanoseconds
             var processed = started
+            var timersDone = started
             do {
                 if rebalanced.flag.exchange(false, ordering: .relaxed) { messages = try adoptAssignment(messages) }
                 messages = try followGeneration(messages)
@@ -166,6 +167,7 @@ public final class ProfileProcessor {
                 processed = DispatchTime.now().uptimeNanoseconds
                 fired = try fireTimers()
                 try continueReevaluation()
+                timersDone = DispatchTime.now().uptimeNanoseconds
                 try completeFlush(blocking: false)
                 if flushIsDue(polled: messages.count) { try flush(wait: false) }
             } catch is ProfileGenerationChanged {
@@ -180,7 +182,8 @@ public final class ProfileProcessor {
                 let done = DispatchTime.now().uptimeNanoseconds
                 logger.debug("batch", metadata: [
                     "messages": "\(messages.count)", "timers": "\(fired)",
-                    "process_ms": "\((processed - started) / 1_000_000)", "timers_ms": "\((done - processed) / 1_000_000)"])
+                    "process_ms": "\((processed - started) / 1_000_000)", "timers_ms": "\((timersDone - processed) / 1_000_000)",
+                    "flush_ms": "\((done - timersDone) / 1_000_000)"])
             }
             if !messages.isEmpty || fired > 0 { lastActivityMs = Self.wallMs() }
             if options.reportsStatus { status.reportIfDue(to: store.connection, nowMs: Self.wallMs()) }
@@ -344,6 +347,9 @@ public final class ProfileProcessor {
         }
         inputsCounter.increment(by: messages.count)
         pendingInputs += messages.count
+        // One round trip for every user the batch reads from Redis: each waits in Redis
+        // behind the flush transaction running there, so fewer trips mean less waiting.
+        try load(order.filter { cache[$0] == nil }, partition: nil, partitionOf: partitionOf)
         for start in stride(from: 0, to: order.count, by: 1_000) {
             let chunk = Array(order[start..<min(start + 1_000, order.count)])
             try update(users: chunk, partition: nil, partitionOf: partitionOf) { state, folded in

@@ -70,7 +70,7 @@ public struct RedisProfileStore: Sendable {
 
     /// Users per `MULTI`/`EXEC` of a flush: Redis runs a transaction without a break, so its
     /// size bounds how long readers wait behind one.
-    static let writesPerTransaction = 1_000
+    static let writesPerTransaction = 250
 
     /// Writes the updates computed for profile `generation`, each under its partition's owner
     /// epoch in `epochs` (none given: no epoch check, for a recompute's scratch database);
