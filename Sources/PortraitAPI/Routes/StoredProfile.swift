@@ -24,7 +24,7 @@ struct StoredProfile {
             guard let field = items[index].string, let text = items[index + 1].string else { continue }
             isEmpty = false
             if field == "_updated" { updated = text }
-            if let section = Self.section(of: field) { sections[section].append((String(field.utf8.dropFirst(2))!, text)) }
+            if let section = Self.section(of: field) { sections[section].append((String(field.dropFirst(2)), text)) }
         }
         for section in sections.indices where sections[section].count > 1 { sections[section] = Self.sortedUnique(sections[section]) }
     }
