@@ -2,7 +2,8 @@
 # The API benchmark of issues #8 and #16, on loopback with a release build:
 #  1. GET /v1/profiles/{id} over 1M stored profiles with wrk (64 connections), beside
 #     redis-benchmark doing HGETALL of the same hashes at the same concurrency, just before
-#     and just after; the server's thread count is read halfway through the run;
+#     and just after; the server's thread count is read halfway through the run, its context
+#     switches and CPU time per request over the run; then GET /healthz, the HTTP stack's ceiling;
 #  2. POST /v1/profiles:batchGet of 100 random ids with wrk (1 and 16 connections);
 #  3. POST /v1/segments:count for a three-tag expression over 10M users.
 # Uses Redis database 7 and the MySQL database portrait_test_bench (both emptied first).
@@ -88,12 +89,23 @@ request = function()
   return wrk.format("GET", "/v1/profiles/" .. math.random(1, $users), { ["Authorization"] = "Bearer $key" })
 end
 LUA
+# Context switches of all the server's threads so far (voluntary and not), and its CPU time in
+# clock ticks: their growth per request is steadier than req/s on a shared machine.
+switches() { cat /proc/$server/task/*/status 2>/dev/null | awk '/ctxt_switches/ {s += $2} END {print s}'; }
+cpu_ticks() { awk '{print $14 + $15}' /proc/$server/stat; }
 echo "--- wrk GET /v1/profiles/{id}, 64 connections, ${seconds}s"
 echo "threads before load: $(ls /proc/$server/task | wc -l)"
 (sleep $((seconds / 2)); echo "threads under load: $(ls /proc/$server/task | wc -l)") &
 sampler=$!
-wrk -t2 -c64 -d"${seconds}s" --latency -s "$script" http://127.0.0.1:18080 | grep -E "Requests/sec|99%|50%|Non-2xx"
+switches_before=$(switches) ticks_before=$(cpu_ticks)
+result=$(wrk -t2 -c64 -d"${seconds}s" --latency -s "$script" http://127.0.0.1:18080)
+echo "$result" | grep -E "Requests/sec|99%|50%|Non-2xx"
 wait $sampler
+requests=$(echo "$result" | awk '/requests in/ {print $1}')
+python3 -c "import sys; r = int(sys.argv[1]); print('per request: %.2f context switches, %.1f us of server CPU' % ((int(sys.argv[2]) - int(sys.argv[3])) / r, (int(sys.argv[4]) - int(sys.argv[5])) * 1e6 / int(sys.argv[6]) / r))" \
+    "$requests" "$(switches)" "$switches_before" "$(cpu_ticks)" "$ticks_before" "$(getconf CLK_TCK)"
+echo "--- wrk GET /healthz (no key, no Redis, no body to build), 64 connections, ${seconds}s: the HTTP stack's own ceiling"
+wrk -t2 -c64 -d"${seconds}s" --latency http://127.0.0.1:18080/healthz | grep -E "Requests/sec|99%|50%|Non-2xx"
 echo "--- redis-benchmark HGETALL again, just after"
 redis-benchmark -p "$redis_port" --dbnum 7 -c 64 -n 1000000 -r "$users" -q HGETALL "p:{__rand_int__}" | tr '\r' '\n' | grep -a "requests per second" | tail -1
 

@@ -1,5 +1,7 @@
 import Hummingbird
+import HummingbirdCore
 import Logging
+import NIOPosix
 import PortraitCore
 
 /// The API server: `portrait serve` runs it, `portrait demo` runs it in-process. Running it
@@ -7,12 +9,24 @@ import PortraitCore
 public func makeAPIApplication(configuration: APIConfiguration, logger: Logger = Logger(label: "portrait.api")) -> some ApplicationProtocol {
     Application(
         router: makeAPIRouter(configuration: configuration, logger: logger),
-        server: .http1(configuration: .init(
-            idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds)),
-            httpDecoderConfiguration: .init(
-                maxHeaderFieldSize: APIApplicationLimits.maxRequestHeadBytes, maxHeaderListSize: APIApplicationLimits.maxRequestHeadBytes))),
+        server: httpServer(configuration: configuration),
         configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: "portrait"),
         logger: logger)
+}
+
+/// HTTP/1 with each connection handled on its own event loop (``EventLoopHTTP1Channel``),
+/// unless ``APIConfiguration/handlersOnEventLoop`` is off.
+private func httpServer(configuration: APIConfiguration) -> HTTPServerBuilder {
+    let http1 = HTTP1Channel.Configuration(
+        idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds)),
+        httpDecoderConfiguration: .init(
+            maxHeaderFieldSize: APIApplicationLimits.maxRequestHeadBytes, maxHeaderListSize: APIApplicationLimits.maxRequestHeadBytes))
+    guard configuration.handlersOnEventLoop else { return .http1(configuration: http1) }
+    // Application serves on the singleton group by default: the executors are its loops'.
+    let executors = EventLoopTaskExecutors(group: MultiThreadedEventLoopGroup.singleton)
+    return HTTPServerBuilder { responder in
+        EventLoopHTTP1Channel(http1: HTTP1Channel(responder: responder, configuration: http1), executors: executors)
+    }
 }
 
 /// Every route of the API, with authentication and the JSON error shape (tests call it to

@@ -36,6 +36,10 @@ public struct APIConfiguration: Sendable {
     public var requestTimeoutSeconds: Double = 10
     /// An idle keep-alive connection is closed after this long. Default: 60 s.
     public var idleTimeoutSeconds: Int = 60
+    /// Whether each connection's requests run on its event loop (a task executor preference)
+    /// rather than on Swift's global concurrent pool; off only to measure the difference.
+    /// Default: true.
+    public var handlersOnEventLoop = true
     /// The level of the per-request access log lines. Default: info.
     public var accessLogLevel: Logger.Level = .info
     /// The OpenAPI document served on `/openapi.yaml` (read once at start).

@@ -67,16 +67,17 @@ struct APITestEnvironment {
         return configuration
     }
 
-    /// Runs `body` against the application in-process.
+    /// Runs `body` against the application in-process: through the router alone by default,
+    /// or over a real socket with `.live` (Hummingbird's HTTP server and event loops included).
     func withClient(
         publishesDefinitions: Bool = false, mapping: ProfileMapping = ProfileMapping(),
-        logger: Logger = Logger(label: "portrait.api"),
+        logger: Logger = Logger(label: "portrait.api"), mode: TestingSetup = .router,
         configure: (inout APIConfiguration) -> Void = { _ in },
         _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void
     ) async throws {
         var configuration = configuration(publishesDefinitions: publishesDefinitions, mapping: mapping)
         configure(&configuration)
-        try await makeAPIApplication(configuration: configuration, logger: logger).test(.router, body)
+        try await makeAPIApplication(configuration: configuration, logger: logger).test(mode, body)
     }
 }
 

@@ -12,6 +12,20 @@ struct ProfileReads {
         try await redis.command("HGETALL", ProfileKeys.profile(userId)).hashFields
     }
 
+    /// One user's profile hash, sorted for writing (``StoredProfile/isEmpty`` when unknown).
+    func stored(_ userId: String) async throws -> StoredProfile {
+        StoredProfile(hash: try await redis.command("HGETALL", ProfileKeys.profile(userId)))
+    }
+
+    /// The profile hashes of `userIds`, in order, sorted for writing; one round trip, several
+    /// in one transaction as in ``profiles(_:)``.
+    func stored(_ userIds: [String]) async throws -> [StoredProfile] {
+        guard !userIds.isEmpty else { return [] }
+        let commands: [[any RedisArgument]] = userIds.map { ["HGETALL", ProfileKeys.profile($0)] }
+        let replies = userIds.count == 1 ? try await redis.pipeline(commands) : try await redis.transaction(commands)
+        return try replies.map { StoredProfile(hash: try $0.throwIfError()) }
+    }
+
     /// The profile hashes of `userIds`, in order (empty when unknown), in one round trip;
     /// several in one transaction, so all come from one generation (docs/RECOMPUTE.md).
     func profiles(_ userIds: [String]) async throws -> [[String: String]] {

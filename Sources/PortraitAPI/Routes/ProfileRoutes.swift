@@ -15,6 +15,14 @@ enum ProfileRoutes {
             let userId = try context.parameter("userId")
             let sections = try ProfileDocument.sections(request.uri.queryParameters.get("fields"))
             let explain = request.uri.queryParameters.get("explain")
+            if explain == nil {
+                let profile = try await ProfileReads(redis: services.redis).stored(userId)
+                guard !profile.isEmpty else { throw APIError.notFound("no profile for user \(userId)") }
+                var out: [UInt8] = []
+                out.reserveCapacity(512)
+                profile.write(userId: userId, sections: sections, to: &out)
+                return JSONBytesResponse.ok(out)
+            }
             let fields = try await ProfileReads(redis: services.redis).profile(userId)
             guard !fields.isEmpty else { throw APIError.notFound("no profile for user \(userId)") }
             var document = ProfileDocument.json(userId: userId, fields: fields, sections: sections)
@@ -26,9 +34,11 @@ enum ProfileRoutes {
         }
         routes.get("/v1/profiles/{userId}/tags", role: .reader) { _, context in
             let userId = try context.parameter("userId")
-            let fields = try await ProfileReads(redis: services.redis).profile(userId)
-            guard !fields.isEmpty else { throw APIError.notFound("no profile for user \(userId)") }
-            return ProfileDocument.json(userId: userId, fields: fields, sections: [.tags]).response()
+            let profile = try await ProfileReads(redis: services.redis).stored(userId)
+            guard !profile.isEmpty else { throw APIError.notFound("no profile for user \(userId)") }
+            var out: [UInt8] = []
+            profile.write(userId: userId, sections: [.tags], to: &out)
+            return JSONBytesResponse.ok(out)
         }
         routes.post("/v1/profiles:batchGet", role: .reader) { request, _ in
             let body = try await RequestBody.object(request, allowed: ["user_ids", "fields"], required: ["user_ids"])
@@ -44,14 +54,25 @@ enum ProfileRoutes {
                 }
             }
             let sections = try ProfileDocument.sections(try fieldsList(body["fields"]))
-            let hashes = try await ProfileReads(redis: services.redis).profiles(userIds)
-            var found: [JSONValue] = [], missing: [JSONValue] = []
-            for (userId, fields) in zip(userIds, hashes) {
-                if fields.isEmpty { missing.append(.string(userId)) } else {
-                    found.append(ProfileDocument.json(userId: userId, fields: fields, sections: sections))
-                }
+            let profiles = try await ProfileReads(redis: services.redis).stored(userIds)
+            // {"not_found":[…],"profiles":[…]}: the keys in the JSON writer's sorted order.
+            var out: [UInt8] = Array("{\"not_found\":[".utf8)
+            out.reserveCapacity(512 * profiles.count + 64)
+            var first = true
+            for (userId, profile) in zip(userIds, profiles) where profile.isEmpty {
+                if !first { out.append(UInt8(ascii: ",")) }
+                first = false
+                JSONValue.string(userId).write(to: &out)
             }
-            return JSONValue.object(["profiles": .array(found), "not_found": .array(missing)]).response()
+            out.append(contentsOf: "],\"profiles\":[".utf8)
+            first = true
+            for (userId, profile) in zip(userIds, profiles) where !profile.isEmpty {
+                if !first { out.append(UInt8(ascii: ",")) }
+                first = false
+                profile.write(userId: userId, sections: sections, to: &out)
+            }
+            out.append(contentsOf: "]}".utf8)
+            return JSONBytesResponse.ok(out)
         }
     }
 

@@ -13,6 +13,10 @@ import Synchronization
 public final class RedisClient: RedisCommandSending {
     public let configuration: RedisConfiguration
     private let slots: [RedisConnectionSlot]
+    /// The slots of each event loop: a caller running on one of the loops (an API request
+    /// handled there) sends on a connection of that loop, so the reply wakes it on the same
+    /// thread instead of hopping from another loop.
+    private let slotsByLoop: [ObjectIdentifier: [RedisConnectionSlot]]
     private let turn = Atomic<Int>(0)
 
     /// Connections are opened lazily, `connectionsPerEventLoop` on each loop of `group`.
@@ -22,19 +26,29 @@ public final class RedisClient: RedisCommandSending {
     ) {
         self.configuration = configuration
         var slots: [RedisConnectionSlot] = []
+        var slotsByLoop: [ObjectIdentifier: [RedisConnectionSlot]] = [:]
         for eventLoop in group.makeIterator() {
             for _ in 0..<max(1, connectionsPerEventLoop) {
-                slots.append(RedisConnectionSlot(configuration: configuration, eventLoop: eventLoop, logger: logger))
+                let slot = RedisConnectionSlot(configuration: configuration, eventLoop: eventLoop, logger: logger)
+                slots.append(slot)
+                slotsByLoop[ObjectIdentifier(eventLoop), default: []].append(slot)
             }
         }
         self.slots = slots
+        self.slotsByLoop = slotsByLoop
     }
 
     /// Sends `commands` in one write on one of the pool's connections and returns their
     /// replies (error replies stay in the array).
     public func pipeline(_ commands: [[any RedisArgument]]) async throws(RedisError) -> [RedisReply] {
         let bytes = RESPEncoder.encode(commands)  // on the caller's thread, not the event loop
-        let slot = slots[turn.wrappingAdd(1, ordering: .relaxed).oldValue % slots.count]
+        let turn = self.turn.wrappingAdd(1, ordering: .relaxed).oldValue
+        let slot: RedisConnectionSlot
+        if let loop = MultiThreadedEventLoopGroup.currentEventLoop, let local = slotsByLoop[ObjectIdentifier(loop)] {
+            slot = local[turn % local.count]
+        } else {
+            slot = slots[turn % slots.count]
+        }
         return try await RedisFuture.value(of: slot.send(bytes, count: commands.count), endpoint: configuration.endpoint)
     }
 

@@ -1,0 +1,55 @@
+@testable import PortraitAPI
+import Redis
+import Testing
+
+/// The profile answers are written straight from the Redis reply (``StoredProfile``); they must
+/// be byte for byte what the `JSONValue` document (``ProfileDocument/json(userId:fields:sections:)``)
+/// wrote, for awkward hashes too.
+@Suite struct StoredProfileTests {
+    /// An HGETALL reply of `pairs`, as raw bytes (so invalid UTF-8 can be stored).
+    static func reply(_ pairs: [([UInt8], [UInt8])]) -> RedisReply {
+        .array(pairs.flatMap { [RedisReply.bulk($0.0), .bulk($0.1)] })
+    }
+
+    static func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
+
+    static func expectSameDocument(_ reply: RedisReply, userId: String = "u-1", sections: [ProfileDocument.Section] = ProfileDocument.Section.allCases) {
+        var written: [UInt8] = []
+        StoredProfile(hash: reply).write(userId: userId, sections: sections, to: &written)
+        let expected = ProfileDocument.json(userId: userId, fields: reply.hashFields, sections: sections).bytes
+        #expect(String(decoding: written, as: UTF8.self) == String(decoding: expected, as: UTF8.self))
+        #expect(written == expected)
+    }
+
+    @Test func writesWhatTheJSONValueDocumentWrote() {
+        let pairs: [(String, String)] = [
+            ("_id", "42"), ("_updated", "1700000000123"), ("a.city", "Lyon \"centre\" \\ \n"), ("a.age", "37"),
+            ("a.score", "0.25"), ("a.big", "12345678901234567890"), ("a.neg", "-7"), ("a.plus", "+5"), ("a.nan", "nan"),
+            ("a.inf", "inf"), ("a.exp", "1e3"), ("a.hex", "0x1p3"), ("a.dot", ".5"), ("a.empty", ""), ("a.", "bare"),
+            ("m.clicks", "1500"), ("m.avg", "2.5"), ("m.Z", "1"), ("m.é", "2"), ("m.e", "3"),
+            ("t.vip", "true"), ("t.churn", "false"), ("t.tier", "1"), ("t.level", "gold"), ("f.fence", "9"), ("x.other", "1"),
+            ("a.\u{301}accent", "combining mark after the dot"), ("t.emoji😀", "true"), ("a.中", "中文"),
+        ]
+        let reply = Self.reply(pairs.map { (Self.bytes($0.0), Self.bytes($0.1)) })
+        Self.expectSameDocument(reply)
+        Self.expectSameDocument(reply, sections: [.tags])
+        Self.expectSameDocument(reply, sections: [.metrics, .attributes])
+    }
+
+    @Test func invalidUTF8AndDuplicatesAfterRepairMatchToo() {
+        let reply = Self.reply([
+            (Self.bytes("a.k") + [0xFF], Self.bytes("first")), (Self.bytes("a.k") + [0xFE], Self.bytes("second")),
+            (Self.bytes("m.v"), [0xC3, 0x28]), (Self.bytes("_updated"), Self.bytes("not a number")),
+        ])
+        Self.expectSameDocument(reply)
+    }
+
+    @Test func anEmptyHashIsAnUnknownUser() {
+        #expect(StoredProfile(hash: .array([])).isEmpty)
+        #expect(StoredProfile(hash: .null).isEmpty)
+        #expect(!StoredProfile(hash: Self.reply([(Self.bytes("_updated"), Self.bytes("1"))])).isEmpty)
+        var written: [UInt8] = []
+        StoredProfile(hash: .array([])).write(userId: "x", sections: [.tags], to: &written)
+        #expect(String(decoding: written, as: UTF8.self) == #"{"tags":{},"updated_at":null,"user_id":"x"}"#)
+    }
+}
