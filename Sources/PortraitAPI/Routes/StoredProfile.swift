@@ -1,3 +1,4 @@
+import JSON
 import Redis
 
 /// A stored profile hash (an `HGETALL` reply) sorted into the document's sections, ready to be
