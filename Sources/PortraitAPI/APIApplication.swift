@@ -8,8 +8,8 @@ public func makeAPIApplication(configuration: APIConfiguration, logger: Logger =
     Application(
         router: makeAPIRouter(configuration: configuration, logger: logger),
         server: .http1(configuration: .init(
-            // A new handler per connection: it tracks that connection's requests.
-            additionalChannelHandlers: [MalformedRequestHandler()],
+            // New handlers per connection: they track that connection's requests.
+            additionalChannelHandlers: [MalformedRequestHandler(), HealthCheckHandler()],
             idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds)),
             httpDecoderConfiguration: .init(
                 maxHeaderFieldSize: APIApplicationLimits.maxRequestHeadBytes, maxHeaderListSize: APIApplicationLimits.maxRequestHeadBytes))),
