@@ -1,9 +1,9 @@
 import Foundation
 import Testing
 
-/// Requests the HTTP parser refuses before any route could see them — bad bytes in the method,
-/// path or version, a malformed header, a head over the decoder's limit — still get the
-/// standard error body (MalformedRequestHandler), over a raw socket to a real `portrait serve`.
+/// Requests the HTTP parser refuses — bad bytes in the method, path or version, a malformed
+/// header, a head over the decoder's limit, a malformed chunked body — still get the standard
+/// error body (MalformedRequestHandler), over a raw socket to a real `portrait serve`.
 extension APIServiceTests {
     @Test func requestsTheParserRefusesGetTheStandardErrorBody() throws {
         let env = try APITestEnvironment()
@@ -36,6 +36,17 @@ extension APIServiceTests {
         let answers = try RawHTTPClient.exchange(port: server.port, bytes: pipelined)
         #expect(answers.map(\.status) == [200, 400], "log: \(server.logTail())")
         #expect((answers.last?.json?["error"] as? [String: Any])?["code"] as? String == "malformed_request")
+
+        // A malformed chunked body: the route reading it answers 400 with the body; a route that
+        // answered before reading (401 here) is followed by the standard 400, not a bare one.
+        let chunked = "POST /v1/segments:count HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n"
+        let badChunk = "\r\nZZ\r\n{}\r\n0\r\n\r\n"
+        let read = try RawHTTPClient.exchange(port: server.port, bytes: Array((chunked + "Authorization: \(env.reader)\r\n" + badChunk).utf8))
+        #expect(read.map(\.status) == [400], "log: \(server.logTail())")
+        #expect((read.first?.json?["error"] as? [String: Any])?["code"] as? String == "malformed_request")
+        let unread = try RawHTTPClient.exchange(port: server.port, bytes: Array((chunked + badChunk).utf8))
+        #expect(unread.map(\.status) == [401, 400])
+        #expect((unread.last?.json?["error"] as? [String: Any])?["code"] as? String == "malformed_request")
 
         #expect(server.isRunning, "log: \(server.logTail())")
         #expect((try? RawHTTPClient.send(port: server.port, method: "GET", path: Array("/healthz".utf8)))?.status == 200)
