@@ -27,6 +27,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         // The Redis client's async face; also what Hummingbird runs on (same version).
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),
+        // HTTP parts between NIO's HTTP/1 codec and Hummingbird (MalformedRequestHandler); Hummingbird's own dependency.
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.34.1"),
     ],
     targets: [
         // C shims: nothing but the headers and the link line.
@@ -74,7 +76,8 @@ let package = Package(
             name: "PortraitAPI",
             dependencies: [
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdCore", package: "hummingbird"), .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 "JSON", "Redis", "MySQL", "Kafka", "PortraitCore", "PortraitMetadata", "PortraitProcessor", "TagLang", "PortraitScheduler", "PortraitModels", "PortraitSegments",
                 logging, metrics,
             ]

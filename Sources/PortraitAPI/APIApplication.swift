@@ -18,6 +18,8 @@ public func makeAPIApplication(configuration: APIConfiguration, logger: Logger =
 /// unless ``APIConfiguration/handlersOnEventLoop`` is off.
 private func httpServer(configuration: APIConfiguration) -> HTTPServerBuilder {
     let http1 = HTTP1Channel.Configuration(
+        // New handlers per connection: they track that connection's requests.
+        additionalChannelHandlers: [MalformedRequestHandler(), HealthCheckHandler()],
         idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds)),
         httpDecoderConfiguration: .init(
             maxHeaderFieldSize: APIApplicationLimits.maxRequestHeadBytes, maxHeaderListSize: APIApplicationLimits.maxRequestHeadBytes))

@@ -88,9 +88,12 @@ public struct IngestPipeline<Sink: ChangeSink> {
         var lastTimestamp: UInt32 = 0
         var lastFlush = ContinuousClock.now
         let batchInterval = Duration.milliseconds(configuration.batchMilliseconds)
+        // Saving waits out an outage of the metadata server rather than ending the ingest.
+        let outage = MetadataOutageWait(logger: logger, statistics: statistics, maxDelaySeconds: configuration.maxReconnectDelaySeconds)
         func commit(_ position: BinlogPosition) throws {
             try sink.flush()
-            try store.save(position, sourceServerId: nil, sourceTimestampSeconds: lastTimestamp == 0 ? nil : lastTimestamp)
+            let timestamp = lastTimestamp == 0 ? nil : lastTimestamp
+            try outage.run("saving the position", stop: stop) { try store.save(position, sourceServerId: nil, sourceTimestampSeconds: timestamp) }
             metrics.batches.increment()
             summary.position = position
             pendingRows = 0
@@ -133,9 +136,11 @@ public struct IngestPipeline<Sink: ChangeSink> {
                         let versionKey = "\(map.database).\(map.table)#\(schema.version)"
                         if !recordedSchemas.contains(versionKey), routing.includes(database: map.database, table: map.table) {
                             recordedSchemas.insert(versionKey)
-                            try history.record(
-                                database: map.database, table: map.table, version: schema.version, map: map, columnNames: schema.columnNames,
-                                position: record.position, gtid: record.transactionGTID)
+                            try outage.run("recording a table schema", stop: stop) {
+                                try history.record(
+                                    database: map.database, table: map.table, version: schema.version, map: map, columnNames: schema.columnNames,
+                                    position: record.position, gtid: record.transactionGTID)
+                            }
                         }
                     case .rows(let rows):
                         let written = try emit(rows, record: record)

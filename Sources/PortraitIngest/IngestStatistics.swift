@@ -7,6 +7,8 @@ public final class IngestStatistics: Sendable {
     private let events = Atomic<Int>(0)
     private let lastEventTimestamp = Atomic<Int>(0)
     private let lastEventSeenAt = Atomic<Int>(0)
+    private let metadataOutages = Atomic<Int>(0)
+    private let waitingForMetadata = Atomic<Bool>(false)
 
     public init() {}
 
@@ -14,6 +16,12 @@ public final class IngestStatistics: Sendable {
     public var changeCount: Int { changes.load(ordering: .relaxed) }
     /// Binlog events read since start.
     public var eventCount: Int { events.load(ordering: .relaxed) }
+
+    /// Times the metadata server was unreachable while the ingest saved its bookkeeping (each
+    /// outage counts once, however many attempts it took).
+    public var metadataOutageCount: Int { metadataOutages.load(ordering: .relaxed) }
+    /// Whether the ingest is waiting for the metadata server right now.
+    public var isWaitingForMetadata: Bool { waitingForMetadata.load(ordering: .relaxed) }
 
     /// Seconds the ingest is behind the source: now minus the source time of the last event
     /// (heartbeats count as "caught up"); 0 before the first event.
@@ -30,4 +38,11 @@ public final class IngestStatistics: Sendable {
     }
 
     func recordChanges(_ count: Int) { changes.add(count, ordering: .relaxed) }
+
+    func beginMetadataOutage() {
+        metadataOutages.add(1, ordering: .relaxed)
+        waitingForMetadata.store(true, ordering: .relaxed)
+    }
+
+    func endMetadataOutage() { waitingForMetadata.store(false, ordering: .relaxed) }
 }

@@ -38,7 +38,8 @@ package indirect enum SegmentPlan: Sendable, Equatable {
             guard case .reference(.tag(let name)) = tested.node else { throw unsupported(tested) }
             var leaves: [SegmentPlan] = []
             leaves.reserveCapacity(items.count)
-            for item in items {
+            for (index, item) in items.enumerated() {
+                try TagLangCancellation.check(step: index, at: item.location)
                 guard case .literal(let value) = item.node else { throw unsupported(item) }
                 leaves.append(try equality(name, value, at: item, kinds: kinds))
             }

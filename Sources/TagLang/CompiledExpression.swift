@@ -26,6 +26,7 @@ public struct CompiledExpression: Sendable {
         }
         self.references = references
         dependsOnTime = usesTime
+        try TagLangCancellation.check(at: expression.location)
         evaluator = Self.compile(expression)
         TagLangWorkCounter.record(nodes)
     }

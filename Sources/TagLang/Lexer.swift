@@ -29,6 +29,7 @@ struct Lexer {
                 TagLangWorkCounter.record(steps + index + tokens.count)
                 return tokens
             }
+            try TagLangCancellation.check(step: tokens.count, at: start)
             tokens.append(Token(kind: try next(), location: start))
         }
     }

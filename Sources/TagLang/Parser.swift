@@ -36,27 +36,28 @@ public struct Parser {
     /// Where the previous token ends: the start of the current one (trailing space trimmed later).
     private var previousEnd: Int { current.location.offset }
 
-    private mutating func advance() -> Token {
+    private mutating func advance() throws(TagLangError) -> Token {
         let token = tokens[position]
+        try TagLangCancellation.check(step: steps, at: token.location)
         steps += 1
         if position < tokens.count - 1 { position += 1 }
         return token
     }
 
-    private mutating func accept(_ keyword: Token.Keyword) -> Bool {
+    private mutating func accept(_ keyword: Token.Keyword) throws(TagLangError) -> Bool {
         guard case .keyword(keyword) = current.kind else { return false }
-        _ = advance()
+        _ = try advance()
         return true
     }
 
-    private mutating func accept(symbol: String) -> Bool {
+    private mutating func accept(symbol: String) throws(TagLangError) -> Bool {
         guard case .symbol(symbol) = current.kind else { return false }
-        _ = advance()
+        _ = try advance()
         return true
     }
 
     private mutating func expect(symbol: String, _ context: String) throws(TagLangError) {
-        guard accept(symbol: symbol) else {
+        guard try accept(symbol: symbol) else {
             throw TagLangError(.syntax, at: current.location, "expected '\(symbol)' \(context), found \(current.display)")
         }
     }
@@ -81,7 +82,7 @@ public struct Parser {
         defer { depth = outer }
         try nest(at: start)
         var left = try andExpression()
-        while accept(.or) {
+        while try accept(.or) {
             try nest(at: current)
             let right = try andExpression()
             left = make(.binary(.or, left, right), from: start)
@@ -94,7 +95,7 @@ public struct Parser {
         let outer = depth
         defer { depth = outer }
         var left = try notExpression()
-        while accept(.and) {
+        while try accept(.and) {
             try nest(at: current)
             let right = try notExpression()
             left = make(.binary(.and, left, right), from: start)
@@ -104,7 +105,7 @@ public struct Parser {
 
     private mutating func notExpression() throws(TagLangError) -> Expression {
         let start = current
-        if accept(.not) {
+        if try accept(.not) {
             let outer = depth
             defer { depth = outer }
             try nest(at: start)
@@ -119,16 +120,16 @@ public struct Parser {
         let left = try additive()
         if case .symbol(let symbol) = current.kind, let op = BinaryOperator(rawValue: symbol),
            [.equal, .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual].contains(op) {
-            _ = advance()
+            _ = try advance()
             let right = try additive()
             return make(.binary(op, left, right), from: start)
         }
         var negated = false
         if case .keyword(.not) = current.kind, case .keyword(.in) = tokens[min(position + 1, tokens.count - 1)].kind {
-            _ = advance()
+            _ = try advance()
             negated = true
         }
-        if accept(.in) {
+        if try accept(.in) {
             try expect(symbol: "[", "to open the list after 'in'")
             let items = try listItems()
             return make(.membership(left, items, negated: negated), from: start)
@@ -138,11 +139,11 @@ public struct Parser {
 
     private mutating func listItems() throws(TagLangError) -> [Expression] {
         var items: [Expression] = []
-        if accept(symbol: "]") { return items }
+        if try accept(symbol: "]") { return items }
         repeat {
             try checkItemCount(items.count, "list items")
             items.append(try orExpression())
-        } while accept(symbol: ",")
+        } while try accept(symbol: ",")
         try expect(symbol: "]", "to close the list")
         return items
     }
@@ -160,7 +161,7 @@ public struct Parser {
         var left = try multiplicative()
         while case .symbol(let symbol) = current.kind, symbol == "+" || symbol == "-" {
             try nest(at: current)
-            _ = advance()
+            _ = try advance()
             let right = try multiplicative()
             left = make(.binary(symbol == "+" ? .add : .subtract, left, right), from: start)
         }
@@ -174,7 +175,7 @@ public struct Parser {
         var left = try unary()
         while case .symbol(let symbol) = current.kind, let op = BinaryOperator(rawValue: symbol), [.multiply, .divide, .remainder].contains(op) {
             try nest(at: current)
-            _ = advance()
+            _ = try advance()
             let right = try unary()
             left = make(.binary(op, left, right), from: start)
         }
@@ -183,7 +184,7 @@ public struct Parser {
 
     private mutating func unary() throws(TagLangError) -> Expression {
         let start = current
-        if accept(symbol: "-") {
+        if try accept(symbol: "-") {
             let outer = depth
             defer { depth = outer }
             try nest(at: start)
@@ -194,7 +195,7 @@ public struct Parser {
     }
 
     private mutating func primary() throws(TagLangError) -> Expression {
-        let start = advance()
+        let start = try advance()
         switch start.kind {
         case .number(let value): return make(.literal(.number(value)), from: start)
         case .string(let text): return make(.literal(.string(text)), from: start)
@@ -211,13 +212,13 @@ public struct Parser {
             let items = try listItems()
             return make(.list(items), from: start)
         case .identifier(let name):
-            if accept(symbol: "(") {
+            if try accept(symbol: "(") {
                 var arguments: [Expression] = []
-                if !accept(symbol: ")") {
+                if try !accept(symbol: ")") {
                     repeat {
                         try checkItemCount(arguments.count, "arguments")
                         arguments.append(try orExpression())
-                    } while accept(symbol: ",")
+                    } while try accept(symbol: ",")
                     try expect(symbol: ")", "to close the arguments of \(name)(…)")
                 }
                 return make(.call(name.lowercased(), arguments), from: start)
@@ -230,14 +231,14 @@ public struct Parser {
 
     private mutating func caseExpression(_ start: Token) throws(TagLangError) -> Expression {
         var branches: [(condition: Expression, value: Expression)] = []
-        while accept(.when) {
+        while try accept(.when) {
             let condition = try orExpression()
-            guard accept(.then) else { throw TagLangError(.syntax, at: current.location, "expected 'then' after the 'when' condition, found \(current.display)") }
+            guard try accept(.then) else { throw TagLangError(.syntax, at: current.location, "expected 'then' after the 'when' condition, found \(current.display)") }
             branches.append((condition, try orExpression()))
         }
         guard !branches.isEmpty else { throw TagLangError(.syntax, at: current.location, "expected 'when' after 'case', found \(current.display)") }
-        let otherwise = accept(.else) ? try orExpression() : nil
-        guard accept(.end) else { throw TagLangError(.syntax, at: current.location, "expected 'when', 'else' or 'end' in the case expression, found \(current.display)") }
+        let otherwise = try accept(.else) ? orExpression() : nil
+        guard try accept(.end) else { throw TagLangError(.syntax, at: current.location, "expected 'when', 'else' or 'end' in the case expression, found \(current.display)") }
         return make(.caseWhen(branches, otherwise: otherwise), from: start)
     }
 

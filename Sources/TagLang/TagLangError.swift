@@ -5,6 +5,9 @@ public struct TagLangError: Error, Sendable, Hashable, CustomStringConvertible {
         case syntax
         /// It parses but does not make sense: unknown names, mismatched types.
         case type
+        /// The work was stopped by a cancelled `TagLangCancellation` (a timed-out request);
+        /// says nothing about the text.
+        case cancelled
     }
 
     public var kind: Kind

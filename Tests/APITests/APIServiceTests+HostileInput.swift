@@ -3,7 +3,7 @@ import HummingbirdTesting
 import PortraitCore
 import PortraitMetadata
 @testable import PortraitAPI
-import PortraitSegments
+@testable import PortraitSegments
 import TagLang
 import Testing
 
@@ -104,6 +104,11 @@ extension APIServiceTests {
         let expression = "tag.tier in [\(values)]"
         let plan = try SegmentPlan(parsing: expression, kinds: ["tier": .enumerated])
         #expect(plan.depth <= 14, "a balanced OR, not a 5,000-level chain")
+        // Sent as one BITOP OR of 5,000 keys (and its PEXPIRE), not 4,999 BITOPs.
+        var commands = ShardCommands(shard: 0, prefix: "tmp:test")
+        _ = commands.emit(plan)
+        #expect(commands.commands.count == 2, "\(commands.commands.count) commands for one list")
+        #expect(commands.commands.first?.count == 3 + TagLangLimits.maxListItems)
         try await env.withClient { client in
             let (status, answer) = try await client.call(.post, "/v1/segments:count", auth: env.reader, body: "{\"expression\": \(Self.jsonString(expression))}")
             #expect(status == .ok, "\(answer)")

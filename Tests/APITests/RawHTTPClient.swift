@@ -102,3 +102,54 @@ enum RawHTTPClient {
         return Int(UInt16(bigEndian: address.sin_port))
     }
 }
+
+extension RawHTTPClient {
+    /// Writes `bytes` as they are (one or more requests, valid or not) and reads every answer
+    /// until the server closes the connection.
+    static func exchange(port: Int, bytes: [UInt8]) throws -> [Answer] {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw Failure(description: "socket() failed") }
+        defer { close(fd) }
+        var timeout = timeval(tv_sec: 60, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { throw Failure(description: "cannot connect to 127.0.0.1:\(port)") }
+        var sent = 0
+        while sent < bytes.count {
+            let written = bytes[sent...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if written <= 0 { break }
+            sent += written
+        }
+        var response: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if count <= 0 { break }
+            response += buffer[0..<count]
+        }
+        // Answers with a Content-Length, one after another.
+        var answers: [Answer] = []
+        var rest = response[...]
+        while let end = rest.firstRange(of: Array("\r\n\r\n".utf8)) {
+            let head = String(decoding: rest[..<end.lowerBound], as: UTF8.self)
+            let lines = head.split(separator: "\r\n")
+            let parts = lines.first?.split(separator: " ") ?? []
+            guard parts.count >= 2, let status = Int(parts[1]) else { throw Failure(description: "bad status line in \(head.prefix(200))") }
+            let length = lines.lazy.compactMap { line -> Int? in
+                let lower = line.lowercased()
+                guard lower.hasPrefix("content-length:") else { return nil }
+                return Int(lower.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces))
+            }.first ?? 0
+            let bodyEnd = min(rest.endIndex, end.upperBound + length)
+            answers.append(Answer(status: status, body: Array(rest[end.upperBound..<bodyEnd])))
+            rest = rest[bodyEnd...]
+        }
+        return answers
+    }
+}

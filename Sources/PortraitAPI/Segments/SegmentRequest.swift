@@ -28,6 +28,8 @@ struct SegmentRequest {
     /// The plan, or a 400 naming the position of the mistake.
     static func compile(_ expression: String, kinds: [String: TagDefinition.Kind]) throws -> SegmentPlan {
         do throws(TagLangError) { return try SegmentPlan(parsing: expression, kinds: kinds) } catch {
+            // Stopped because the request timed out: its 503 is already on its way.
+            if error.kind == .cancelled { throw CancellationError() }
             throw invalidExpression(error)
         }
     }

@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import NIOPosix
 import Synchronization
+import TagLang
 
 /// Runs the synchronous MySQL, Kafka-metadata and file calls on a fixed set of threads rather
 /// than the cooperative pool, which must never block. Bounded: under load, blocking work queues
@@ -37,24 +38,26 @@ enum BlockingWork {
 /// CPU-heavy request work (compiling large TagLang expressions, decoding large bodies) off the
 /// cooperative pool and at most one job per core, so a burst of expensive requests can neither
 /// starve `/healthz` nor run more CPU work than there are cores. A timed-out request's job is
-/// dropped if it has not started; once started it is bounded by TagLang's and the body's limits.
+/// dropped if it has not started; once started, TagLang work in it stops at its next
+/// cancellation check (the job's `TagLangCancellation` is cancelled with the request), other
+/// work (a body decode) ends at the body's limits.
 enum ComputeWork {
     private static let queue = DispatchQueue(label: "portrait.api.compute", attributes: .concurrent)
     private static let slots = DispatchSemaphore(value: max(1, ProcessInfo.processInfo.activeProcessorCount))
 
     static func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        let cancelled = CancelFlag()
+        let cancellation = TagLangCancellation()
         return try await withTaskCancellationHandler {
             try await CancellableWait.run { complete in
                 queue.async {
                     slots.wait()
                     defer { slots.signal() }
-                    guard !cancelled.isSet else { return complete(.failure(CancellationError())) }
-                    complete(Result { try body() })
+                    guard !cancellation.isCancelled else { return complete(.failure(CancellationError())) }
+                    complete(Result { try TagLangCancellation.$current.withValue(cancellation) { try body() } })
                 }
             }
         } onCancel: {
-            cancelled.set()
+            cancellation.cancel()
         }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import JSON
+import NIOHTTP1
 
 /// Reads request bodies under the API's limits: at most ``limit`` bytes (413 beyond), JSON
 /// that parses within `JSONBodyLimits` (400 otherwise), objects with only the fields a route knows (400 otherwise).
@@ -13,7 +14,9 @@ enum RequestBody {
     static func json(_ request: Request) async throws -> JSONValue {
         if let length = request.headers[.contentLength].flatMap(Int.init), length > limit { throw tooLarge }
         let buffer: ByteBuffer
-        do { buffer = try await request.body.collect(upTo: limit) } catch { throw tooLarge }
+        do { buffer = try await request.body.collect(upTo: limit) } catch let error as HTTPParserError {
+            throw MalformedRequestHandler.problem(for: error)  // e.g. bad chunked encoding
+        } catch { throw tooLarge }
         guard buffer.readableBytes > 0 else { throw APIError(.badRequest, code: "malformed_json", "the request needs a JSON body") }
         if let problem = JSONBodyLimits.problem(in: buffer.readableBytesView) { throw problem }
         guard String(validating: buffer.readableBytesView, as: UTF8.self) != nil else {
