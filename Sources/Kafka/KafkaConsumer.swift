@@ -103,6 +103,25 @@ public final class KafkaConsumer: Sendable {
         return list.map(KafkaTopicPartitionList.decode) ?? []
     }
 
+    /// Messages fetched or waiting beyond this consumer's positions, from the high watermarks
+    /// the last fetches reported (no broker round trip: cheap enough for every poll). `nil`
+    /// while nothing is assigned or no fetch has reported a watermark yet.
+    public func cachedLag() throws(KafkaError) -> Int64? {
+        let assigned = try assignment()
+        guard !assigned.isEmpty else { return nil }
+        let list = KafkaTopicPartitionList.make(assigned)
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        _ = rd_kafka_position(client.handle, list)
+        var total: Int64 = 0
+        for position in KafkaTopicPartitionList.decode(list) {
+            var low: Int64 = -1, high: Int64 = -1
+            guard rd_kafka_get_watermark_offsets(client.handle, position.topic, position.partition, &low, &high) == RD_KAFKA_RESP_ERR_NO_ERROR,
+                  high >= 0 else { return nil }
+            total += max(0, high - max(position.offset ?? low, low))
+        }
+        return total
+    }
+
     /// Messages not yet consumed in the assigned partitions: the brokers' high watermarks (asked
     /// now) minus this consumer's positions (or the committed offsets, or the log start, before
     /// the first message). `nil` while nothing is assigned.

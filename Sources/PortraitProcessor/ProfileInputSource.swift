@@ -16,6 +16,9 @@ public protocol ProfileInputSource: AnyObject {
     func assignment() throws -> [KafkaTopicPartition]
     /// Messages not read yet (`nil` while nothing is assigned).
     func lag() throws -> Int64?
+    /// Messages waiting beyond what was read, as far as the last fetches know (cheap; `nil`
+    /// when unknown): whether the processor is behind.
+    func backlog() throws -> Int64?
     /// Moves the read position of owned partitions (after a generation switch).
     func seek(_ positions: [KafkaTopicPartition]) throws
     /// Moves every owned partition back to its committed offset, so inputs read since are read
@@ -71,6 +74,7 @@ final class ConsumerGroupSource: ProfileInputSource {
     }
     func assignment() throws -> [KafkaTopicPartition] { try consumer.assignment() }
     func lag() throws -> Int64? { try consumer.lag() }
+    func backlog() throws -> Int64? { try consumer.cachedLag() }
     func seek(_ positions: [KafkaTopicPartition]) throws { try consumer.seek(positions) }
     var isExhausted: Bool { false }
     func close() { consumer.close() }

@@ -169,7 +169,7 @@ public final class ProfileProcessor {
                 try continueReevaluation()
                 timersDone = DispatchTime.now().uptimeNanoseconds
                 try completeFlush(blocking: false)
-                if flushIsDue(polled: messages.count) { try flush(wait: false) }
+                if try flushIsDue(polled: messages.count) { try flush(wait: false) }
             } catch is ProfileGenerationChanged {
                 try replayAfterSwitch()
                 continue
@@ -183,7 +183,7 @@ public final class ProfileProcessor {
                 logger.debug("batch", metadata: [
                     "messages": "\(messages.count)", "timers": "\(fired)",
                     "process_ms": "\((processed - started) / 1_000_000)", "timers_ms": "\((timersDone - processed) / 1_000_000)",
-                    "flush_ms": "\((done - timersDone) / 1_000_000)"])
+                    "flush_ms": "\((done - timersDone) / 1_000_000)", "backlog": "\((try? source.backlog()).flatMap { $0 }.map(String.init) ?? "unknown")"])
             }
             if !messages.isEmpty || fired > 0 { lastActivityMs = Self.wallMs() }
             if options.reportsStatus { status.reportIfDue(to: store.connection, nowMs: Self.wallMs()) }
@@ -475,10 +475,11 @@ public final class ProfileProcessor {
     /// input rate makes them. Behind, every `flushIntervalMs` or after `flushProfiles` changed
     /// users, so a backlog coalesces many inputs per write. A bounded run with deferred writes
     /// flushes only at its end.
-    func flushIsDue(polled: Int) -> Bool {
+    func flushIsDue(polled: Int) throws -> Bool {
         if options.deferWrites { return false }
         if dirtyUsers.count >= options.flushProfiles { return true }
-        if polled < options.maxBatch { return inFlight == nil }
+        let caughtUp = try polled == 0 || (source.backlog() ?? .max) < Int64(options.maxBatch)
+        if caughtUp { return inFlight == nil }
         return Self.wallMs() - lastFlushMs >= options.flushIntervalMs
     }
 

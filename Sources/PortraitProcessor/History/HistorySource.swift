@@ -104,6 +104,7 @@ public final class HistorySource: ProfileInputSource {
     }
 
     public func lag() throws -> Int64? { isExhausted ? 0 : nil }
+    public func backlog() throws -> Int64? { nil }
 
     public func seek(_ positions: [KafkaTopicPartition]) throws {}
 
