@@ -73,7 +73,7 @@ struct EnvelopeEncodingEquivalenceTests {
             (3, [], nil), (15, [0xA0, 0x0F], 45), (15, [0xFF, 0x00], 8), (252, [2], 63), (15, [0x2C, 0x01], 63), (254, [0xFE, 7], 63), (252, [2], 45),
         ]
         let map = try Self.tableMap(columns: columns).withUnsafeBytes { try TableMap.parse(body: $0) }
-        var random = SplitMix64(seed: 18)
+        var random = SeededGenerator(seed: 18)
         for round in 0..<300 {
             var images: [UInt8] = []
             let rowCount = 1 + Int(random.next() % 4)
@@ -180,7 +180,7 @@ struct EnvelopeEncodingEquivalenceTests {
 
     /// Random bytes for a column: any byte for the binary and latin1 ones; for the UTF-8 ones
     /// mostly valid text from every class, sometimes a stray invalid byte or a cut sequence.
-    static func randomText(_ random: inout SplitMix64, length: Int, column: Int) -> [UInt8] {
+    static func randomText(_ random: inout SeededGenerator, length: Int, column: Int) -> [UInt8] {
         guard column == 1 || column == 6 else { return (0..<length).map { _ in UInt8(truncatingIfNeeded: random.next()) } }
         let pieces: [[UInt8]] = [
             Array("plain ascii text ".utf8), Array("\"\\/".utf8), [0x00, 0x01, 0x08, 0x09, 0x0A, 0x0C, 0x0D, 0x1F, 0x7F], Array("é€😀𝄞\u{2028}".utf8),
@@ -193,18 +193,5 @@ struct EnvelopeEncodingEquivalenceTests {
             bytes += pieces[index < 12 ? index % 4 : index - 8]
         }
         return Array(bytes.prefix(length))
-    }
-}
-
-/// A small seeded generator, so a failing case can be replayed.
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
