@@ -1,4 +1,5 @@
 import Foundation
+import PortraitProcessor
 @testable import PortraitAPI
 import Testing
 
@@ -23,7 +24,7 @@ struct ProfileDocumentTimeTests {
           ])
     func matchesFoundation(milliseconds: Int64) {
         let expected = Self.reference(milliseconds)
-        #expect(ProfileDocument.iso8601(milliseconds: milliseconds) == expected)
+        #expect(TimestampText.iso8601(milliseconds: milliseconds) == expected)
     }
 
     @Test("Matches ISO8601DateFormatter on a sweep of days across four centuries")
@@ -32,7 +33,7 @@ struct ProfileDocumentTimeTests {
         for day in stride(from: Int64(-25_567), through: 120_000, by: 37) {
             let milliseconds = day * 86_400_000 + (day * 7_919_993) % 86_400_000
             let expected = Self.reference(milliseconds)
-            if ProfileDocument.iso8601(milliseconds: milliseconds) != expected { mismatches.append(milliseconds) }
+            if TimestampText.iso8601(milliseconds: milliseconds) != expected { mismatches.append(milliseconds) }
         }
         #expect(mismatches.isEmpty)
     }

@@ -1,4 +1,5 @@
 import JSON
+import PortraitProcessor
 import Redis
 
 /// A stored profile hash (an `HGETALL` reply) sorted into the document's sections, ready to be
@@ -80,7 +81,7 @@ struct StoredProfile {
         }
         out.append(contentsOf: "\"updated_at\":".utf8)
         if let milliseconds = updated.flatMap({ Int64($0) }) {
-            JSONValue.string(ProfileDocument.iso8601(milliseconds: milliseconds)).write(to: &out)
+            JSONValue.string(TimestampText.iso8601(milliseconds: milliseconds)).write(to: &out)
         } else {
             out.append(contentsOf: "null".utf8)
         }
