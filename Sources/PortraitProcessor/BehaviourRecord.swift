@@ -2,7 +2,7 @@ import PortraitCore
 import TagLang
 
 /// The entries of a user's behaviour lists (`ev:`, `th:`, `mh:` in ``ProfileKeys``), as compact
-/// JSON text written in the same script as the profile, so a replay never repeats one:
+/// JSON text written in the same transaction as the profile, so a replay never repeats one:
 ///
 /// - event: `{"t":<event ms>,"f":{<fields>}}`
 /// - tag change: `{"t":<profile clock ms>,"tag":"vip","from":false,"to":true,"v":3}`

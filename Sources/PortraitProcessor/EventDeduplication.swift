@@ -4,7 +4,7 @@ import TagLang
 /// Drops an event whose `event_id` this user's profile has already folded (issue 17 item 4):
 /// a client that retries after a 503 re-sends the same ids (the API assigns one when absent and
 /// returns it), and a retry must not count twice. The ids live in the user's state
-/// (`ProfileState.recentEventIds`), so they are stored by the same atomic script as the profile
+/// (`ProfileState.recentEventIds`), so they are stored in the same transaction as the profile
 /// and survive restarts and rebalances; the window is `RecentEventIds`'s (7 days of event time,
 /// 1,000 ids per user).
 ///

@@ -1,5 +1,5 @@
 /// Portrait's Redis key layout (docs/PROFILES.md). A user's keys share the hash tag `{userId}`
-/// so they live in one Cluster slot and one script can update them together.
+/// so they live in one Cluster slot and one transaction can update them together.
 public enum ProfileKeys {
     /// Users per bitmap shard: 8M bits, 1 MiB per shard bitmap.
     public static let bitmapShardSize: Int64 = 1 << 23

@@ -384,7 +384,7 @@ public final class ProfileProcessor {
             guard watermark > .min else { continue }
             partitionWatermarks[partition] = watermark
             for _ in 0..<20 {  // bounded per loop so input keeps flowing
-                let due = try dueTimers(partition: partition, upTo: watermark)
+                let due = dueTimers(partition: partition, upTo: watermark)
                 if due.isEmpty { break }
                 let times = Dictionary(due.map { ($0.userId, $0.timeMs) }, uniquingKeysWith: max)
                 fired += try update(users: due.map(\.userId), partition: partition) { state, _ in
@@ -401,7 +401,7 @@ public final class ProfileProcessor {
 
     /// The users of `partition` whose timer is due by `watermark`, from the in-memory queue
     /// (skipping entries of held profiles whose timer moved since).
-    private func dueTimers(partition: Int32, upTo watermark: Int64) throws -> [(userId: String, timeMs: Int64)] {
+    private func dueTimers(partition: Int32, upTo watermark: Int64) -> [(userId: String, timeMs: Int64)] {
         while true {
             let popped = timerQueue.popDue(partition: partition, upTo: watermark, limit: 1_000)
             if popped.isEmpty { return [] }
@@ -537,6 +537,7 @@ public final class ProfileProcessor {
         let now = Self.wallMs()
         var refused: Set<Int32> = []
         var lags: [Int64] = []
+        var written = 0
         for (index, userId) in flight.users.enumerated() {
             guard outcomes[index] == .written else {
                 refused.insert(flight.partitions[index])
@@ -544,12 +545,12 @@ public final class ProfileProcessor {
                 notOwnerCounter.increment()
                 continue
             }
+            written += 1
             if let eventMs = flight.latestEventMs[index] {
                 lags.append(now - eventMs)
                 freshness.record(Double(now - eventMs) / 1_000)
             }
         }
-        let written = flight.users.count - outcomes.filter { $0 != .written }.count
         if !refused.isEmpty {
             logger.warning("writes refused: another processor owns these partitions now", metadata: ["partitions": "\(refused.sorted())"])
             rebalanced.flag.store(true, ordering: .relaxed)  // find out what this processor still owns
@@ -573,8 +574,9 @@ public final class ProfileProcessor {
         reportedWatermarks = flight.watermarks
     }
 
-    /// Bounds memory: drops held profiles (all clean after a flush) down to three quarters of
-    /// `cacheLimit`; they are read from Redis again when next touched.
+    /// Bounds memory: drops clean held profiles (Redis has acknowledged them; called once no
+    /// flush is in flight) down to three quarters of `cacheLimit`; they are read from Redis
+    /// again when next touched.
     private func evictClean() {
         let excess = cache.count - options.cacheLimit * 3 / 4
         guard excess > 0 else { return }

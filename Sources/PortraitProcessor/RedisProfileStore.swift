@@ -1,8 +1,9 @@
 import PortraitCore
 import Redis
 
-/// Profiles, engine state, timers and tag bitmaps in Redis (layout in ``ProfileKeys``). Every
-/// call is one pipelined round trip; the processor calls it from its own thread.
+/// Profiles, engine state, timers and tag bitmaps in Redis (layout in ``ProfileKeys``). Reads
+/// are one pipelined round trip each; a flush's write is two per transaction (the fence read,
+/// then `MULTI`/`EXEC`). Calls block: the processor makes them from its own threads.
 public struct RedisProfileStore: Sendable {
     public let connection: RedisConnection
     /// Where dense ids are handed out and looked up: the live database. A recompute writes a
