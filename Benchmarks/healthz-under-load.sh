@@ -20,13 +20,7 @@ while [[ $# -gt 0 ]]; do
         *) echo "unknown option $1" >&2; exit 64 ;;
     esac
 done
-command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
-scripts/services up >/dev/null
-eval "$(scripts/services env)"
-# PORTRAIT_BIN: an already built release binary to measure (e.g. main's, for a before/after).
-bin=${PORTRAIT_BIN:-.build/release/portrait}
-[[ -n ${PORTRAIT_BIN:-} ]] || swift-locked swift build -c release --product portrait
-redis_port=${PORTRAIT_REDIS_PORT:-6379}
+source Benchmarks/bench-setup.sh
 port=18090
 export PORTRAIT_REDIS_URL="redis://127.0.0.1:$redis_port/8"
 export PORTRAIT_MYSQL_URL="${PORTRAIT_MYSQL_URL%/*}/portrait_test_bench_healthz"
