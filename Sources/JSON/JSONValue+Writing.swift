@@ -20,7 +20,7 @@ extension JSONValue: CustomStringConvertible {
         case .bool(let flag): out.append(contentsOf: (flag ? "true" : "false").utf8)
         case .integer(let integer): out.append(contentsOf: String(integer).utf8)
         case .number(let number): Self.write(number, to: &out)
-        case .string(let text): Self.write(text, to: &out)
+        case .string(let text): Self.writeString(text, to: &out)
         case .array(let items):
             out.append(UInt8(ascii: "["))
             for (index, item) in items.enumerated() {
@@ -33,7 +33,7 @@ extension JSONValue: CustomStringConvertible {
             // Sorted by the keys' UTF-8 bytes, as JSONEncoder's .sortedKeys orders them.
             for (index, field) in fields.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }).enumerated() {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
-                Self.write(field.key, to: &out)
+                Self.writeString(field.key, to: &out)
                 out.append(UInt8(ascii: ":"))
                 field.value.write(to: &out)
             }
@@ -52,9 +52,17 @@ extension JSONValue: CustomStringConvertible {
         }
     }
 
-    /// Quotes and escapes: `"`, `\` and control characters; `/` and non-ASCII are left as they are.
-    private static func write(_ text: String, to out: inout [UInt8]) {
+    /// Quotes and escapes: `"`, `\` and control characters; `/` and non-ASCII are left as they
+    /// are. Also what the processor writes behaviour-list records with.
+    public static func writeString(_ text: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
+        var text = text
+        let plain = text.withUTF8 { utf8 in  // most text needs no escape: one copy
+            guard !utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else { return false }
+            out.append(contentsOf: utf8)
+            return true
+        }
+        if plain { return out.append(UInt8(ascii: "\"")) }
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "\""): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])

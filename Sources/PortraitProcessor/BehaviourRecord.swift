@@ -1,3 +1,4 @@
+import JSON
 import PortraitCore
 import TagLang
 
@@ -7,81 +8,82 @@ import TagLang
 /// - event: `{"t":<event ms>,"f":{<fields>}}`
 /// - tag change: `{"t":<profile clock ms>,"tag":"vip","from":false,"to":true,"v":3}`
 /// - metric values: `{"t":<profile clock ms>,"m":{"orders_30d":4}}` (only the metrics that changed)
+///
+/// Written as bytes straight into the flush's command buffer (``RESPCommands``).
 public enum BehaviourRecord {
     /// Newest entries kept per list.
     public static let eventLimit = 100
     public static let tagChangeLimit = 200
     public static let metricHistoryLimit = 200
 
-    static func event(_ event: ProfileEvent) -> String {
-        var json = "{\"t\":\(event.timestampMs),\"f\":"
-        appendObject(event.fields, to: &json)
-        json += "}"
-        return json
+    static func write(event: ProfileEvent, to json: inout [UInt8]) {
+        json.append(contentsOf: #"{"t":"#.utf8)
+        writeInteger(event.timestampMs, to: &json)
+        json.append(contentsOf: #","f":"#.utf8)
+        writeObject(event.fields, to: &json)
+        json.append(UInt8(ascii: "}"))
     }
 
-    static func tagChange(tag: String, from: Value?, to: Value?, version: Int?, timeMs: Int64) -> String {
-        var json = "{\"t\":\(timeMs),\"tag\":"
-        appendString(tag, to: &json)
-        json += ",\"from\":"
-        append(from ?? .null, to: &json)
-        json += ",\"to\":"
-        append(to ?? .null, to: &json)
-        json += ",\"v\":" + (version.map(String.init) ?? "null") + "}"
-        return json
+    static func write(tagChange: TagChange, timeMs: Int64, to json: inout [UInt8]) {
+        json.append(contentsOf: #"{"t":"#.utf8)
+        writeInteger(timeMs, to: &json)
+        json.append(contentsOf: #","tag":"#.utf8)
+        JSONValue.writeString(tagChange.tag, to: &json)
+        json.append(contentsOf: #","from":"#.utf8)
+        write(tagChange.from ?? .null, to: &json)
+        json.append(contentsOf: #","to":"#.utf8)
+        write(tagChange.to ?? .null, to: &json)
+        json.append(contentsOf: #","v":"#.utf8)
+        if let version = tagChange.version { writeInteger(Int64(version), to: &json) } else { json.append(contentsOf: "null".utf8) }
+        json.append(UInt8(ascii: "}"))
     }
 
-    static func metricValues(_ values: [String: Value], timeMs: Int64) -> String {
-        var json = "{\"t\":\(timeMs),\"m\":"
-        appendObject(values, to: &json)
-        json += "}"
-        return json
+    static func write(metricValues: [String: Value], timeMs: Int64, to json: inout [UInt8]) {
+        json.append(contentsOf: #"{"t":"#.utf8)
+        writeInteger(timeMs, to: &json)
+        json.append(contentsOf: #","m":"#.utf8)
+        writeObject(metricValues, to: &json)
+        json.append(UInt8(ascii: "}"))
     }
 
-    private static func appendObject(_ fields: [String: Value], to json: inout String) {
-        json += "{"
-        for (index, name) in fields.keys.sorted().enumerated() {
-            if index > 0 { json += "," }
-            appendString(name, to: &json)
-            json += ":"
-            append(fields[name]!, to: &json)
+    private static func writeObject(_ fields: [String: Value], to json: inout [UInt8]) {
+        json.append(UInt8(ascii: "{"))
+        for (index, field) in fields.sorted(by: { $0.key < $1.key }).enumerated() {
+            if index > 0 { json.append(UInt8(ascii: ",")) }
+            JSONValue.writeString(field.key, to: &json)
+            json.append(UInt8(ascii: ":"))
+            write(field.value, to: &json)
         }
-        json += "}"
+        json.append(UInt8(ascii: "}"))
     }
 
     /// Times and durations as epoch/elapsed milliseconds, numbers as stored in profiles.
-    private static func append(_ value: Value, to json: inout String) {
+    private static func write(_ value: Value, to json: inout [UInt8]) {
         switch value {
-        case .null: json += "null"
-        case .bool(let flag): json += flag ? "true" : "false"
-        case .number(let number) where !number.isFinite: json += "null"
-        case .number, .timestamp, .duration: json += value.storedText ?? "null"
-        case .string(let text): appendString(text, to: &json)
+        case .null: json.append(contentsOf: "null".utf8)
+        case .bool(let flag): json.append(contentsOf: (flag ? "true" : "false").utf8)
+        case .number(let number) where !number.isFinite: json.append(contentsOf: "null".utf8)
+        case .number, .timestamp, .duration: json.append(contentsOf: (value.storedText ?? "null").utf8)
+        case .string(let text): JSONValue.writeString(text, to: &json)
         case .list(let items):
-            json += "["
+            json.append(UInt8(ascii: "["))
             for (index, item) in items.enumerated() {
-                if index > 0 { json += "," }
-                append(item, to: &json)
+                if index > 0 { json.append(UInt8(ascii: ",")) }
+                write(item, to: &json)
             }
-            json += "]"
+            json.append(UInt8(ascii: "]"))
         }
     }
 
-    private static func appendString(_ text: String, to json: inout String) {
-        json += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": json += "\\\""
-            case "\\": json += "\\\\"
-            case "\n": json += "\\n"
-            case "\r": json += "\\r"
-            case "\t": json += "\\t"
-            case let control where control.value < 0x20:
-                let hex = String(control.value, radix: 16)
-                json += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: json.unicodeScalars.append(scalar)
-            }
-        }
-        json += "\""
+    private static func writeInteger(_ value: Int64, to json: inout [UInt8]) {
+        json.append(contentsOf: String(value).utf8)
     }
+}
+
+/// One tag's value changing in a profile write (an entry of the tag history).
+struct TagChange {
+    var tag: String
+    var from: Value?
+    var to: Value?
+    var version: Int?
 }

@@ -1,6 +1,6 @@
 import Redis
 
-/// The plain Redis commands that apply a batch of profile writes, appended inside the flush's
+/// The plain Redis commands that apply a batch of profile writes, encoded inside the flush's
 /// `MULTI`/`EXEC` (``RedisProfileStore/write(_:updatedMs:generation:epochs:)``).
 ///
 /// Per user, only keys under the user's hash tag: the changed profile fields, the state blob,
@@ -9,63 +9,114 @@ import Redis
 /// partition, one `BITFIELD` per bitmap shard (tag bitmaps and the population), one `HSET` of
 /// dense ids per shard, one `SADD` per enumerated tag's values. That grouping is what makes a
 /// flush cost a few commands per user instead of the ~40 a per-user script ran.
+///
+/// Commands go straight into bytes (``RESPCommands``): field names, values and behaviour
+/// records are never gathered into argument arrays first.
 enum ProfileFlushCommands {
-    static func append<Writes: Collection<ProfileWrite>>(_ writes: Writes, updatedMs: Int64, to pipe: inout RedisPipeline) {
-        var timersSet: [Int32: [any RedisArgument]] = [:]
-        var timersRemoved: [Int32: [any RedisArgument]] = [:]
-        var newUsers: [Int32: [any RedisArgument]] = [:]
-        var idNames: [Int64: [any RedisArgument]] = [:]
-        var bitfields: [String: [any RedisArgument]] = [:]
+    static func append<Writes: Collection<ProfileWrite>>(_ writes: Writes, updatedMs: Int64, to commands: inout RESPCommands) {
+        var timersSet: [Int32: [(timeMs: Int64, userId: String)]] = [:]
+        var timersRemoved: [Int32: [String]] = [:]
+        var newUsers: [Int32: [String]] = [:]
+        var idNames: [Int64: [(denseId: Int64, userId: String)]] = [:]
+        var bitfields: [String: [(offset: Int64, bit: Int)]] = [:]
         var tagValues: [String: Set<String>] = [:]
-        let updated = String(updatedMs)
         for write in writes {
-            let profile = ProfileKeys.profile(write.userId)
-            var fields: [any RedisArgument] = ["HSET", profile, "_id", write.denseId, "_updated", updated]
-            fields.reserveCapacity(6 + 2 * (write.fences.count + write.sets.count))
-            for fence in write.fences { fields.append(fence.field); fields.append(fence.offset) }
-            for set in write.sets { fields.append(set.field); fields.append(set.value) }
-            pipe.append(fields)
-            if !write.deletes.isEmpty { pipe.append(["HDEL", profile] + write.deletes) }
-            pipe.append("SET", ProfileKeys.state(write.userId), write.state)
-            appendList(ProfileKeys.recentEvents(write.userId), write.events, limit: BehaviourRecord.eventLimit, to: &pipe)
-            appendList(ProfileKeys.tagHistory(write.userId), write.tagChanges, limit: BehaviourRecord.tagChangeLimit, to: &pipe)
-            appendList(ProfileKeys.metricHistory(write.userId), write.metricChange.map { [$0] } ?? [], limit: BehaviourRecord.metricHistoryLimit, to: &pipe)
-
+            appendUserCommands(write, updatedMs: updatedMs, to: &commands)
             if write.timerChanged {
                 if let timer = write.timerMs {
-                    timersSet[write.partition, default: []].append(timer)
-                    timersSet[write.partition, default: []].append(write.userId)
+                    timersSet[write.partition, default: []].append((timer, write.userId))
                 } else {
                     timersRemoved[write.partition, default: []].append(write.userId)
                 }
             }
             let shard = write.denseId / ProfileKeys.bitmapShardSize
-            let bit = write.denseId % ProfileKeys.bitmapShardSize
             if write.isFirstWrite {
                 newUsers[write.partition, default: []].append(write.userId)
-                idNames[shard, default: []].append(write.denseId)
-                idNames[shard, default: []].append(write.userId)
-                appendBit(ProfileKeys.population(shard: shard), bit, 1, to: &bitfields)
+                idNames[shard, default: []].append((write.denseId, write.userId))
+                bitfields[ProfileKeys.population(shard: shard), default: []].append((write.denseId % ProfileKeys.bitmapShardSize, 1))
             }
-            for change in write.bits { appendBit(change.key, change.offset, change.bit, to: &bitfields) }
+            for change in write.bits { bitfields[change.key, default: []].append((change.offset, change.bit)) }
             for value in write.tagValues { tagValues[value.tag, default: []].insert(value.value) }
         }
-        for (partition, members) in timersSet.sorted(by: { $0.key < $1.key }) { pipe.append(["ZADD", ProfileKeys.timers(partition: partition)] + members) }
-        for (partition, users) in timersRemoved.sorted(by: { $0.key < $1.key }) { pipe.append(["ZREM", ProfileKeys.timers(partition: partition)] + users) }
-        for (partition, users) in newUsers.sorted(by: { $0.key < $1.key }) { pipe.append(["SADD", ProfileKeys.users(partition: partition)] + users) }
-        for (shard, pairs) in idNames.sorted(by: { $0.key < $1.key }) { pipe.append(["HSET", ProfileKeys.userIds(shard: shard)] + pairs) }
-        for (key, operations) in bitfields.sorted(by: { $0.key < $1.key }) { pipe.append(["BITFIELD", key] + operations) }
-        for (tag, values) in tagValues.sorted(by: { $0.key < $1.key }) { pipe.append(["SADD", ProfileKeys.tagValues(tag)] + values.sorted()) }
+        for (partition, members) in timersSet.sorted(by: { $0.key < $1.key }) {
+            commands.command(arguments: 2 + 2 * members.count)
+            commands.argument("ZADD")
+            commands.argument(ProfileKeys.timers(partition: partition))
+            for member in members { commands.argument(member.timeMs); commands.argument(member.userId) }
+        }
+        for (partition, users) in timersRemoved.sorted(by: { $0.key < $1.key }) { appendMembers("ZREM", ProfileKeys.timers(partition: partition), users, to: &commands) }
+        for (partition, users) in newUsers.sorted(by: { $0.key < $1.key }) { appendMembers("SADD", ProfileKeys.users(partition: partition), users, to: &commands) }
+        for (shard, pairs) in idNames.sorted(by: { $0.key < $1.key }) {
+            commands.command(arguments: 2 + 2 * pairs.count)
+            commands.argument("HSET")
+            commands.argument(ProfileKeys.userIds(shard: shard))
+            for pair in pairs { commands.argument(pair.denseId); commands.argument(pair.userId) }
+        }
+        for (key, operations) in bitfields.sorted(by: { $0.key < $1.key }) {
+            commands.command(arguments: 2 + 4 * operations.count)
+            commands.argument("BITFIELD")
+            commands.argument(key)
+            for operation in operations {
+                commands.argument("SET")
+                commands.argument("u1")
+                commands.argument(operation.offset)
+                commands.argument(operation.bit)
+            }
+        }
+        for (tag, values) in tagValues.sorted(by: { $0.key < $1.key }) { appendMembers("SADD", ProfileKeys.tagValues(tag), values.sorted(), to: &commands) }
+    }
+
+    /// The commands on the user's own keys (all under its hash tag).
+    private static func appendUserCommands(_ write: ProfileWrite, updatedMs: Int64, to commands: inout RESPCommands) {
+        let profile = ProfileKeys.profile(write.userId)
+        commands.command(arguments: 6 + 2 * (write.fences.count + write.sets.count))
+        commands.argument("HSET")
+        commands.argument(profile)
+        commands.argument("_id")
+        commands.argument(write.denseId)
+        commands.argument("_updated")
+        commands.argument(updatedMs)
+        for fence in write.fences { commands.argument(fence.field); commands.argument(fence.offset) }
+        for set in write.sets { commands.argument(set.field); commands.argument(set.value) }
+        if !write.deletes.isEmpty { appendMembers("HDEL", profile, write.deletes, to: &commands) }
+        commands.command(arguments: 3)
+        commands.argument("SET")
+        commands.argument(ProfileKeys.state(write.userId))
+        commands.argument(bytes: write.state)
+        appendList(ProfileKeys.recentEvents(write.userId), write.events, limit: BehaviourRecord.eventLimit, to: &commands) {
+            BehaviourRecord.write(event: $0, to: &$1)
+        }
+        appendList(ProfileKeys.tagHistory(write.userId), write.tagChanges, limit: BehaviourRecord.tagChangeLimit, to: &commands) {
+            BehaviourRecord.write(tagChange: $0, timeMs: write.timeMs, to: &$1)
+        }
+        if !write.metricChanges.isEmpty {
+            appendList(ProfileKeys.metricHistory(write.userId), [write.metricChanges], limit: BehaviourRecord.metricHistoryLimit, to: &commands) {
+                BehaviourRecord.write(metricValues: $0, timeMs: write.timeMs, to: &$1)
+            }
+        }
+    }
+
+    /// `name key member…`.
+    private static func appendMembers<Members: Collection<String>>(_ name: StaticString, _ key: String, _ members: Members, to commands: inout RESPCommands) {
+        commands.command(arguments: 2 + members.count)
+        commands.argument(name)
+        commands.argument(key)
+        for member in members { commands.argument(member) }
     }
 
     /// Entries are oldest first; `LPUSH` leaves the newest at the head, as readers expect.
-    private static func appendList(_ key: String, _ entries: [String], limit: Int, to pipe: inout RedisPipeline) {
+    private static func appendList<Entry>(
+        _ key: String, _ entries: [Entry], limit: Int, to commands: inout RESPCommands, record: (Entry, inout [UInt8]) -> Void
+    ) {
         guard !entries.isEmpty else { return }
-        pipe.append(["LPUSH", key] + entries)
-        pipe.append("LTRIM", key, 0, limit - 1)
-    }
-
-    private static func appendBit(_ key: String, _ offset: Int64, _ bit: Int, to bitfields: inout [String: [any RedisArgument]]) {
-        bitfields[key, default: []].append(contentsOf: ["SET", "u1", offset, bit] as [any RedisArgument])
+        commands.command(arguments: 2 + entries.count)
+        commands.argument("LPUSH")
+        commands.argument(key)
+        for entry in entries { commands.argument { record(entry, &$0) } }
+        commands.command(arguments: 4)
+        commands.argument("LTRIM")
+        commands.argument(key)
+        commands.argument(0)
+        commands.argument(limit - 1)
     }
 }

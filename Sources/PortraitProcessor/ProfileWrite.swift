@@ -19,10 +19,13 @@ struct ProfileWrite {
     var bits: [(key: String, offset: Int64, bit: Int)]
     /// Enumerated tag values newly set (their value sets gain them).
     var tagValues: [(tag: String, value: String)]
-    /// Behaviour list entries (``BehaviourRecord``), oldest first.
-    var events: [String]
-    var tagChanges: [String]
-    var metricChange: String?
+    /// Behaviour list entries (written as ``BehaviourRecord``s), oldest first.
+    var events: [ProfileEvent]
+    var tagChanges: [TagChange]
+    /// The metric values that changed (`.null`: gone), if any.
+    var metricChanges: [String: Value]
+    /// When the changes happened: the profile's clock, or the newest input before any event.
+    var timeMs: Int64
 
     /// The difference between `old` (as stored) and `new`; `new.denseId` must be set.
     /// `events` are the events folded in; changes are timed by the profile's clock, or by
@@ -52,10 +55,10 @@ struct ProfileWrite {
         self.deletes = deletes
         let shard = denseId / ProfileKeys.bitmapShardSize
         let offset = denseId % ProfileKeys.bitmapShardSize
-        let timeMs = new.clockMs != .min ? new.clockMs : (inputMs ?? 0)
+        timeMs = new.clockMs != .min ? new.clockMs : (inputMs ?? 0)
         var bits: [(String, Int64, Int)] = []
         var tagValues: [(String, String)] = []
-        var tagChanges: [String] = []
+        var tagChanges: [TagChange] = []
         let oldTags = old?.tags ?? [:]
         var changedTags: [String] = []
         for (name, value) in new.tags where oldTags[name] != value { changedTags.append(name) }
@@ -64,17 +67,17 @@ struct ProfileWrite {
             if let key = Self.bitmapKey(tag: name, value: oldTags[name], shard: shard) { bits.append((key, offset, 0)) }
             if let key = Self.bitmapKey(tag: name, value: new.tags[name], shard: shard) { bits.append((key, offset, 1)) }
             if case .string(let value)? = new.tags[name] { tagValues.append((name, value)) }
-            tagChanges.append(BehaviourRecord.tagChange(tag: name, from: oldTags[name], to: new.tags[name], version: tagVersions[name], timeMs: timeMs))
+            tagChanges.append(TagChange(tag: name, from: oldTags[name], to: new.tags[name], version: tagVersions[name]))
         }
         self.bits = bits
         self.tagValues = tagValues
         self.tagChanges = tagChanges
-        self.events = events.map(BehaviourRecord.event)
+        self.events = events
         let oldMetrics = old?.metricValues ?? [:]
         var changedMetrics: [String: Value] = [:]
         for (name, value) in new.metricValues where oldMetrics[name] != value { changedMetrics[name] = value }
         for name in oldMetrics.keys where new.metricValues[name] == nil { changedMetrics[name] = .null }
-        metricChange = changedMetrics.isEmpty ? nil : BehaviourRecord.metricValues(changedMetrics, timeMs: timeMs)
+        metricChanges = changedMetrics
     }
 
     /// The fields of one category of ``ProfileState/fields`` that differ between `old` and `new`

@@ -113,9 +113,11 @@ public struct RedisProfileStore: Sendable {
                 _ = try connection.command("UNWATCH")
                 return
             }
+            var commands = RESPCommands(capacity: 2_048 * kept.count)
+            ProfileFlushCommands.append(kept.lazy.map { writes[$0] }, updatedMs: updatedMs, to: &commands)
             let replies = try connection.pipeline { pipe in
                 pipe.append("MULTI")
-                ProfileFlushCommands.append(kept.lazy.map { writes[$0] }, updatedMs: updatedMs, to: &pipe)
+                pipe.append(encoded: commands)
                 pipe.append("EXEC")
             }
             switch replies.last {

@@ -35,6 +35,19 @@ public struct RedisPipeline {
         append(arguments)
     }
 
+    /// Appends commands already encoded (``RESPCommands``); their replies are read like the others.
+    public mutating func append(encoded commands: RESPCommands) {
+        guard commands.count > 0 else { return }
+        let status = commands.bytes.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { redisAppendFormattedCommand(context, $0.baseAddress, $0.count) }
+        }
+        if status == REDIS_OK {
+            count += commands.count
+        } else if failure == nil {
+            failure = .connectionFailed(endpoint: "redis", detail: "cannot buffer command")
+        }
+    }
+
     private mutating func appendCollected() {
         let argumentCount = offsets.count - 1
         pointers.removeAll(keepingCapacity: true)
