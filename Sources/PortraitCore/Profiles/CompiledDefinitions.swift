@@ -1,7 +1,8 @@
 import TagLang
 
-/// An active metric ready to run: its filter compiled once.
-public struct CompiledMetric: Sendable {
+/// An active metric ready to run: its filter compiled once. A class, so the per-event loops
+/// over the definition set pass references instead of copying (and retaining) every field.
+public final class CompiledMetric: Sendable {
     public let name: String
     public let version: Int
     public let filter: CompiledExpression
@@ -28,12 +29,19 @@ public struct CompiledMetric: Sendable {
     }
 }
 
-/// An active tag ready to run.
-public struct CompiledTag: Sendable {
+/// An active tag ready to run (a class for the reason ``CompiledMetric`` is).
+public final class CompiledTag: Sendable {
     public let name: String
     public let version: Int
     public let kind: TagDefinition.Kind
     public let expression: CompiledExpression
+
+    init(name: String, version: Int, kind: TagDefinition.Kind, expression: CompiledExpression) {
+        self.name = name
+        self.version = version
+        self.kind = kind
+        self.expression = expression
+    }
 }
 
 /// Stable 32-bit FNV-1a, for names that must agree across processes and restarts.

@@ -15,6 +15,8 @@ public struct DefinitionSet: Sendable {
     }
 
     public let metrics: [CompiledMetric]
+    /// The metrics' ``CompiledMetric/stateKey``s: the states a profile keeps.
+    public let metricStateKeys: Set<String>
     public let tags: [CompiledTag]
     /// Tags that read a model output, directly or through another tag: evaluated after the
     /// models have scored the profile (the others before, so models may read them).
@@ -59,6 +61,7 @@ public struct DefinitionSet: Sendable {
         let (ordered, cyclic) = Self.dependencyOrder(compiledTags)
         for name in cyclic { problems.append("tag \(name): reads itself through other tags") }
         self.metrics = compiledMetrics
+        metricStateKeys = Set(compiledMetrics.map(\.stateKey))
         self.tags = ordered
         var modelReading: Set<String> = []
         for tag in ordered where tag.expression.references.contains(where: {

@@ -23,10 +23,9 @@ extension ProfileEvaluator {
         let now = state.clockMs
         var next: Int64? = nil
         for metric in definitions.metrics {
-            guard var metricState = state.metricStates[metric.stateKey] else { continue }
-            metricState.expire(nowMs: now, window: metric.window)
-            if let expiry = metricState.nextExpiry(window: metric.window), expiry > now { next = min(next ?? .max, expiry) }
-            state.metricStates[metric.stateKey] = metricState
+            guard let index = state.metricStates.index(forKey: metric.stateKey) else { continue }
+            state.metricStates.values[index].expire(nowMs: now, window: metric.window)  // in place: no copy of the buckets
+            if let expiry = state.metricStates.values[index].nextExpiry(window: metric.window), expiry > now { next = min(next ?? .max, expiry) }
         }
         if definitions.tags.contains(where: \.expression.dependsOnTime), now > .min {
             let tick = definitions.timeTickMs

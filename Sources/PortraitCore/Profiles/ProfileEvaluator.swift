@@ -60,32 +60,44 @@ public struct ProfileEvaluator: Sendable {
             nextTimer = min(nextTimer ?? .max, time)
         }
 
+        // Metric states are expired in place; the table is rebuilt only when a state emptied
+        // or belongs to no active metric any more (rare), not on every evaluation.
         var metricValues: [String: Value] = [:]
-        var keptStates: [String: MetricState] = [:]
+        metricValues.reserveCapacity(definitions.metrics.count)
+        var nullMetrics = false
+        var keptStates = 0
         for metric in definitions.metrics {
-            guard var metricState = state.metricStates[metric.stateKey] else {
+            guard let index = state.metricStates.index(forKey: metric.stateKey) else {
                 if metric.aggregation == .count || metric.aggregation == .sum || metric.aggregation == .distinct {
                     metricValues[metric.name] = .number(0)
                 }
                 continue
             }
-            metricState.expire(nowMs: now, window: metric.window)
-            metricValues[metric.name] = metricState.value(metric.aggregation)
-            if !metricState.isEmpty { keptStates[metric.stateKey] = metricState }
+            state.metricStates.values[index].expire(nowMs: now, window: metric.window)
+            let metricState = state.metricStates.values[index]
+            let value = metricState.value(metric.aggregation)
+            metricValues[metric.name] = value
+            nullMetrics = nullMetrics || value == .null
+            if !metricState.isEmpty { keptStates += 1 }
             wake(at: metricState.nextExpiry(window: metric.window))
         }
-        state.metricStates = keptStates
-        state.metricValues = metricValues.filter { $0.value != .null }
+        if keptStates != state.metricStates.count {
+            state.metricStates = state.metricStates.filter { !$0.value.isEmpty && definitions.metricStateKeys.contains($0.key) }
+        }
+        state.metricValues = nullMetrics ? metricValues.filter { $0.value != .null } : metricValues
 
         let context = ProfileContext(attributes: state.attributes, metrics: metricValues, tags: [:], nowMs: now)
         context.tags.reserveCapacity(definitions.tags.count)
         var usesTime = false
         let anyTagReadsModels = !definitions.modelReadingTags.isEmpty
+        var nullTags = false
         func evaluateTags(readingModels: Bool) {
             if readingModels, !anyTagReadsModels { return }
             for tag in definitions.tags where !anyTagReadsModels || definitions.modelReadingTags.contains(tag.name) == readingModels {
                 let value = tag.expression.evaluate(context)
-                context.tags[tag.name] = tag.kind == .boolean ? .bool(value.isTrue) : (value == .null ? .null : value)
+                // A null is kept while evaluating: a model reading this tag sees it was computed.
+                context.tags[tag.name] = tag.kind == .boolean ? .bool(value.isTrue) : value
+                nullTags = nullTags || (tag.kind != .boolean && value == .null)
                 usesTime = usesTime || tag.expression.dependsOnTime
             }
         }
@@ -93,7 +105,7 @@ public struct ProfileEvaluator: Sendable {
         context.models = score(state, tags: context.tags)
         state.modelOutputs = context.models
         evaluateTags(readingModels: true)
-        state.tags = context.tags.filter { $0.value != .null }
+        state.tags = nullTags ? context.tags.filter { $0.value != .null } : context.tags
         if usesTime, now > .min {
             let tick = definitions.timeTickMs
             wake(at: MetricState.floor(now, tick) + tick)
