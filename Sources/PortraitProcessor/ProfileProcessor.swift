@@ -85,7 +85,7 @@ public final class ProfileProcessor {
     var profileGeneration: Int64 = 0
     /// Timers of the owned partitions' users, earliest first: seeded from Redis when
     /// partitions are taken, then kept as profiles change.
-    private var timerQueue = TimerQueue()
+    private var timers = ProfileTimers()
 
     private let inputsCounter = Counter(label: "portrait_processor_inputs_total")
     private let writesCounter = Counter(label: "portrait_processor_profile_writes_total")
@@ -399,16 +399,15 @@ public final class ProfileProcessor {
         return fired
     }
 
-    /// The users of `partition` whose timer is due by `watermark`, from the in-memory queue
-    /// (skipping entries of held profiles whose timer moved since).
+    /// The users of `partition` whose timer is due by `watermark`, from the in-memory queue.
+    /// Moves keep the queue exact; an entry that disagrees with a held profile's timer is
+    /// still skipped, as a safeguard.
     private func dueTimers(partition: Int32, upTo watermark: Int64) -> [(userId: String, timeMs: Int64)] {
         while true {
-            let popped = timerQueue.popDue(partition: partition, upTo: watermark, limit: 1_000)
+            let popped = timers.popDue(partition: partition, upTo: watermark, limit: 1_000)
             if popped.isEmpty { return [] }
             var seen: Set<String> = []
             let current = popped.filter { entry in
-                // A held profile whose timer moved since has a newer entry; one not held was
-                // listed by Redis's timer set.
                 if let held = cache[entry.userId], held.state.nextTimerMs != entry.timeMs { return false }
                 return seen.insert(entry.userId).inserted
             }
@@ -446,7 +445,7 @@ public final class ProfileProcessor {
             let timerBefore = held.state.nextTimerMs
             held.state = state
             held.noteChange(fencesBefore: fencesBefore, folded: folded)
-            if let next = state.nextTimerMs, next != timerBefore { timerQueue.schedule(partition: held.partition, userId: userId, at: next) }
+            timers.move(partition: held.partition, userId: userId, from: timerBefore, to: state.nextTimerMs)
             changed += 1
         }
         return changed
@@ -600,10 +599,10 @@ public final class ProfileProcessor {
     func resetKeyedState() throws {
         discardUnflushed()
         guard !options.deferWrites else { return }
-        timerQueue = TimerQueue()
+        timers = ProfileTimers()
         for partition in owned.sorted() {
             for timer in try store.allTimers(partition: partition) {
-                timerQueue.schedule(partition: partition, userId: timer.userId, at: timer.timeMs)
+                timers.move(partition: partition, userId: timer.userId, from: nil, to: timer.timeMs)
             }
         }
     }
