@@ -51,6 +51,7 @@ public final class KafkaConsumer: Sendable {
             var messages: [KafkaMessage] = []
             messages.reserveCapacity(min(maxMessages, 4_096))
             var wait = Int32(timeoutMs)
+            var topic: (handle: OpaquePointer?, name: String) = (nil, "")
             while messages.count < maxMessages, let raw = rd_kafka_consumer_poll(client.handle, wait) {
                 defer { rd_kafka_message_destroy(raw) }
                 wait = 0
@@ -61,7 +62,10 @@ public final class KafkaConsumer: Sendable {
                     if error == RD_KAFKA_RESP_ERR__TRANSPORT || error == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN { continue }
                     throw RDKafkaClient.error(error, "consume failed")
                 }
-                messages.append(Self.copy(raw))
+                if raw.pointee.rkt != topic.handle {  // one topic string per run of messages, not one each
+                    topic = (raw.pointee.rkt, raw.pointee.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? "")
+                }
+                messages.append(Self.copy(raw, topic: topic.name))
             }
             return messages
         }
@@ -156,12 +160,12 @@ public final class KafkaConsumer: Sendable {
 
     /// Copies out of librdkafka's message; the timestamp needs the original pointer, since
     /// librdkafka finds its internal message struct around it.
-    private static func copy(_ raw: UnsafeMutablePointer<rd_kafka_message_t>) -> KafkaMessage {
+    private static func copy(_ raw: UnsafeMutablePointer<rd_kafka_message_t>, topic: String) -> KafkaMessage {
         var timestampType = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
         let timestamp = rd_kafka_message_timestamp(raw, &timestampType)
         let message = raw.pointee
         return KafkaMessage(
-            topic: message.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? "",
+            topic: topic,
             partition: message.partition,
             offset: message.offset,
             key: message.key.map { Array(UnsafeRawBufferPointer(start: $0, count: message.key_len)) },

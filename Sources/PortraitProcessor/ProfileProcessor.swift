@@ -79,6 +79,7 @@ public final class ProfileProcessor {
     private var redisBackoffMs: UInt32 = 0
     private var watermarks: WatermarkTracker
     private var positions: [String: Int64] = [:]
+    private var sourceNames = SourceNames()
     private var lastActivityMs: Int64 = 0
     private var status: ProcessorStatus
     /// The profile generation this processor writes (``ProfileKeys/generation``).
@@ -330,7 +331,7 @@ public final class ProfileProcessor {
         var inputs: [String: [Pending]] = [:]
         var partitionOf: [String: Int32] = [:]
         for message in messages {
-            let source = "\(message.topic)/\(message.partition)"
+            let source = sourceNames.name(topic: message.topic, partition: message.partition)
             pendingCommits[source] = message.nextPosition
             positions[source] = message.offset
             switch decoder.decode(topic: message.topic, value: message.value) {
@@ -338,7 +339,7 @@ public final class ProfileProcessor {
             case .deadLetter(let reason): if options.sendsDeadLetters { try deadLetters.send(reason: reason, message: message) }
             case .input(let input):
                 if case .event = input {  // row commit times are not event time
-                    watermarks.observe(topic: message.topic, partition: message.partition, eventMs: input.timestampMs, wallMs: wall)
+                    watermarks.observe(source: source, partition: message.partition, eventMs: input.timestampMs, wallMs: wall)
                 }
                 if inputs[input.userId] == nil { order.append(input.userId) }
                 inputs[input.userId, default: []].append(Pending(source: source, offset: message.offset, input: input))

@@ -43,14 +43,16 @@ struct ProfileWrite {
         timerChanged = old?.nextTimerMs != new.nextTimerMs
         isFirstWrite = old == nil
         fences = updatedFences.sorted().map { (ProfileKeys.fenceField($0), new.fences[$0] ?? -1) }
-        // The hash diff, category by category: only changed fields get a prefixed name and a
-        // text, instead of rendering every field of both states (most writes change a few).
+        // Each category is compared once (one lookup per field, none on a first write); the
+        // changes feed the hash fields, the tag bitmaps and histories, and the metric history.
         var sets: [(field: String, value: String)] = []
         var deletes: [String] = []
-        Self.diff(old?.attributes, new.attributes, prefix: "a.", sets: &sets, deletes: &deletes)
-        Self.diff(old?.metricValues, new.metricValues, prefix: "m.", sets: &sets, deletes: &deletes)
-        Self.diff(old?.tags, new.tags, prefix: "t.", sets: &sets, deletes: &deletes)
-        Self.diff(old?.modelOutputs, new.modelOutputs, prefix: "", sets: &sets, deletes: &deletes)
+        Self.appendFields(Self.changes(old?.attributes, new.attributes), prefix: "a.", sets: &sets, deletes: &deletes)
+        let metricChanges = Self.changes(old?.metricValues, new.metricValues)
+        Self.appendFields(metricChanges, prefix: "m.", sets: &sets, deletes: &deletes)
+        let changedTags = Self.changes(old?.tags, new.tags).sorted { $0.name < $1.name }
+        Self.appendFields(changedTags, prefix: "t.", sets: &sets, deletes: &deletes)
+        Self.appendFields(Self.changes(old?.modelOutputs, new.modelOutputs), prefix: "", sets: &sets, deletes: &deletes)
         self.sets = sets  // HSET and HDEL take fields in any order
         self.deletes = deletes
         let shard = denseId / ProfileKeys.bitmapShardSize
@@ -59,43 +61,53 @@ struct ProfileWrite {
         var bits: [(String, Int64, Int)] = []
         var tagValues: [(String, String)] = []
         var tagChanges: [TagChange] = []
-        let oldTags = old?.tags ?? [:]
-        var changedTags: [String] = []
-        for (name, value) in new.tags where oldTags[name] != value { changedTags.append(name) }
-        for name in oldTags.keys where new.tags[name] == nil { changedTags.append(name) }
-        for name in changedTags.sorted() {
-            if let key = Self.bitmapKey(tag: name, value: oldTags[name], shard: shard) { bits.append((key, offset, 0)) }
-            if let key = Self.bitmapKey(tag: name, value: new.tags[name], shard: shard) { bits.append((key, offset, 1)) }
-            if case .string(let value)? = new.tags[name] { tagValues.append((name, value)) }
-            tagChanges.append(TagChange(tag: name, from: oldTags[name], to: new.tags[name], version: tagVersions[name]))
+        tagChanges.reserveCapacity(changedTags.count)
+        for change in changedTags {
+            if let key = Self.bitmapKey(tag: change.name, value: change.from, shard: shard) { bits.append((key, offset, 0)) }
+            if let key = Self.bitmapKey(tag: change.name, value: change.to, shard: shard) { bits.append((key, offset, 1)) }
+            if case .string(let value)? = change.to { tagValues.append((change.name, value)) }
+            tagChanges.append(TagChange(tag: change.name, from: change.from, to: change.to, version: tagVersions[change.name]))
         }
         self.bits = bits
         self.tagValues = tagValues
         self.tagChanges = tagChanges
         self.events = events
-        let oldMetrics = old?.metricValues ?? [:]
         var changedMetrics: [String: Value] = [:]
-        for (name, value) in new.metricValues where oldMetrics[name] != value { changedMetrics[name] = value }
-        for name in oldMetrics.keys where new.metricValues[name] == nil { changedMetrics[name] = .null }
-        metricChanges = changedMetrics
+        changedMetrics.reserveCapacity(metricChanges.count)
+        for change in metricChanges { changedMetrics[change.name] = change.to ?? .null }
+        self.metricChanges = changedMetrics
     }
 
-    /// The fields of one category of ``ProfileState/fields`` that differ between `old` and `new`
-    /// as stored text (a value whose text is unchanged is not written again; null is absent).
-    private static func diff(
-        _ old: [String: Value]?, _ new: [String: Value], prefix: String,
-        sets: inout [(field: String, value: String)], deletes: inout [String]
-    ) {
-        let old = old ?? [:]
+    /// The entries of one category whose value differs between `old` and `new` (`nil`: absent).
+    private static func changes(_ old: [String: Value]?, _ new: [String: Value]) -> [(name: String, from: Value?, to: Value?)] {
+        var changes: [(name: String, from: Value?, to: Value?)] = []
+        guard let old, !old.isEmpty else {
+            changes.reserveCapacity(new.count)
+            for (name, value) in new { changes.append((name, nil, value)) }
+            return changes
+        }
+        var matched = 0
         for (name, value) in new {
             let before = old[name]
-            if before == value { continue }
-            let text = value.storedText
-            if text == before?.storedText { continue }
-            if let text { sets.append((prefix + name, text)) } else { deletes.append(prefix + name) }
+            if before != nil { matched += 1 }
+            if before != value { changes.append((name, before, value)) }
         }
-        for (name, value) in old where new[name] == nil && value.storedText != nil {
-            deletes.append(prefix + name)
+        if matched < old.count {  // some of the old entries are gone
+            for (name, value) in old where new[name] == nil { changes.append((name, value, nil)) }
+        }
+        return changes
+    }
+
+    /// The hash fields of `changes` (prefixed): set where the stored text changed, deleted where
+    /// there is no text any more (null is absent).
+    private static func appendFields(
+        _ changes: [(name: String, from: Value?, to: Value?)], prefix: String,
+        sets: inout [(field: String, value: String)], deletes: inout [String]
+    ) {
+        for change in changes {
+            let text = change.to?.storedText
+            if text == change.from?.storedText { continue }
+            if let text { sets.append((prefix + change.name, text)) } else { deletes.append(prefix + change.name) }
         }
     }
 

@@ -22,12 +22,14 @@ struct WatermarkTracker {
         self.followWallClock = followWallClock
     }
 
-    mutating func observe(topic: String, partition: Int32, eventMs: Int64, wallMs: Int64) {
-        let key = "\(topic)/\(partition)"
-        var entry = sources[key] ?? (partition, Source(newestEventMs: .min, lastSeenWallMs: wallMs))
-        entry.source.newestEventMs = max(entry.source.newestEventMs, eventMs)
-        entry.source.lastSeenWallMs = wallMs
-        sources[key] = entry
+    /// An event of `eventMs` from `source` (`topic/partition`, input partition `partition`).
+    mutating func observe(source: String, partition: Int32, eventMs: Int64, wallMs: Int64) {
+        if let index = sources.index(forKey: source) {  // in place: one lookup per message
+            sources.values[index].source.newestEventMs = max(sources.values[index].source.newestEventMs, eventMs)
+            sources.values[index].source.lastSeenWallMs = wallMs
+        } else {
+            sources[source] = (partition, Source(newestEventMs: eventMs, lastSeenWallMs: wallMs))
+        }
     }
 
     /// The watermark of `partition` now (`Int64.min` before any input).

@@ -6,8 +6,9 @@ import TagLang
 /// A class so that handing it to each compiled tag (`any EvaluationContext`) passes a
 /// reference: as a struct of four dictionaries it was boxed on the heap once per tag.
 final class ProfileContext: EvaluationContext {
-    var attributes: [String: Value]
-    var metrics: [String: Value]
+    // Constants where they can be: a `let` is read without an exclusivity check.
+    let attributes: [String: Value]
+    let metrics: [String: Value]
     var tags: [String: Value]
     var models: [String: Value]
     let nowMs: Int64
