@@ -11,8 +11,6 @@ struct HeldProfile {
     var partition: Int32
     /// Changed since the last flush.
     var isDirty = false
-    /// Source partitions whose fences moved since the last flush.
-    var changedFences: Set<String> = []
     /// Events folded in since the last flush, for the behaviour list (the newest only, as the
     /// stored list keeps).
     var events: [ProfileEvent] = []
@@ -28,10 +26,9 @@ struct HeldProfile {
         self.partition = partition
     }
 
-    /// Records a change: the fences it moved and what it folded in.
-    mutating func noteChange(fencesBefore: [String: Int64], folded: FoldedInputs) {
+    /// Records a change and what it folded in.
+    mutating func noteChange(folded: FoldedInputs) {
         isDirty = true
-        for (source, offset) in state.fences where fencesBefore[source] != offset { changedFences.insert(source) }
         events.append(contentsOf: folded.events)
         if events.count > BehaviourRecord.eventLimit { events.removeFirst(events.count - BehaviourRecord.eventLimit) }
         if let time = folded.latestMs { latestMs = max(latestMs ?? time, time) }
@@ -41,7 +38,7 @@ struct HeldProfile {
     /// The write that brings Redis from ``stored`` to ``state``.
     func write(tagVersions: [String: Int]) -> ProfileWrite {
         ProfileWrite(
-            old: stored, new: state, partition: partition, updatedFences: changedFences.sorted(),
+            old: stored, new: state, partition: partition,
             events: events, inputMs: latestMs, tagVersions: tagVersions)
     }
 
@@ -49,7 +46,6 @@ struct HeldProfile {
     mutating func markWritten() {
         stored = state
         isDirty = false
-        changedFences.removeAll()
         events.removeAll()
         latestMs = nil
         latestEventMs = nil

@@ -69,14 +69,13 @@ enum ProfileFlushCommands {
     /// The commands on the user's own keys (all under its hash tag).
     private static func appendUserCommands(_ write: ProfileWrite, updatedMs: Int64, to commands: inout RESPCommands) {
         let profile = ProfileKeys.profile(write.userId)
-        commands.command(arguments: 6 + 2 * (write.fences.count + write.sets.count))
+        commands.command(arguments: 6 + 2 * write.sets.count)
         commands.argument("HSET")
         commands.argument(profile)
         commands.argument("_id")
         commands.argument(write.denseId)
         commands.argument("_updated")
         commands.argument(updatedMs)
-        for fence in write.fences { commands.argument(fence.field); commands.argument(fence.offset) }
         for set in write.sets { commands.argument(set.field); commands.argument(set.value) }
         if !write.deletes.isEmpty { appendMembers("HDEL", profile, write.deletes, to: &commands) }
         commands.command(arguments: 3)

@@ -4,7 +4,9 @@ public enum ProfileKeys {
     /// Users per bitmap shard: 8M bits, 1 MiB per shard bitmap.
     public static let bitmapShardSize: Int64 = 1 << 23
 
-    /// The profile hash: `a.*` attributes, `m.*` metrics, `t.*` tags, `f.*` fences, `_id`, `_updated`.
+    /// The profile hash: `a.*` attributes, `m.*` metrics, `t.*` tags, `model.*` outputs, `_id`,
+    /// `_updated`. (Hashes written before 2026-12-07 may also hold `f.*` fences, now kept only in
+    /// the state blob; readers ignore them.)
     public static func profile(_ userId: String) -> String { "p:{\(userId)}" }
     /// The engine state blob (ProfileStateCodec).
     public static func state(_ userId: String) -> String { "s:{\(userId)}" }
@@ -54,7 +56,4 @@ public enum ProfileKeys {
     /// Hash `group/topic/partition` → "1" once that processor group rewound the partition to
     /// the switch point of this generation.
     public static let generationAdopted = "gen:adopted"
-
-    /// The profile field holding the fence of one source partition.
-    static func fenceField(_ source: String) -> String { "f." + source }
 }

@@ -442,10 +442,9 @@ public final class ProfileProcessor {
             } else {
                 dirtyUsers.append(userId)
             }
-            let fencesBefore = held.state.fences
             let timerBefore = held.state.nextTimerMs
             held.state = state
-            held.noteChange(fencesBefore: fencesBefore, folded: folded)
+            held.noteChange(folded: folded)
             timers.move(partition: held.partition, userId: userId, from: timerBefore, to: state.nextTimerMs)
             changed += 1
         }

@@ -13,7 +13,6 @@ struct ProfileWrite {
     /// Redis holds nothing of the user yet: the flush registers it (partition users, dense id,
     /// population).
     var isFirstWrite: Bool
-    var fences: [(field: String, offset: Int64)]
     var sets: [(field: String, value: String)]
     var deletes: [String]
     var bits: [(key: String, offset: Int64, bit: Int)]
@@ -31,7 +30,7 @@ struct ProfileWrite {
     /// `events` are the events folded in; changes are timed by the profile's clock, or by
     /// `inputMs` (the newest input) while no event has set the clock.
     init(
-        old: ProfileState?, new: ProfileState, partition: Int32, updatedFences: [String],
+        old: ProfileState?, new: ProfileState, partition: Int32,
         events: [ProfileEvent] = [], inputMs: Int64? = nil, tagVersions: [String: Int] = [:]
     ) {
         let denseId = new.denseId ?? 0
@@ -42,7 +41,6 @@ struct ProfileWrite {
         timerMs = new.nextTimerMs
         timerChanged = old?.nextTimerMs != new.nextTimerMs
         isFirstWrite = old == nil
-        fences = updatedFences.sorted().map { (ProfileKeys.fenceField($0), new.fences[$0] ?? -1) }
         // Each category is compared once (one lookup per field, none on a first write); the
         // changes feed the hash fields, the tag bitmaps and histories, and the metric history.
         var sets: [(field: String, value: String)] = []

@@ -45,7 +45,7 @@ extension APIServiceTests {
             case 1: state.tags["tier"] = .string("silver")
             default: state.tags["tier"] = .null
             }
-            return ProfileWrite(old: nil, new: state, partition: 0, updatedFences: [])
+            return ProfileWrite(old: nil, new: state, partition: 0)
         }
         #expect(try store.write(writes, updatedMs: 1).allSatisfy { $0 == .written })
     }
@@ -247,8 +247,8 @@ extension APIServiceTests {
         second.metricValues["orders"] = .number(2)
         second.tags["vip"] = .bool(true)
         let writes = [
-            ProfileWrite(old: nil, new: first, partition: 0, updatedFences: [], events: [event(1_000, "view", "books"), event(2_000, "order", "books")], tagVersions: ["vip": 2]),
-            ProfileWrite(old: first, new: second, partition: 0, updatedFences: [], events: [event(5_000, "order", "games")], tagVersions: ["vip": 3]),
+            ProfileWrite(old: nil, new: first, partition: 0, events: [event(1_000, "view", "books"), event(2_000, "order", "books")], tagVersions: ["vip": 2]),
+            ProfileWrite(old: first, new: second, partition: 0, events: [event(5_000, "order", "games")], tagVersions: ["vip": 3]),
         ]
         for write in writes { #expect(try store.write([write], updatedMs: 1) == [.written]) }
         try await env.withClient { client in

@@ -172,13 +172,12 @@ import Yams
         new.fences = ["portrait.events/0": 17]
         new.nextTimerMs = 99
 
-        let write = ProfileWrite(old: old, new: new, partition: 3, updatedFences: ["portrait.events/0"])
+        let write = ProfileWrite(old: old, new: new, partition: 3)
         #expect(write.userId == "42")
         #expect(write.partition == 3)
         #expect(write.denseId == 8_388_610)
         #expect(write.timerMs == 99)
         #expect(write.state == ProfileStateCodec.encode(new))
-        #expect(write.fences.map { "\($0.field)=\($0.offset)" } == ["f.portrait.events/0=17"])
         #expect(write.sets.map { "\($0.field)=\($0.value)" }.sorted() == ["m.orders_30d=3", "t.buyer=false", "t.tier=silver"])
         #expect(write.deletes.sorted() == ["a.city"])
         #expect(write.bits.map { "\($0.key)@\($0.offset)=\($0.bit)" } == [
@@ -192,10 +191,9 @@ import Yams
         var new = ProfileState(userId: "u")
         new.denseId = 5
         new.tags = ["buyer": .bool(true), "churned": .bool(false), "tier": .string("gold"), "score": .null]
-        let write = ProfileWrite(old: nil, new: new, partition: 0, updatedFences: [])
+        let write = ProfileWrite(old: nil, new: new, partition: 0)
         #expect(write.sets.map(\.field).sorted() == ["t.buyer", "t.churned", "t.tier"])
         #expect(write.deletes.isEmpty)
-        #expect(write.fences.isEmpty)
         #expect(write.bits.map { "\($0.key)@\($0.offset)=\($0.bit)" } == ["bm:buyer:0@5=1", "bm:tier=gold:0@5=1"])
     }
 
@@ -204,7 +202,7 @@ import Yams
         state.denseId = 1
         state.attributes = ["city": .string("Lyon")]
         state.tags = ["buyer": .bool(true)]
-        let write = ProfileWrite(old: state, new: state, partition: 0, updatedFences: [])
+        let write = ProfileWrite(old: state, new: state, partition: 0)
         #expect(write.sets.isEmpty)
         #expect(write.deletes.isEmpty)
         #expect(write.bits.isEmpty)
