@@ -1,0 +1,224 @@
+import Dispatch
+import Hummingbird
+import Logging
+import NIOCore
+import NIOHTTPTypes
+import Redis
+
+/// One connection's side of ``ProfileFastPath``: sits in the HTTP pipeline after Hummingbird's
+/// connection-state handler (which so still sees every request and response: idle timeout,
+/// graceful shutdown) and before the channel Hummingbird reads requests from. Everything runs
+/// on the connection's event loop; the Redis read is a future on that loop, so no task, lock
+/// or thread hop per request.
+///
+/// Order on a keep-alive, pipelined connection: answers go out in request order.
+/// - A request is answered here only while no request passed to Hummingbird is unanswered.
+/// - Requests answered here are queued; their answers are written in order as they complete.
+/// - A request for Hummingbird that arrives while answers here are pending is held (with
+///   everything after it, and socket reads paused) until they are written, then passed on.
+/// So at any moment either Hummingbird or this handler has the connection's unanswered
+/// requests, never both.
+final class ProfileFastPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPRequestPart
+    typealias InboundOut = HTTPRequestPart
+    typealias OutboundIn = HTTPResponsePart
+    typealias OutboundOut = HTTPResponsePart
+
+    /// A request answered here, until its answer is written.
+    private final class Exchange {
+        let start = ContinuousClock.now
+        let startNanoseconds = DispatchTime.now().uptimeNanoseconds
+        var answer: Result<[UInt8], APIError>?
+        var timer: Scheduled<Void>?
+        /// Its logger, made when first needed (a request id per request, as Hummingbird's).
+        var logger: Logger?
+    }
+
+    private let fastPath: ProfileFastPath
+    private let metrics: RouteMetrics
+    /// Requests passed on to Hummingbird whose response has not ended.
+    private var passedOn = 0
+    /// Requests answered here, in arrival order, until written.
+    private var exchanges = CircularBuffer<Exchange>()
+    /// Parts held back while ``exchanges`` drain (see the type's comment).
+    private var held: [NIOAny] = []
+    private var holding = false
+    private var readHeld = false
+    /// Inside a request answered here: its remaining parts are dropped.
+    private var skippingRequest = false
+    /// Inside `channelRead`: the flush waits for `channelReadComplete` (one per batch).
+    private var inRead = false
+    private var needsFlush = false
+    private var closed = false
+    private var date = HTTPDateText()
+
+    init(fastPath: ProfileFastPath) {
+        self.fastPath = fastPath
+        metrics = fastPath.routeMetrics()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        inRead = true
+        dispatch(data, context: context)
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        inRead = false
+        if needsFlush {
+            needsFlush = false
+            context.flush()
+        }
+        context.fireChannelReadComplete()
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if holding { readHeld = true } else { context.read() }
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        // Only Hummingbird's writes pass here; this handler's own start below it.
+        if case .end = unwrapOutboundIn(data) { passedOn = max(0, passedOn - 1) }
+        context.write(data, promise: promise)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        closed = true
+        for exchange in exchanges {  // unwritten, answered or not
+            exchange.timer?.cancel()
+            metrics.activeRequests.decrement()
+        }
+        exchanges.removeAll()
+        context.fireChannelInactive()
+    }
+
+    private func dispatch(_ data: NIOAny, context: ChannelHandlerContext) {
+        if holding { return held.append(data) }
+        let part = unwrapInboundIn(data)
+        guard case .head(let head) = part else {
+            if skippingRequest {
+                if case .end = part { skippingRequest = false }
+                return
+            }
+            return context.fireChannelRead(data)
+        }
+        if passedOn == 0 {
+            switch fastPath.decide(head) {
+            case .passThrough: break
+            case .refuse(let error):
+                skippingRequest = true
+                return answer(start(), with: .failure(error), context: context)
+            case .read(let userId, let sections):
+                skippingRequest = true
+                return read(userId, sections: sections, path: head.path ?? "", context: context)
+            }
+        }
+        if !exchanges.isEmpty {
+            holding = true
+            return held.append(data)
+        }
+        passedOn += 1
+        context.fireChannelRead(data)
+    }
+
+    private func start() -> Exchange {
+        let exchange = Exchange()
+        metrics.activeRequests.increment()
+        exchanges.append(exchange)
+        return exchange
+    }
+
+    private func read(_ userId: String, sections: [ProfileDocument.Section], path: String, context: ChannelHandlerContext) {
+        let exchange = start()
+        let loop = context.eventLoop
+        let fastPath = self.fastPath
+        exchange.timer = loop.assumeIsolated().scheduleTask(in: fastPath.timeLimit) { [self] in
+            guard exchange.answer == nil else { return }
+            logger(of: exchange).warning("request failed", metadata: ["error": "\(fastPath.timeoutError)"])
+            answer(exchange, with: .failure(fastPath.timeoutError), context: context)
+        }
+        let queryless = path.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? path
+        fastPath.read(userId, on: loop).hop(to: loop).assumeIsolated().whenComplete { [self] outcome in
+            guard exchange.answer == nil, !closed else { return }
+            exchange.timer?.cancel()
+            let answer = fastPath.answer(to: outcome, userId: userId, sections: sections, path: queryless) { logger(of: exchange) }
+            self.answer(exchange, with: answer, context: context)
+        }
+    }
+
+    private func logger(of exchange: Exchange) -> Logger {
+        if let logger = exchange.logger { return logger }
+        let logger = fastPath.requestLogger()
+        exchange.logger = logger
+        return logger
+    }
+
+    /// Records `exchange`'s answer and writes every answer that is next in order.
+    private func answer(_ exchange: Exchange, with answer: Result<[UInt8], APIError>, context: ChannelHandlerContext) {
+        guard !closed else { return }
+        exchange.answer = answer
+        while let first = exchanges.first, let ready = first.answer {
+            exchanges.removeFirst()
+            write(ready, of: first, context: context)
+        }
+        if inRead {
+            needsFlush = true
+        } else {
+            context.flush()
+        }
+        if exchanges.isEmpty, holding { release(context: context) }
+    }
+
+    /// Writes the answer as Hummingbird would: the route's headers, then `Date` and `Server`.
+    private func write(_ answer: Result<[UInt8], APIError>, of exchange: Exchange, context: ChannelHandlerContext) {
+        let status: HTTPResponse.Status
+        let body: [UInt8]
+        var fields = HTTPFields()
+        fields.reserveCapacity(5)
+        fields[.contentType] = "application/json; charset=utf-8"
+        switch answer {
+        case .success(let bytes):
+            status = .ok
+            body = bytes
+            fields[.contentLength] = String(bytes.count)
+        case .failure(let error):
+            status = error.status
+            body = error.body.bytes
+            fields[.contentLength] = String(body.count)
+            if status == .unauthorized { fields[.wwwAuthenticate] = "Bearer" }
+            if let allow = error.allow { fields[.allow] = allow }
+            if let retryAfterSeconds = error.retryAfterSeconds { fields[.retryAfter] = String(max(1, retryAfterSeconds)) }
+        }
+        fields[.date] = date.now()
+        fields[.server] = fastPath.serverName
+        var buffer = context.channel.allocator.buffer(capacity: body.count)
+        buffer.writeBytes(body)
+        context.write(wrapOutboundOut(.head(HTTPResponse(status: status, headerFields: fields))), promise: nil)
+        context.write(wrapOutboundOut(.body(buffer)), promise: nil)
+        context.write(wrapOutboundOut(.end(nil)), promise: nil)
+        fastPath.counters.countFastPathAnswer()
+        metrics.record(status: status.code, startNanoseconds: exchange.startNanoseconds, nowNanoseconds: DispatchTime.now().uptimeNanoseconds)
+        if fastPath.logsRequests { fastPath.logRequest(logger(of: exchange), status: status.code, start: exchange.start) }
+    }
+
+    /// Passes on the parts held while answers here were pending, then resumes reading.
+    private func release(context: ChannelHandlerContext) {
+        holding = false
+        let parts = held
+        held = []
+        let wasInRead = inRead
+        inRead = true
+        for part in parts { dispatch(part, context: context) }
+        inRead = wasInRead
+        if !wasInRead {
+            if needsFlush {
+                needsFlush = false
+                context.flush()
+            }
+            context.fireChannelReadComplete()
+        }
+        if readHeld, !holding {
+            readHeld = false
+            context.read()
+        }
+    }
+}
