@@ -32,15 +32,29 @@ struct Authenticator: Sendable {
     /// (``ProfileFastPath``) answers with it on the event loop and leaves `needsLookup` to
     /// Hummingbird's route.
     func checkCached(_ header: String?, minimum: APIRole) -> CachedCheck {
+        switch key(from: header) {
+        case .success(let key): checkCached(key, hash: key.hash, minimum: minimum)
+        case .failure(let error): .refused(error)
+        }
+    }
+
+    /// The key an `Authorization` header carries, or the 401 for a missing or malformed one.
+    func key(from header: String?) -> Result<APIKey, APIError> {
         guard let header else {
-            return .refused(APIError(.unauthorized, code: "unauthenticated", "send an API key as `Authorization: Bearer pk_…`"))
+            return .failure(APIError(.unauthorized, code: "unauthenticated", "send an API key as `Authorization: Bearer pk_…`"))
         }
         let parts = header.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "bearer",
               let key = APIKey(parsing: parts[1].trimmingCharacters(in: .whitespaces)) else {
-            return .refused(APIError(.unauthorized, code: "unauthenticated", "the Authorization header must be `Bearer pk_<prefix>_<secret>`"))
+            return .failure(APIError(.unauthorized, code: "unauthenticated", "the Authorization header must be `Bearer pk_<prefix>_<secret>`"))
         }
-        guard let cached = services.keyGate.cached(hash: key.hash) else { return .needsLookup(key) }
+        return .success(key)
+    }
+
+    /// ``checkCached(_:minimum:)`` for a parsed key and its hash (`key.hash`, which a caller
+    /// that sees the same header again may have kept: the SHA-256 is most of the check).
+    func checkCached(_ key: APIKey, hash: String, minimum: APIRole) -> CachedCheck {
+        guard let cached = services.keyGate.cached(hash: hash) else { return .needsLookup(key) }
         switch admit(cached, minimum: minimum) {
         case .success(let caller): return .admitted(name: caller.name, role: caller.role)
         case .failure(let error): return .refused(error)

@@ -57,9 +57,17 @@ final class ProfileFastPath: Sendable {
         case read(userId: String, sections: [ProfileDocument.Section])
     }
 
+    /// The last `Authorization` header a connection sent, with its key and the key's hash:
+    /// a client sends the same key on every request of a connection.
+    struct KeyMemo {
+        var header: String?
+        var key: APIKey?
+        var hash = ""
+    }
+
     /// What to do with a request head, decided without waiting. The checks run in the order
     /// the middleware chain runs them: path limit, key, id, `fields`.
-    func decide(_ head: HTTPRequest) -> Decision {
+    func decide(_ head: HTTPRequest, memo: inout KeyMemo) -> Decision {
         guard head.method == .get, let target = head.path, Self.isPlain(head.headerFields) else { return .passThrough }
         let bytes = target.utf8
         guard bytes.starts(with: Self.prefix) else { return .passThrough }
@@ -72,9 +80,25 @@ final class ProfileFastPath: Sendable {
             guard let value = Self.fieldsValue(Substring(target[bytes.index(after: queryStart)...])) else { return .passThrough }
             fields = value
         }
-        let path = queryStart.map { String(target[..<$0]) } ?? target
-        if let problem = PathLimitMiddleware.problem(path: path) { return .refuse(problem) }
-        switch Authenticator(services: services).checkCached(head.headerFields[.authorization], minimum: .reader) {
+        // No segment can pass its limit when the whole path is within the smallest one.
+        if bytes.count > EventValidator.maxUserIdBytes {
+            let path = queryStart.map { String(target[..<$0]) } ?? target
+            if let problem = PathLimitMiddleware.problem(path: path) { return .refuse(problem) }
+        }
+        let authenticator = Authenticator(services: services)
+        let header = head.headerFields[.authorization]
+        let check: Authenticator.CachedCheck
+        if let header, header == memo.header, let key = memo.key {
+            check = authenticator.checkCached(key, hash: memo.hash, minimum: .reader)
+        } else {
+            switch authenticator.key(from: header) {
+            case .failure(let error): return .refuse(error)
+            case .success(let key):
+                memo = KeyMemo(header: header, key: key, hash: key.hash)
+                check = authenticator.checkCached(key, hash: memo.hash, minimum: .reader)
+            }
+        }
+        switch check {
         case .needsLookup: return .passThrough
         case .refused(let error): return .refuse(error)
         case .admitted: break
@@ -95,7 +119,7 @@ final class ProfileFastPath: Sendable {
 
     /// The profile's `HGETALL`, sent on a Redis connection of `eventLoop`.
     func read(_ userId: String, on eventLoop: any EventLoop) -> EventLoopFuture<[RedisReply]> {
-        services.redis.pipeline([["HGETALL", ProfileKeys.profile(userId)]], on: eventLoop)
+        services.redis.pipeline([["HGETALL", ProfileKeys.profile(userId)]] as [[String]], on: eventLoop)
     }
 
     /// The answer to a read's outcome, logging a failure as ``APIErrorMiddleware`` does.
@@ -126,9 +150,8 @@ final class ProfileFastPath: Sendable {
     var logsRequests: Bool { logger.logLevel <= accessLogLevel }
 
     /// The access log line of ``AccessLogMiddleware``.
-    func logRequest(_ logger: Logger, status: Int, start: ContinuousClock.Instant) {
-        let took = start.duration(to: .now)
-        let milliseconds = Double(took.components.seconds) * 1_000 + Double(took.components.attoseconds) / 1e15
+    func logRequest(_ logger: Logger, status: Int, start: NIODeadline, end: NIODeadline) {
+        let milliseconds = Double((end - start).nanoseconds) / 1e6
         logger.log(level: accessLogLevel, "request", metadata: [
             "method": "GET", "route": "\(Self.route)", "status": "\(status)", "ms": "\((milliseconds * 100).rounded() / 100)",
         ])

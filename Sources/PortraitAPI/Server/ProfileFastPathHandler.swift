@@ -1,4 +1,3 @@
-import Dispatch
 import Hummingbird
 import Logging
 import NIOCore
@@ -26,10 +25,8 @@ final class ProfileFastPathHandler: ChannelDuplexHandler, RemovableChannelHandle
 
     /// A request answered here, until its answer is written.
     private final class Exchange {
-        let start = ContinuousClock.now
-        let startNanoseconds = DispatchTime.now().uptimeNanoseconds
+        let start = NIODeadline.now()
         var answer: Result<[UInt8], APIError>?
-        var timer: Scheduled<Void>?
         /// Its logger, made when first needed (a request id per request, as Hummingbird's).
         var logger: Logger?
     }
@@ -51,6 +48,10 @@ final class ProfileFastPathHandler: ChannelDuplexHandler, RemovableChannelHandle
     private var needsFlush = false
     private var closed = false
     private var date = HTTPDateText()
+    private var keyMemo = ProfileFastPath.KeyMemo()
+    /// One timer per connection, due when the oldest unanswered read passes the request
+    /// time limit (a timer per request cost a heap entry and a cancel each).
+    private var timer: Scheduled<Void>?
 
     init(fastPath: ProfileFastPath) {
         self.fastPath = fastPath
@@ -83,10 +84,9 @@ final class ProfileFastPathHandler: ChannelDuplexHandler, RemovableChannelHandle
 
     func channelInactive(context: ChannelHandlerContext) {
         closed = true
-        for exchange in exchanges {  // unwritten, answered or not
-            exchange.timer?.cancel()
-            metrics.activeRequests.decrement()
-        }
+        timer?.cancel()
+        timer = nil
+        for _ in exchanges { metrics.activeRequests.decrement() }  // unwritten, answered or not
         exchanges.removeAll()
         context.fireChannelInactive()
     }
@@ -102,7 +102,7 @@ final class ProfileFastPathHandler: ChannelDuplexHandler, RemovableChannelHandle
             return context.fireChannelRead(data)
         }
         if passedOn == 0 {
-            switch fastPath.decide(head) {
+            switch fastPath.decide(head, memo: &keyMemo) {
             case .passThrough: break
             case .refuse(let error):
                 skippingRequest = true
@@ -131,17 +131,27 @@ final class ProfileFastPathHandler: ChannelDuplexHandler, RemovableChannelHandle
         let exchange = start()
         let loop = context.eventLoop
         let fastPath = self.fastPath
-        exchange.timer = loop.assumeIsolated().scheduleTask(in: fastPath.timeLimit) { [self] in
-            guard exchange.answer == nil else { return }
-            logger(of: exchange).warning("request failed", metadata: ["error": "\(fastPath.timeoutError)"])
-            answer(exchange, with: .failure(fastPath.timeoutError), context: context)
-        }
+        if timer == nil { armTimer(at: exchange.start + fastPath.timeLimit, context: context) }
         let queryless = path.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? path
         fastPath.read(userId, on: loop).hop(to: loop).assumeIsolated().whenComplete { [self] outcome in
             guard exchange.answer == nil, !closed else { return }
-            exchange.timer?.cancel()
             let answer = fastPath.answer(to: outcome, userId: userId, sections: sections, path: queryless) { logger(of: exchange) }
             self.answer(exchange, with: answer, context: context)
+        }
+    }
+
+    private func armTimer(at deadline: NIODeadline, context: ChannelHandlerContext) {
+        timer = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { [self] in
+            timer = nil
+            guard !closed else { return }
+            let limit = fastPath.timeLimit
+            let now = NIODeadline.now()
+            let late = exchanges.filter { $0.answer == nil && $0.start + limit <= now }
+            for exchange in late {
+                logger(of: exchange).warning("request failed", metadata: ["error": "\(fastPath.timeoutError)"])
+                answer(exchange, with: .failure(fastPath.timeoutError), context: context)
+            }
+            if let next = exchanges.first(where: { $0.answer == nil }) { armTimer(at: next.start + limit, context: context) }
         }
     }
 
@@ -196,8 +206,9 @@ final class ProfileFastPathHandler: ChannelDuplexHandler, RemovableChannelHandle
         context.write(wrapOutboundOut(.body(buffer)), promise: nil)
         context.write(wrapOutboundOut(.end(nil)), promise: nil)
         fastPath.counters.countFastPathAnswer()
-        metrics.record(status: status.code, startNanoseconds: exchange.startNanoseconds, nowNanoseconds: DispatchTime.now().uptimeNanoseconds)
-        if fastPath.logsRequests { fastPath.logRequest(logger(of: exchange), status: status.code, start: exchange.start) }
+        let end = NIODeadline.now()
+        metrics.record(status: status.code, startNanoseconds: exchange.start.uptimeNanoseconds, nowNanoseconds: end.uptimeNanoseconds)
+        if fastPath.logsRequests { fastPath.logRequest(logger(of: exchange), status: status.code, start: exchange.start, end: end) }
     }
 
     /// Passes on the parts held while answers here were pending, then resumes reading.

@@ -49,7 +49,8 @@ public final class RedisClient: RedisCommandSending {
     /// ``pipeline(_:)`` for code running in a channel handler, which must not start a task per
     /// command (the API's profile fast path): sent on a connection of `eventLoop` when it is
     /// one of the pool's loops, so the future completes on it. Fails with a ``RedisError``.
-    public func pipeline(_ commands: [[any RedisArgument]], on eventLoop: any EventLoop) -> EventLoopFuture<[RedisReply]> {
+    /// Arguments are text: no existential per argument on this path.
+    public func pipeline(_ commands: [[String]], on eventLoop: any EventLoop) -> EventLoopFuture<[RedisReply]> {
         let endpoint = configuration.endpoint
         return slot(near: eventLoop).send(RESPEncoder.encode(commands), count: commands.count).flatMapErrorThrowing { error in
             throw error as? RedisError ?? .connectionFailed(endpoint: endpoint, detail: "\(error)")
