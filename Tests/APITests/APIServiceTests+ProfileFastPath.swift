@@ -137,6 +137,29 @@ extension APIServiceTests {
         #expect(fast.map(Self.withoutDate) == route.map(Self.withoutDate))
     }
 
+    @Test func fastPathAnswersALongPipelineInOrderPastItsPendingLimit() async throws {
+        let env = try APITestEnvironment()
+        for user in 0..<10 { try Self.writeProfile(env.redis, userId: "u\(user)") }
+        let count = ProfileFastPathHandler.maxPending * 4
+        let counters = ServingCounters()
+        let answers = Answers()
+        try await env.withClient(mode: .live, configure: {
+            $0.keyCacheSeconds = 60
+            $0.servingCounters = counters
+        }) { client in
+            let port = try #require(client.port)
+            _ = try Self.rawExchange(port: port, Self.get("/v1/profiles/u0", auth: env.reader), answers: 1)
+            // Every request in one write; reads pause at the limit and resume as answers go out.
+            let requests = (0..<count).flatMap { Self.get("/v1/profiles/\($0 % 11 == 10 ? "nobody" : "u\($0 % 11)")", auth: env.reader) }
+            for answer in try Self.rawExchange(port: port, requests, answers: count) { answers.append(answer) }
+        }
+        let all = answers.all
+        #expect(all.count == count)
+        #expect(all.map(Self.status) == (0..<count).map { $0 % 11 == 10 ? 404 : 200 })
+        #expect(all.enumerated().allSatisfy { index, answer in index % 11 == 10 || Self.json(answer)?["user_id"] as? String == "u\(index % 11)" })
+        #expect(counters.profileFastPathAnswers == count)
+    }
+
     @Test func fastPathTimesOutAsTheRouteDoesAndKeepsTheConnection() async throws {
         let env = try APITestEnvironment()
         try Self.writeProfile(env.redis)

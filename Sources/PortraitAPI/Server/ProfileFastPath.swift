@@ -104,9 +104,13 @@ final class ProfileFastPath: Sendable {
         case .admitted: break
         }
         let userId: String
-        switch APIRequestContext.decodedParameter(String(rawId), name: "userId") {
-        case .success(let decoded): userId = decoded
-        case .failure(let error): return .refuse(error)
+        if !rawId.utf8.contains(UInt8(ascii: "%")) {
+            userId = String(rawId)  // nothing to decode, and not empty
+        } else {
+            switch APIRequestContext.decodedParameter(String(rawId), name: "userId") {
+            case .success(let decoded): userId = decoded
+            case .failure(let error): return .refuse(error)
+            }
         }
         do {
             return .read(userId: userId, sections: try ProfileDocument.sections(fields))

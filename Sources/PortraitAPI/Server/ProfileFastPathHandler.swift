@@ -17,6 +17,10 @@ import Redis
 ///   everything after it, and socket reads paused) until they are written, then passed on.
 /// So at any moment either Hummingbird or this handler has the connection's unanswered
 /// requests, never both.
+///
+/// Backpressure: while this handler has the connection, socket reads pause when
+/// ``maxPending`` answers are pending or the channel is not writable (a client that pipelines
+/// without reading its answers), and resume as answers are written and the socket drains.
 final class ProfileFastPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -30,6 +34,9 @@ final class ProfileFastPathHandler: ChannelDuplexHandler, RemovableChannelHandle
         /// Its logger, made when first needed (a request id per request, as Hummingbird's).
         var logger: Logger?
     }
+
+    /// Answers pending here before socket reads pause.
+    static let maxPending = 128
 
     private let fastPath: ProfileFastPath
     private let metrics: RouteMetrics
@@ -73,7 +80,23 @@ final class ProfileFastPathHandler: ChannelDuplexHandler, RemovableChannelHandle
     }
 
     func read(context: ChannelHandlerContext) {
-        if holding { readHeld = true } else { context.read() }
+        if readsPaused(context) { readHeld = true } else { context.read() }
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        resumeReads(context)
+        context.fireChannelWritabilityChanged()
+    }
+
+    /// Hummingbird's requests are left to Hummingbird's own backpressure.
+    private func readsPaused(_ context: ChannelHandlerContext) -> Bool {
+        holding || (passedOn == 0 && (exchanges.count >= Self.maxPending || !context.channel.isWritable))
+    }
+
+    private func resumeReads(_ context: ChannelHandlerContext) {
+        guard readHeld, !readsPaused(context) else { return }
+        readHeld = false
+        context.read()
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
@@ -176,6 +199,7 @@ final class ProfileFastPathHandler: ChannelDuplexHandler, RemovableChannelHandle
             context.flush()
         }
         if exchanges.isEmpty, holding { release(context: context) }
+        resumeReads(context)
     }
 
     /// Writes the answer as Hummingbird would: the route's headers, then `Date` and `Server`.
@@ -227,9 +251,6 @@ final class ProfileFastPathHandler: ChannelDuplexHandler, RemovableChannelHandle
             }
             context.fireChannelReadComplete()
         }
-        if readHeld, !holding {
-            readHeld = false
-            context.read()
-        }
+        resumeReads(context)
     }
 }
