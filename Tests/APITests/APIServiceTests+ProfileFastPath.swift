@@ -160,6 +160,36 @@ extension APIServiceTests {
         #expect(counters.profileFastPathAnswers == count)
     }
 
+    @Test func fastPathAnswersEverythingBeforeAHalfClose() async throws {
+        let env = try APITestEnvironment()
+        for user in 1...3 { try Self.writeProfile(env.redis, userId: "u\(user)") }
+        let counters = ServingCounters()
+        let answers = Answers()
+        try await env.withClient(mode: .live, configure: {
+            $0.keyCacheSeconds = 60
+            $0.servingCounters = counters
+        }) { client in
+            let port = try #require(client.port)
+            _ = try Self.rawExchange(port: port, Self.get("/v1/profiles/u1", auth: env.reader), answers: 1)
+            // The client sends its requests, then shuts its sending side: every answer must come.
+            for requests in [
+                (1...3).flatMap { Self.get("/v1/profiles/u\($0)", auth: env.reader) },
+                Self.get("/v1/profiles/u1", auth: env.reader) + Self.get("/v1/profiles/u2/tags", auth: env.reader) + Self.get("/v1/profiles/u3", auth: env.reader),
+            ] {
+                let fd = try RawHTTPClient.connected(port: port)
+                defer { close(fd) }
+                let sent = requests.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                #expect(sent == requests.count)
+                shutdown(fd, Int32(SHUT_WR))
+                for answer in try Self.exchange(on: fd, [], answers: 3) { answers.append(answer) }
+            }
+        }
+        let all = answers.all
+        #expect(all.map(Self.status) == Array(repeating: 200, count: 6))
+        #expect(all.map { Self.json($0)?["user_id"] as? String } == ["u1", "u2", "u3", "u1", "u2", "u3"])
+        #expect(counters.profileFastPathAnswers >= 4)
+    }
+
     @Test func fastPathTimesOutAsTheRouteDoesAndKeepsTheConnection() async throws {
         let env = try APITestEnvironment()
         try Self.writeProfile(env.redis)

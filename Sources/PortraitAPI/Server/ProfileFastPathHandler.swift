@@ -48,6 +48,9 @@ final class ProfileFastPathHandler: ChannelDuplexHandler, RemovableChannelHandle
     private var held: [NIOAny] = []
     private var holding = false
     private var readHeld = false
+    /// The client half-closed while answers here were pending or parts held: Hummingbird,
+    /// which ends the connection when its input ends, hears of it once they are out.
+    private var inputClosedHeld = false
     /// Inside a request answered here: its remaining parts are dropped.
     private var skippingRequest = false
     /// Inside `channelRead`: the flush waits for `channelReadComplete` (one per batch).
@@ -81,6 +84,21 @@ final class ProfileFastPathHandler: ChannelDuplexHandler, RemovableChannelHandle
 
     func read(context: ChannelHandlerContext) {
         if readsPaused(context) { readHeld = true } else { context.read() }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if case .inputClosed? = event as? ChannelEvent, holding || !exchanges.isEmpty {
+            inputClosedHeld = true
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    /// Passes on a held half-close once nothing is pending here.
+    private func deliverInputClosed(_ context: ChannelHandlerContext) {
+        guard inputClosedHeld, !holding, exchanges.isEmpty else { return }
+        inputClosedHeld = false
+        context.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
@@ -174,7 +192,7 @@ final class ProfileFastPathHandler: ChannelDuplexHandler, RemovableChannelHandle
                 logger(of: exchange).warning("request failed", metadata: ["error": "\(fastPath.timeoutError)"])
                 answer(exchange, with: .failure(fastPath.timeoutError), context: context)
             }
-            if let next = exchanges.first(where: { $0.answer == nil }) { armTimer(at: next.start + limit, context: context) }
+            if timer == nil, let next = exchanges.first(where: { $0.answer == nil }) { armTimer(at: next.start + limit, context: context) }
         }
     }
 
@@ -200,6 +218,7 @@ final class ProfileFastPathHandler: ChannelDuplexHandler, RemovableChannelHandle
         }
         if exchanges.isEmpty, holding { release(context: context) }
         resumeReads(context)
+        deliverInputClosed(context)
     }
 
     /// Writes the answer as Hummingbird would: the route's headers, then `Date` and `Server`.
