@@ -190,6 +190,34 @@ extension APIServiceTests {
         #expect(counters.profileFastPathAnswers >= 4)
     }
 
+    @Test func fastPathKeepsABadBodyBehindItsAnswersAsTheRouteDoes() async throws {
+        let env = try APITestEnvironment()
+        try Self.writeProfile(env.redis, userId: "u1")
+        var statuses: [[Int]] = []
+        for fastPath in [true, false] {
+            let answers = Answers()
+            try await env.withClient(mode: .live, configure: {
+                $0.keyCacheSeconds = 60
+                $0.profileFastPath = fastPath
+            }) { client in
+                let port = try #require(client.port)
+                _ = try Self.rawExchange(port: port, Self.get("/v1/profiles/u1", auth: env.reader), answers: 1)
+                // A fast read, then a request for Hummingbird whose chunked body does not parse.
+                let bad = "POST /v1/profiles:batchGet HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: \(env.reader)\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"
+                for answer in try RawHTTPClient.exchange(port: port, bytes: Self.get("/v1/profiles/u1", auth: env.reader) + Array(bad.utf8)) {
+                    answers.append(answer.body)
+                    answers.append(Array(String(answer.status).utf8))
+                }
+            }
+            let all = answers.all
+            statuses.append(stride(from: 1, to: all.count, by: 2).map { Int(String(decoding: all[$0], as: UTF8.self)) ?? 0 })
+            #expect((try? JSONSerialization.jsonObject(with: Data(all[0]))) as? [String: Any] != nil && String(decoding: all[0], as: UTF8.self).contains("\"u1\""))
+            #expect(String(decoding: all.count > 2 ? all[2] : [], as: UTF8.self).contains("malformed_request"), "fast path \(fastPath)")
+        }
+        #expect(statuses[0] == [200, 400])
+        #expect(statuses[0] == statuses[1])
+    }
+
     @Test func fastPathTimesOutAsTheRouteDoesAndKeepsTheConnection() async throws {
         let env = try APITestEnvironment()
         try Self.writeProfile(env.redis)

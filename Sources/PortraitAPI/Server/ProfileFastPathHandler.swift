@@ -44,8 +44,14 @@ final class ProfileFastPathHandler: ChannelDuplexHandler, RemovableChannelHandle
     private var passedOn = 0
     /// Requests answered here, in arrival order, until written.
     private var exchanges = CircularBuffer<Exchange>()
-    /// Parts held back while ``exchanges`` drain (see the type's comment).
-    private var held: [NIOAny] = []
+    /// What arrived for Hummingbird while ``exchanges`` drain (see the type's comment): request
+    /// parts, and a parse error in a held request's body, which must follow its parts.
+    private enum Held {
+        case part(NIOAny)
+        case error(any Error)
+    }
+
+    private var held: [Held] = []
     private var holding = false
     private var readHeld = false
     /// The client half-closed while answers here were pending or parts held: Hummingbird,
@@ -84,6 +90,11 @@ final class ProfileFastPathHandler: ChannelDuplexHandler, RemovableChannelHandle
 
     func read(context: ChannelHandlerContext) {
         if readsPaused(context) { readHeld = true } else { context.read() }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if holding { return held.append(.error(error)) }
+        context.fireErrorCaught(error)
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
@@ -133,7 +144,7 @@ final class ProfileFastPathHandler: ChannelDuplexHandler, RemovableChannelHandle
     }
 
     private func dispatch(_ data: NIOAny, context: ChannelHandlerContext) {
-        if holding { return held.append(data) }
+        if holding { return held.append(.part(data)) }
         let part = unwrapInboundIn(data)
         guard case .head(let head) = part else {
             if skippingRequest {
@@ -155,7 +166,7 @@ final class ProfileFastPathHandler: ChannelDuplexHandler, RemovableChannelHandle
         }
         if !exchanges.isEmpty {
             holding = true
-            return held.append(data)
+            return held.append(.part(data))
         }
         passedOn += 1
         context.fireChannelRead(data)
@@ -261,7 +272,12 @@ final class ProfileFastPathHandler: ChannelDuplexHandler, RemovableChannelHandle
         held = []
         let wasInRead = inRead
         inRead = true
-        for part in parts { dispatch(part, context: context) }
+        for item in parts {
+            switch item {
+            case .part(let part): dispatch(part, context: context)
+            case .error(let error): if holding { held.append(.error(error)) } else { context.fireErrorCaught(error) }
+            }
+        }
         inRead = wasInRead
         if !wasInRead {
             if needsFlush {
