@@ -92,9 +92,12 @@ final class ProfileFastPathHandler: ChannelDuplexHandler, RemovableChannelHandle
         if readsPaused(context) { readHeld = true } else { context.read() }
     }
 
+    /// An error Hummingbird must see (one in a request's body, a head that does not convert)
+    /// reaches it after the answers pending here, as it would in its own stream.
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        if holding { return held.append(.error(error)) }
-        context.fireErrorCaught(error)
+        guard holding || !exchanges.isEmpty else { return context.fireErrorCaught(error) }
+        holding = true
+        held.append(.error(error))
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
