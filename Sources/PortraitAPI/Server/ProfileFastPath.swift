@@ -128,7 +128,7 @@ final class ProfileFastPath: Sendable {
 
     /// The answer to a read's outcome, logging a failure as ``APIErrorMiddleware`` does.
     func answer(
-        to outcome: Result<[RedisReply], any Error>, userId: String, sections: [ProfileDocument.Section], path: String, logger: () -> Logger
+        to outcome: Result<[RedisReply], any Error>, userId: String, sections: [ProfileDocument.Section], target: String, logger: () -> Logger
     ) -> Result<[UInt8], APIError> {
         do {
             let reply = try outcome.get()[0].throwIfError()
@@ -138,6 +138,7 @@ final class ProfileFastPath: Sendable {
                 if mapped.status.code >= 500 { logger().warning("request failed", metadata: ["error": "\(error)"]) }
                 return .failure(mapped)
             }
+            let path = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? target
             logger().error("internal error", metadata: ["error": "\(error)", "path": "\(path)"])
             return .failure(APIError(.internalServerError, code: "internal", "internal error; the server log has the details"))
         }

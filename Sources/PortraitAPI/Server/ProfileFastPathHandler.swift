@@ -187,10 +187,9 @@ final class ProfileFastPathHandler: ChannelDuplexHandler, RemovableChannelHandle
         let loop = context.eventLoop
         let fastPath = self.fastPath
         if timer == nil { armTimer(at: exchange.start + fastPath.timeLimit, context: context) }
-        let queryless = path.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? path
         fastPath.read(userId, on: loop).hop(to: loop).assumeIsolated().whenComplete { [self] outcome in
             guard exchange.answer == nil, !closed else { return }
-            let answer = fastPath.answer(to: outcome, userId: userId, sections: sections, path: queryless) { logger(of: exchange) }
+            let answer = fastPath.answer(to: outcome, userId: userId, sections: sections, target: path) { logger(of: exchange) }
             self.answer(exchange, with: answer, context: context)
         }
     }
