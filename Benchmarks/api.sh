@@ -3,7 +3,8 @@
 #  1. GET /v1/profiles/{id} over 1M stored profiles with wrk (64 connections), beside
 #     redis-benchmark doing HGETALL of the same hashes at the same concurrency, just before
 #     and just after; the server's thread count is read halfway through the run, its context
-#     switches and CPU time per request over the run; then GET /healthz, the HTTP stack's ceiling;
+#     switches and CPU time per request over the run, and Redis's and wrk's CPU time per request
+#     (the three share the cores); then GET /healthz, the HTTP stack's ceiling, with its CPU;
 #  2. POST /v1/profiles:batchGet of 100 random ids with wrk (1 and 16 connections);
 #  3. POST /v1/segments:count for a three-tag expression over 10M users.
 # Uses Redis database 7 and the MySQL database portrait_test_bench (both emptied first).
@@ -91,15 +92,24 @@ echo "--- wrk GET /v1/profiles/{id}, 64 connections, ${seconds}s"
 echo "threads before load: $(ls /proc/$server/task | wc -l)"
 (sleep $((seconds / 2)); echo "threads under load: $(ls /proc/$server/task | wc -l)") &
 sampler=$!
-switches_before=$(switches) ticks_before=$(cpu_ticks)
-result=$(wrk -t2 -c64 -d"${seconds}s" --latency -s "$script" http://127.0.0.1:18080)
+# Redis's CPU time too, and wrk's (from /usr/bin/time): the three share the machine's cores,
+# so their CPU per request, summed, bounds the rate (2 cores: 2 s of CPU per second).
+redis_pid=$(redis-cli -p "$redis_port" info server | tr -d '\r' | awk -F: '/^process_id/ {print $2}')
+redis_ticks() { awk '{print $14 + $15}' /proc/$redis_pid/stat; }
+switches_before=$(switches) ticks_before=$(cpu_ticks) redis_before=$(redis_ticks)
+result=$( { /usr/bin/time -f "wrk-cpu %U %S" wrk -t2 -c64 -d"${seconds}s" --latency -s "$script" http://127.0.0.1:18080; } 2>&1)
 echo "$result" | grep -E "Requests/sec|99%|50%|Non-2xx"
 wait $sampler
 requests=$(echo "$result" | awk '/requests in/ {print $1}')
-python3 -c "import sys; r = int(sys.argv[1]); print('per request: %.2f context switches, %.1f us of server CPU' % ((int(sys.argv[2]) - int(sys.argv[3])) / r, (int(sys.argv[4]) - int(sys.argv[5])) * 1e6 / int(sys.argv[6]) / r))" \
-    "$requests" "$(switches)" "$switches_before" "$(cpu_ticks)" "$ticks_before" "$(getconf CLK_TCK)"
+wrk_cpu=$(echo "$result" | awk '/^wrk-cpu/ {print $2 + $3}')
+python3 -c "import sys; r = int(sys.argv[1]); t = int(sys.argv[6]); print('per request: %.2f context switches, %.1f us of server CPU, %.1f us of Redis CPU, %.1f us of wrk CPU' % ((int(sys.argv[2]) - int(sys.argv[3])) / r, (int(sys.argv[4]) - int(sys.argv[5])) * 1e6 / t / r, (int(sys.argv[7]) - int(sys.argv[8])) * 1e6 / t / r, float(sys.argv[9]) * 1e6 / r))" \
+    "$requests" "$(switches)" "$switches_before" "$(cpu_ticks)" "$ticks_before" "$(getconf CLK_TCK)" "$(redis_ticks)" "$redis_before" "$wrk_cpu"
 echo "--- wrk GET /healthz (no key, no Redis, no body to build), 64 connections, ${seconds}s: the HTTP stack's own ceiling"
-wrk -t2 -c64 -d"${seconds}s" --latency http://127.0.0.1:18080/healthz | grep -E "Requests/sec|99%|50%|Non-2xx"
+ticks_before=$(cpu_ticks)
+result=$(wrk -t2 -c64 -d"${seconds}s" --latency http://127.0.0.1:18080/healthz)
+echo "$result" | grep -E "Requests/sec|99%|50%|Non-2xx"
+python3 -c "import sys; print('per request: %.1f us of server CPU' % ((int(sys.argv[2]) - int(sys.argv[3])) * 1e6 / int(sys.argv[4]) / int(sys.argv[1])))" \
+    "$(echo "$result" | awk '/requests in/ {print $1}')" "$(cpu_ticks)" "$ticks_before" "$(getconf CLK_TCK)"
 echo "--- redis-benchmark HGETALL again, just after"
 redis-benchmark -p "$redis_port" --dbnum 7 -c 64 -n 1000000 -r "$users" -q HGETALL "p:{__rand_int__}" | tr '\r' '\n' | grep -a "requests per second" | tail -1
 

@@ -7,16 +7,21 @@ import PortraitCore
 /// The API server: `portrait serve` runs it, `portrait demo` runs it in-process. Running it
 /// (`runService()`) handles SIGTERM and SIGINT with a graceful shutdown.
 public func makeAPIApplication(configuration: APIConfiguration, logger: Logger = Logger(label: "portrait.api")) -> some ApplicationProtocol {
-    Application(
-        router: makeAPIRouter(configuration: configuration, logger: logger),
-        server: httpServer(configuration: configuration),
-        configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: "portrait"),
+    // One set of services for the router and the fast path: they share the key cache.
+    let services = APIServices(configuration: configuration, logger: logger)
+    let serverName = "portrait"
+    let fastPath = configuration.profileFastPath ? ProfileFastPath(services: services, logger: logger, serverName: serverName) : nil
+    return Application(
+        router: makeAPIRouter(services: services, configuration: configuration),
+        server: httpServer(configuration: configuration, fastPath: fastPath),
+        configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: serverName),
         logger: logger)
 }
 
-/// HTTP/1 with each connection handled on its own event loop (``EventLoopHTTP1Channel``),
-/// unless ``APIConfiguration/handlersOnEventLoop`` is off.
-private func httpServer(configuration: APIConfiguration) -> HTTPServerBuilder {
+/// HTTP/1 with each connection handled on its own event loop (``EventLoopHTTP1Channel``) and
+/// profile reads answered in the pipeline when `fastPath` is given, unless
+/// ``APIConfiguration/handlersOnEventLoop`` is off (then neither).
+private func httpServer(configuration: APIConfiguration, fastPath: ProfileFastPath?) -> HTTPServerBuilder {
     let http1 = HTTP1Channel.Configuration(
         // New handlers per connection: they track that connection's requests.
         additionalChannelHandlers: [MalformedRequestHandler(), HealthCheckHandler()],
@@ -27,14 +32,17 @@ private func httpServer(configuration: APIConfiguration) -> HTTPServerBuilder {
     // Application serves on the singleton group by default: the executors are its loops'.
     let executors = EventLoopTaskExecutors(group: MultiThreadedEventLoopGroup.singleton)
     return HTTPServerBuilder { responder in
-        EventLoopHTTP1Channel(http1: HTTP1Channel(responder: responder, configuration: http1), executors: executors)
+        EventLoopHTTP1Channel(http1: HTTP1Channel(responder: responder, configuration: http1), executors: executors, fastPath: fastPath)
     }
 }
 
 /// Every route of the API, with authentication and the JSON error shape (tests call it to
 /// compare the routes with `web-api/openapi.yaml`).
 public func makeAPIRouter(configuration: APIConfiguration, logger: Logger = Logger(label: "portrait.api")) -> Router<APIRequestContext> {
-    let services = APIServices(configuration: configuration, logger: logger)
+    makeAPIRouter(services: APIServices(configuration: configuration, logger: logger), configuration: configuration)
+}
+
+private func makeAPIRouter(services: APIServices, configuration: APIConfiguration) -> Router<APIRequestContext> {
     let router = Router(context: APIRequestContext.self)
     // Added before any route, so they wrap every route and the not-found answer too. The
     // metrics and the access log sit outside the error mapping, so they count and log the

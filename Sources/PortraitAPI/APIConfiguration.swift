@@ -40,6 +40,12 @@ public struct APIConfiguration: Sendable {
     /// rather than on Swift's global concurrent pool; off only to measure the difference.
     /// Default: true.
     public var handlersOnEventLoop = true
+    /// Whether `GET /v1/profiles/{userId}` is answered in the channel pipeline, before
+    /// Hummingbird (``ProfileFastPath``), when the request and the key cache allow; the same
+    /// answers as the route. Needs ``handlersOnEventLoop``. Off only to compare. Default: true.
+    public var profileFastPath = true
+    /// Counts the requests the fast path answered (tests tell the two paths apart with it).
+    public var servingCounters = ServingCounters()
     /// The level of the per-request access log lines. Default: info.
     public var accessLogLevel: Logger.Level = .info
     /// The OpenAPI document served on `/openapi.yaml` (read once at start).

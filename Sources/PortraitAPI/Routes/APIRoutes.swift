@@ -30,11 +30,16 @@ struct APIRoutes {
 extension APIRequestContext {
     /// A path parameter the route declares (present whenever the route matched).
     func parameter(_ name: String) throws -> String {
-        // Hummingbird hands path components over as sent: `a%20b` is the user `a b`.
-        guard let raw = parameters.get(name), let value = raw.removingPercentEncoding, !value.isEmpty else {
-            throw APIError.badRequest("the path parameter \(name) is missing or badly percent-encoded", field: name)
+        try Self.decodedParameter(parameters.get(name), name: name).get()
+    }
+
+    /// A path parameter as sent, percent-decoded: Hummingbird hands path components over as
+    /// sent, so `a%20b` is the user `a b`. Shared with ``ProfileFastPath``.
+    static func decodedParameter(_ raw: String?, name: String) -> Result<String, APIError> {
+        guard let raw, let value = raw.removingPercentEncoding, !value.isEmpty else {
+            return .failure(APIError.badRequest("the path parameter \(name) is missing or badly percent-encoded", field: name))
         }
-        return value
+        return .success(value)
     }
 
     /// The caller's name, for the definitions' history.

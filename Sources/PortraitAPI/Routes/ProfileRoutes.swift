@@ -17,11 +17,7 @@ enum ProfileRoutes {
             let explain = request.uri.queryParameters.get("explain")
             if explain == nil {
                 let profile = try await ProfileReads(redis: services.redis).stored(userId)
-                guard !profile.isEmpty else { throw APIError.notFound("no profile for user \(userId)") }
-                var out: [UInt8] = []
-                out.reserveCapacity(512)
-                profile.write(userId: userId, sections: sections, to: &out)
-                return JSONBytesResponse.ok(out)
+                return JSONBytesResponse.ok(try document(profile, userId: userId, sections: sections).get())
             }
             let fields = try await ProfileReads(redis: services.redis).profile(userId)
             guard !fields.isEmpty else { throw APIError.notFound("no profile for user \(userId)") }
@@ -74,6 +70,16 @@ enum ProfileRoutes {
             out.append(contentsOf: "]}".utf8)
             return JSONBytesResponse.ok(out)
         }
+    }
+
+    /// The body of `GET /v1/profiles/{userId}` without `explain`, or its 404; shared with
+    /// ``ProfileFastPath``, which answers the same request in the channel pipeline.
+    static func document(_ profile: StoredProfile, userId: String, sections: [ProfileDocument.Section]) -> Result<[UInt8], APIError> {
+        guard !profile.isEmpty else { return .failure(APIError.notFound("no profile for user \(userId)")) }
+        var out: [UInt8] = []
+        out.reserveCapacity(512)
+        profile.write(userId: userId, sections: sections, to: &out)
+        return .success(out)
     }
 
     /// `fields` in a batchGet body: an array of section names, as text for ``ProfileDocument/sections(_:)``.

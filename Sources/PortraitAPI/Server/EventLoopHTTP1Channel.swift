@@ -8,14 +8,26 @@ import NIOCore
 /// read, pool → loop for the Redis write, loop → pool for the reply and pool → loop for the
 /// response; about half the server's CPU went to those hops (perf, Benchmarks/README.md).
 /// Child tasks (a request's timeout, a task group) inherit the preference.
+///
+/// With a ``ProfileFastPath``, each connection also gets a ``ProfileFastPathHandler`` right
+/// after Hummingbird's connection-state handler, so profile reads it can answer never reach
+/// Hummingbird's channel.
 struct EventLoopHTTP1Channel: ServerChildChannel {
     typealias Value = HTTP1Channel.Value
 
     let http1: HTTP1Channel
     let executors: EventLoopTaskExecutors
+    let fastPath: ProfileFastPath?
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
-        http1.setup(channel: channel, logger: logger)
+        let fastPath = self.fastPath
+        return http1.setup(channel: channel, logger: logger).flatMapThrowing { value in
+            guard let fastPath else { return value }
+            let pipeline = channel.pipeline.syncOperations
+            let state = try pipeline.handler(type: HTTPConnectionStateHandler.self)
+            try pipeline.addHandler(ProfileFastPathHandler(fastPath: fastPath), position: .after(state))
+            return value
+        }
     }
 
     func handle(value: Value, logger: Logger) async {

@@ -12,16 +12,22 @@ struct PathLimitMiddleware: RouterMiddleware {
     static let maxSegmentBytes = 512
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let segments = request.uri.path.split(separator: "/", omittingEmptySubsequences: false)
-        for (index, segment) in segments.enumerated() {
-            let parameter = index > 0 ? Self.parameterName(after: segments[index - 1]) : "path"
-            let limit = parameter == "userId" ? EventValidator.maxUserIdBytes : Self.maxSegmentBytes
-            let bytes = Self.decodedLength(segment)
-            guard bytes > limit else { continue }
-            throw APIError(.badRequest, code: "path_too_long",
-                           "the path parameter \(parameter) is \(bytes) bytes; the limit is \(limit) bytes", field: parameter)
-        }
+        if let problem = Self.problem(path: request.uri.path) { throw problem }
         return try await next(request, context)
+    }
+
+    /// The 400 for a path with a segment over its limit; `nil` when every segment fits.
+    static func problem(path: String) -> APIError? {
+        let segments = path.split(separator: "/", omittingEmptySubsequences: false)
+        for (index, segment) in segments.enumerated() {
+            let parameter = index > 0 ? parameterName(after: segments[index - 1]) : "path"
+            let limit = parameter == "userId" ? EventValidator.maxUserIdBytes : maxSegmentBytes
+            let bytes = decodedLength(segment)
+            guard bytes > limit else { continue }
+            return APIError(.badRequest, code: "path_too_long",
+                            "the path parameter \(parameter) is \(bytes) bytes; the limit is \(limit) bytes", field: parameter)
+        }
+        return nil
     }
 
     /// The OpenAPI name of the parameter that follows `segment` in Portrait's paths.

@@ -35,9 +35,14 @@ struct RequestTimeoutMiddleware: RouterMiddleware {
             }
         }
         if deadline.fired {
-            throw APIError(.serviceUnavailable, code: "timeout", "the request took longer than \(limit); retry later")
+            throw Self.timeoutError(limit: limit)
         }
         return try outcome.get()
+    }
+
+    /// The 503 of a request that took longer than `limit` (``ProfileFastPath`` answers it too).
+    static func timeoutError(limit: Duration) -> APIError {
+        APIError(.serviceUnavailable, code: "timeout", "the request took longer than \(limit); retry later")
     }
 }
 

@@ -25,6 +25,23 @@ enum RESPEncoder {
         return buffer
     }
 
+    /// ``encode(_:)-([[any RedisArgument]])`` for commands of text arguments, without an
+    /// existential and a dynamic call per argument.
+    static func encode(_ commands: [[String]]) -> ByteBuffer {
+        var buffer = ByteBufferAllocator().buffer(capacity: 64 * commands.count)
+        for command in commands {
+            buffer.writeInteger(UInt8(ascii: "*"))
+            writeDecimal(command.count, to: &buffer)
+            for argument in command {
+                buffer.writeInteger(UInt8(ascii: "$"))
+                writeDecimal(argument.utf8.count, to: &buffer)
+                buffer.writeString(argument)
+                buffer.writeStaticString("\r\n")
+            }
+        }
+        return buffer
+    }
+
     /// `value` in decimal, then CRLF (counts and lengths are never negative).
     private static func writeDecimal(_ value: Int, to buffer: inout ByteBuffer) {
         var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,

@@ -42,14 +42,26 @@ public final class RedisClient: RedisCommandSending {
     /// replies (error replies stay in the array).
     public func pipeline(_ commands: [[any RedisArgument]]) async throws(RedisError) -> [RedisReply] {
         let bytes = RESPEncoder.encode(commands)  // on the caller's thread, not the event loop
-        let turn = self.turn.wrappingAdd(1, ordering: .relaxed).oldValue
-        let slot: RedisConnectionSlot
-        if let loop = MultiThreadedEventLoopGroup.currentEventLoop, let local = slotsByLoop[ObjectIdentifier(loop)] {
-            slot = local[turn % local.count]
-        } else {
-            slot = slots[turn % slots.count]
-        }
+        let slot = slot(near: MultiThreadedEventLoopGroup.currentEventLoop)
         return try await RedisFuture.value(of: slot.send(bytes, count: commands.count), endpoint: configuration.endpoint)
+    }
+
+    /// ``pipeline(_:)`` for code running in a channel handler, which must not start a task per
+    /// command (the API's profile fast path): sent on a connection of `eventLoop` when it is
+    /// one of the pool's loops, so the future completes on it. Fails with a ``RedisError``.
+    /// Arguments are text: no existential per argument on this path.
+    public func pipeline(_ commands: [[String]], on eventLoop: any EventLoop) -> EventLoopFuture<[RedisReply]> {
+        let endpoint = configuration.endpoint
+        return slot(near: eventLoop).send(RESPEncoder.encode(commands), count: commands.count).flatMapErrorThrowing { error in
+            throw error as? RedisError ?? .connectionFailed(endpoint: endpoint, detail: "\(error)")
+        }
+    }
+
+    /// A slot of `loop` when it is one of the pool's (round-robin among them), else any slot.
+    private func slot(near loop: (any EventLoop)?) -> RedisConnectionSlot {
+        let turn = self.turn.wrappingAdd(1, ordering: .relaxed).oldValue
+        if let loop, let local = slotsByLoop[ObjectIdentifier(loop)] { return local[turn % local.count] }
+        return slots[turn % slots.count]
     }
 
     /// Closes every connection; later commands reconnect.
