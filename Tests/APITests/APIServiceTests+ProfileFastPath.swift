@@ -47,13 +47,7 @@ extension APIServiceTests {
         for (fastPath, counters, log) in [(true, fastCounters, fastLog), (false, routeCounters, routeLog)] {
             let answers = Answers()
             let logger = Logger(label: "portrait.api") { _ in RecordingLogHandler(lines: log) }
-            try await env.withClient(logger: logger, mode: .live, configure: {
-                $0.keyCacheSeconds = 60
-                $0.profileFastPath = fastPath
-                $0.servingCounters = counters
-            }) { client in
-                let port = try #require(client.port)
-                _ = try Self.rawExchange(port: port, Self.get("/v1/profiles/42", auth: env.reader), answers: 1)  // the key into the cache
+            try await Self.withWarmServer(env, logger: logger, fastPath: fastPath, counters: counters) { port in
                 for (path, auth) in cases {
                     answers.append(try Self.rawExchange(port: port, Self.get(path, auth: auth), answers: 1)[0])
                 }
@@ -101,13 +95,7 @@ extension APIServiceTests {
         for fastPath in [true, false] {
             let counters = ServingCounters()
             let answers = Answers()
-            try await env.withClient(mode: .live, configure: {
-                $0.keyCacheSeconds = 60
-                $0.profileFastPath = fastPath
-                $0.servingCounters = counters
-            }) { client in
-                let port = try #require(client.port)
-                _ = try Self.rawExchange(port: port, Self.get("/v1/profiles/u1", auth: env.reader), answers: 1)
+            try await Self.withWarmServer(env, fastPath: fastPath, counters: counters, warm: "/v1/profiles/u1") { port in
                 // Fast first, then a run of fast ones only, then the mix, on one connection each.
                 for answer in try Self.rawExchange(port: port, (1...6).flatMap { Self.get("/v1/profiles/u\($0)", auth: env.reader) }, answers: 6) {
                     answers.append(answer)
@@ -143,12 +131,7 @@ extension APIServiceTests {
         let count = ProfileFastPathHandler.maxPending * 4
         let counters = ServingCounters()
         let answers = Answers()
-        try await env.withClient(mode: .live, configure: {
-            $0.keyCacheSeconds = 60
-            $0.servingCounters = counters
-        }) { client in
-            let port = try #require(client.port)
-            _ = try Self.rawExchange(port: port, Self.get("/v1/profiles/u0", auth: env.reader), answers: 1)
+        try await Self.withWarmServer(env, counters: counters, warm: "/v1/profiles/u0") { port in
             // Every request in one write; reads pause at the limit and resume as answers go out.
             let requests = (0..<count).flatMap { Self.get("/v1/profiles/\($0 % 11 == 10 ? "nobody" : "u\($0 % 11)")", auth: env.reader) }
             for answer in try Self.rawExchange(port: port, requests, answers: count) { answers.append(answer) }
@@ -165,12 +148,7 @@ extension APIServiceTests {
         for user in 1...3 { try Self.writeProfile(env.redis, userId: "u\(user)") }
         let counters = ServingCounters()
         let answers = Answers()
-        try await env.withClient(mode: .live, configure: {
-            $0.keyCacheSeconds = 60
-            $0.servingCounters = counters
-        }) { client in
-            let port = try #require(client.port)
-            _ = try Self.rawExchange(port: port, Self.get("/v1/profiles/u1", auth: env.reader), answers: 1)
+        try await Self.withWarmServer(env, counters: counters, warm: "/v1/profiles/u1") { port in
             // The client sends its requests, then shuts its sending side: every answer must come.
             for requests in [
                 (1...3).flatMap { Self.get("/v1/profiles/u\($0)", auth: env.reader) },
@@ -196,12 +174,7 @@ extension APIServiceTests {
         var statuses: [[Int]] = []
         for fastPath in [true, false] {
             let answers = Answers()
-            try await env.withClient(mode: .live, configure: {
-                $0.keyCacheSeconds = 60
-                $0.profileFastPath = fastPath
-            }) { client in
-                let port = try #require(client.port)
-                _ = try Self.rawExchange(port: port, Self.get("/v1/profiles/u1", auth: env.reader), answers: 1)
+            try await Self.withWarmServer(env, fastPath: fastPath, warm: "/v1/profiles/u1") { port in
                 // A fast read, then a request for Hummingbird whose chunked body does not parse.
                 let bad = "POST /v1/profiles:batchGet HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: \(env.reader)\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"
                 for answer in try RawHTTPClient.exchange(port: port, bytes: Self.get("/v1/profiles/u1", auth: env.reader) + Array(bad.utf8)) {
@@ -225,14 +198,9 @@ extension APIServiceTests {
         for fastPath in [true, false] {
             let counters = ServingCounters()
             let answers = Answers()
-            try await env.withClient(mode: .live, configure: {
-                $0.keyCacheSeconds = 60
+            try await Self.withWarmServer(env, fastPath: fastPath, counters: counters, configure: {
                 $0.requestTimeoutSeconds = 0.3
-                $0.profileFastPath = fastPath
-                $0.servingCounters = counters
-            }) { client in
-                let port = try #require(client.port)
-                _ = try Self.rawExchange(port: port, Self.get("/v1/profiles/42", auth: env.reader), answers: 1)
+            }) { port in
                 let fd = try RawHTTPClient.connected(port: port)
                 defer { close(fd) }
                 // Redis answers nobody for 1.5 s: the read outlives the 0.3 s limit.
@@ -258,13 +226,9 @@ extension APIServiceTests {
         var answersByPath: [[UInt8]] = []
         for fastPath in [true, false] {
             let answers = Answers()
-            try await env.withClient(mode: .live, configure: {
-                $0.keyCacheSeconds = 60
+            try await Self.withWarmServer(env, fastPath: fastPath, configure: {
                 $0.rateLimitPerSecond = 0.001  // the bucket holds 0.002 requests: every request waits ~1000 s
-                $0.profileFastPath = fastPath
-            }) { client in
-                let port = try #require(client.port)
-                _ = try Self.rawExchange(port: port, Self.get("/v1/profiles/42", auth: env.reader), answers: 1)
+            }) { port in
                 answers.append(try Self.rawExchange(port: port, Self.get("/v1/profiles/42", auth: env.reader), answers: 1)[0])
             }
             answersByPath.append(Self.withoutDate(answers.all[0]))
@@ -283,6 +247,25 @@ extension APIServiceTests {
         // @unchecked: filled and read by one test, never concurrently.
         private(set) var all: [[UInt8]] = []
         func append(_ answer: [UInt8]) { all.append(answer) }
+    }
+
+    /// A live server with the key cache on (the fast path serves a key once it is cached), the
+    /// reader key cached by one read of `warm` first; `body` gets the server's port.
+    static func withWarmServer(
+        _ env: APITestEnvironment, logger: Logger = Logger(label: "portrait.api"), fastPath: Bool = true,
+        counters: ServingCounters? = nil, warm: String? = "/v1/profiles/42",
+        configure: (inout APIConfiguration) -> Void = { _ in }, _ body: @escaping @Sendable (Int) async throws -> Void
+    ) async throws {
+        try await env.withClient(logger: logger, mode: .live, configure: {
+            $0.keyCacheSeconds = 60
+            $0.profileFastPath = fastPath
+            if let counters { $0.servingCounters = counters }
+            configure(&$0)
+        }) { client in
+            let port = try #require(client.port)
+            if let warm { _ = try rawExchange(port: port, get(warm, auth: env.reader), answers: 1) }
+            try await body(port)
+        }
     }
 
     static func get(_ path: String, auth: String?) -> [UInt8] {
