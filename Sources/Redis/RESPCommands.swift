@@ -2,6 +2,9 @@
 /// array, no existential box and no `String` per argument. A batch writer (the processor's
 /// flush writes thousands of commands per transaction) builds its commands here and hands the
 /// buffer to ``RedisPipeline/append(encoded:)`` in one copy.
+///
+/// The blocking face's encoder; the NIO face's ``RESPEncoder`` writes the same format into a
+/// `ByteBuffer`, with the same ``DecimalDigits``.
 public struct RESPCommands {
     public private(set) var bytes: [UInt8] = []
     /// Commands encoded so far (each has one reply).
@@ -90,7 +93,8 @@ public struct RESPCommands {
     }
 }
 
-/// An integer's decimal digits, formatted on the stack.
+/// An integer's decimal digits, formatted on the stack (RESP counts, lengths and integer
+/// arguments, in both encoders).
 struct DecimalDigits {
     private var storage: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: 20 digits and a sign
     private var start = 24

@@ -42,21 +42,10 @@ enum RESPEncoder {
         return buffer
     }
 
-    /// `value` in decimal, then CRLF (counts and lengths are never negative).
+    /// `value` in decimal (``DecimalDigits``, shared with ``RESPCommands``), then CRLF.
     private static func writeDecimal(_ value: Int, to buffer: inout ByteBuffer) {
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var remaining = value
-        var count = 0
-        withUnsafeMutableBytes(of: &digits) { slots in
-            repeat {
-                slots[19 - count] = UInt8(ascii: "0") + UInt8(remaining % 10)
-                remaining /= 10
-                count += 1
-            } while remaining > 0
-            buffer.writeBytes(UnsafeRawBufferPointer(rebasing: slots[(20 - count)...]))
-        }
+        var digits = DecimalDigits(Int64(value))
+        digits.withBytes { buffer.writeBytes($0) }
         buffer.writeStaticString("\r\n")
     }
 }
