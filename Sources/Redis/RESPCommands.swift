@@ -33,18 +33,6 @@ public struct RESPCommands {
         argument(bytes: UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
-    /// `prefix` and `text` as one argument (a profile field `m.orders`), without joining them first.
-    public mutating func argument(_ prefix: StaticString, _ text: String) {
-        var text = text
-        text.withUTF8 { utf8 in
-            bytes.append(UInt8(ascii: "$"))
-            decimalLine(prefix.utf8CodeUnitCount + utf8.count)
-            bytes.append(contentsOf: UnsafeRawBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount))
-            bytes.append(contentsOf: utf8)
-            crlf()
-        }
-    }
-
     public mutating func argument(_ value: Int64) {
         var digits = DecimalDigits(value)
         digits.withBytes { argument(bytes: $0) }
@@ -73,12 +61,6 @@ public struct RESPCommands {
         write(&scratch)
         scratch.withUnsafeBytes { argument(bytes: $0) }
         self.scratch = scratch
-    }
-
-    /// Appends every command of `other` after these.
-    public mutating func append(_ other: RESPCommands) {
-        bytes.append(contentsOf: other.bytes)
-        count += other.count
     }
 
     private mutating func decimalLine(_ value: Int) {
