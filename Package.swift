@@ -39,7 +39,8 @@ let package = Package(
 
         // Clients: the only code that touches the C libraries.
         .target(name: "Kafka", dependencies: ["CRdKafka", logging]),
-        .target(name: "MySQL", dependencies: ["CMariaDB", logging]),
+        .target(name: "CivilCalendar"),
+        .target(name: "MySQL", dependencies: ["CivilCalendar", "CMariaDB", logging]),
         .target(
             name: "Redis",
             dependencies: ["CHiredis", logging, .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]
@@ -66,7 +67,7 @@ let package = Package(
         .target(name: "PortraitConfig", dependencies: ["MySQL", "Redis", .product(name: "Yams", package: "Yams")]),
         .target(name: "PortraitMetadata", dependencies: ["MySQL", "Kafka", "PortraitCore", logging]),
         .target(name: "PortraitScheduler", dependencies: ["JSON", "MySQL", "PortraitCore", logging, .product(name: "Yams", package: "Yams")]),
-        .target(name: "PortraitProcessor", dependencies: ["JSON", "Kafka", "Redis", "StreamEngine", "EventArchive", "PortraitCore", "TagLang", logging, metrics]),
+        .target(name: "PortraitProcessor", dependencies: ["CivilCalendar", "JSON", "Kafka", "Redis", "StreamEngine", "EventArchive", "PortraitCore", "TagLang", logging, metrics]),
         // PortraitProcessor only for ProfileKeys: the feature table reads the processor's own layout.
         .target(name: "PortraitModels", dependencies: ["JSON", "Learning", "MySQL", "Redis", "PortraitCore", "TagLang", "PortraitProcessor", logging]),
         // Saved segments, their plans on the tag bitmaps and their sizing: shared by the API and

@@ -1,3 +1,5 @@
+import CivilCalendar
+
 /// Parses the times Portrait meets on its inputs into epoch milliseconds (UTC):
 /// `YYYY-MM-DD`, `YYYY-MM-DD HH:MM:SS[.ffffff]` (CDC) and ISO 8601 with `T` and an optional
 /// `Z` or `+00:00` (events). Other offsets are refused rather than guessed. The API checks
@@ -17,8 +19,8 @@ public enum TimestampText {
         }
         guard bytes.count >= 10, bytes[4] == 0x2D, bytes[7] == 0x2D,
               let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
-              (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day) else { return nil }
-        var ms = daysFromCivil(year: year, month: month, day: day) * 86_400_000
+              (1...12).contains(month), (1...CivilCalendar.daysIn(month: month, year: year)).contains(day) else { return nil }
+        var ms = CivilCalendar.days(year: year, month: month, day: day) * 86_400_000
         var index = 10
         if index < bytes.count {
             guard bytes[index] == 0x20 || bytes[index] == 0x54, bytes.count >= 19, bytes[13] == 0x3A, bytes[16] == 0x3A,
@@ -41,30 +43,12 @@ public enum TimestampText {
         return ms
     }
 
-    static func daysIn(month: Int64, year: Int64) -> Int64 {
-        switch month {
-        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: 30
-        default: 31
-        }
-    }
-
-    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-    static func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
-
     /// `2026-01-01T00:00:00.000Z`, in UTC, by integer arithmetic: an `ISO8601DateFormatter`
     /// built per call took a third of a profile read's CPU (perf, Benchmarks/README.md).
     public static func iso8601(milliseconds: Int64) -> String {
         let (seconds, millisecond) = floorDivision(milliseconds, 1_000)
         let (days, secondOfDay) = floorDivision(seconds, 86_400)
-        let (year, month, day) = civilDate(daysSince1970: days)
+        let (year, month, day) = CivilCalendar.date(daysSince1970: days)
         var text = year >= 0 && year < 10_000 ? padded(year, 4) : String(year)
         text += "-" + padded(month, 2) + "-" + padded(day, 2)
         text += "T" + padded(secondOfDay / 3_600, 2) + ":" + padded(secondOfDay / 60 % 60, 2) + ":" + padded(secondOfDay % 60, 2)
@@ -76,19 +60,6 @@ public enum TimestampText {
     private static func floorDivision(_ value: Int64, _ divisor: Int64) -> (Int64, Int64) {
         let remainder = value % divisor
         return remainder < 0 ? (value / divisor - 1, remainder + divisor) : (value / divisor, remainder)
-    }
-
-    /// The proleptic Gregorian date of a day count (H. Hinnant's `civil_from_days`).
-    private static func civilDate(daysSince1970 days: Int64) -> (year: Int64, month: Int64, day: Int64) {
-        let shifted = days + 719_468
-        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
     private static func padded(_ value: Int64, _ width: Int) -> String {

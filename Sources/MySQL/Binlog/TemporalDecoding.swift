@@ -1,3 +1,4 @@
+import CivilCalendar
 /// MySQL 5.6+ temporal formats (TIME2, DATETIME2, TIMESTAMP2): big-endian integers with an
 /// offset instead of a sign bit, then 0-3 bytes of fractional seconds.
 enum TemporalDecoding {
@@ -65,16 +66,9 @@ enum TemporalDecoding {
             second: secondOfDay % 60, microsecond: microseconds)
     }
 
-    /// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
+    /// Days since 1970-01-01 to a proleptic Gregorian date.
     static func civilDate(daysSinceEpoch: Int) -> MySQLDate {
-        let z = daysSinceEpoch + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        return MySQLDate(year: yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month: month, day: day)
+        let date = CivilCalendar.date(daysSince1970: Int64(daysSinceEpoch))
+        return MySQLDate(year: Int(date.year), month: Int(date.month), day: Int(date.day))
     }
 }
