@@ -20,7 +20,7 @@ public enum BehaviourRecord {
         json.append(contentsOf: #"{"t":"#.utf8)
         writeInteger(event.timestampMs, to: &json)
         json.append(contentsOf: #","f":"#.utf8)
-        writeObject(event.fields, to: &json)
+        writeObject(NamedValues(event.fields), to: &json)  // in key order, as every run writes it
         json.append(UInt8(ascii: "}"))
     }
 
@@ -38,7 +38,7 @@ public enum BehaviourRecord {
         json.append(UInt8(ascii: "}"))
     }
 
-    static func write(metricValues: [String: Value], timeMs: Int64, to json: inout [UInt8]) {
+    static func write(metricValues: NamedValues, timeMs: Int64, to json: inout [UInt8]) {
         json.append(contentsOf: #"{"t":"#.utf8)
         writeInteger(timeMs, to: &json)
         json.append(contentsOf: #","m":"#.utf8)
@@ -46,11 +46,11 @@ public enum BehaviourRecord {
         json.append(UInt8(ascii: "}"))
     }
 
-    private static func writeObject(_ fields: [String: Value], to json: inout [UInt8]) {
+    private static func writeObject(_ fields: NamedValues, to json: inout [UInt8]) {
         json.append(UInt8(ascii: "{"))
-        for (index, field) in fields.sorted(by: { $0.key < $1.key }).enumerated() {
+        for (index, field) in fields.enumerated() {
             if index > 0 { json.append(UInt8(ascii: ",")) }
-            JSONValue.writeString(field.key, to: &json)
+            JSONValue.writeString(field.name, to: &json)
             json.append(UInt8(ascii: ":"))
             write(field.value, to: &json)
         }

@@ -434,8 +434,9 @@ public final class ProfileProcessor {
             var folded = FoldedInputs()
             guard change(&state, &folded) else { continue }
             evaluator.evaluate(&state)
-            // A re-evaluation, timer or re-scoring that changes nothing writes nothing.
-            if state == held.state, folded.events.isEmpty { continue }
+            // A re-evaluation, timer or re-scoring that changes nothing writes nothing (an event
+            // always changes the profile: its fence moved; so only the others are compared).
+            if folded.events.isEmpty, state == held.state { continue }
             if held.isDirty {
                 // The profile this one replaces was never written: the observer still sees it.
                 if options.onProfilesWritten != nil { steps[userId, default: []].append(held.state) }

@@ -22,7 +22,7 @@ struct ProfileWrite {
     var events: [ProfileEvent]
     var tagChanges: [TagChange]
     /// The metric values that changed (`.null`: gone), if any.
-    var metricChanges: [String: Value]
+    var metricChanges: NamedValues
     /// When the changes happened: the profile's clock, or the newest input before any event.
     var timeMs: Int64
 
@@ -48,7 +48,7 @@ struct ProfileWrite {
         Self.appendFields(Self.changes(old?.attributes, new.attributes), prefix: "a.", sets: &sets, deletes: &deletes)
         let metricChanges = Self.changes(old?.metricValues, new.metricValues)
         Self.appendFields(metricChanges, prefix: "m.", sets: &sets, deletes: &deletes)
-        let changedTags = Self.changes(old?.tags, new.tags).sorted { $0.name < $1.name }
+        let changedTags = Self.changes(old?.tags, new.tags)
         Self.appendFields(changedTags, prefix: "t.", sets: &sets, deletes: &deletes)
         Self.appendFields(Self.changes(old?.modelOutputs, new.modelOutputs), prefix: "", sets: &sets, deletes: &deletes)
         self.sets = sets  // HSET and HDEL take fields in any order
@@ -70,28 +70,32 @@ struct ProfileWrite {
         self.tagValues = tagValues
         self.tagChanges = tagChanges
         self.events = events
-        var changedMetrics: [String: Value] = [:]
-        changedMetrics.reserveCapacity(metricChanges.count)
-        for change in metricChanges { changedMetrics[change.name] = change.to ?? .null }
-        self.metricChanges = changedMetrics
+        self.metricChanges = NamedValues(sortedNames: metricChanges.map(\.name), values: metricChanges.map { $0.to ?? .null })
     }
 
-    /// The entries of one category whose value differs between `old` and `new` (`nil`: absent).
-    private static func changes(_ old: [String: Value]?, _ new: [String: Value]) -> [(name: String, from: Value?, to: Value?)] {
+    /// The entries of one category whose value differs between `old` and `new` (`nil`: absent),
+    /// in name order: both tables are walked in step, so a name is compared, never hashed.
+    private static func changes(_ old: NamedValues?, _ new: NamedValues) -> [(name: String, from: Value?, to: Value?)] {
         var changes: [(name: String, from: Value?, to: Value?)] = []
         guard let old, !old.isEmpty else {
             changes.reserveCapacity(new.count)
-            for (name, value) in new { changes.append((name, nil, value)) }
+            for (name, value) in zip(new.names, new.values) { changes.append((name, nil, value)) }
             return changes
         }
-        var matched = 0
-        for (name, value) in new {
-            let before = old[name]
-            if before != nil { matched += 1 }
-            if before != value { changes.append((name, before, value)) }
-        }
-        if matched < old.count {  // some of the old entries are gone
-            for (name, value) in old where new[name] == nil { changes.append((name, value, nil)) }
+        let (oldNames, oldValues, newNames, newValues) = (old.names, old.values, new.names, new.values)
+        var (i, j) = (0, 0)
+        while i < oldNames.count || j < newNames.count {
+            if i < oldNames.count, j < newNames.count, oldNames[i] == newNames[j] {
+                if oldValues[i] != newValues[j] { changes.append((newNames[j], oldValues[i], newValues[j])) }
+                i += 1
+                j += 1
+            } else if j == newNames.count || (i < oldNames.count && oldNames[i] < newNames[j]) {
+                changes.append((oldNames[i], oldValues[i], nil))
+                i += 1
+            } else {
+                changes.append((newNames[j], nil, newValues[j]))
+                j += 1
+            }
         }
         return changes
     }

@@ -55,12 +55,35 @@ public struct CompiledExpression: Sendable {
         }
     }
 
+    /// The same expression reading each reference from a slot of a ``SlotFrame``: `slot`
+    /// gives the position of every reference (``references``), resolved here once, so a run
+    /// reads arrays instead of looking names up.
+    public func slotted(_ slot: (Reference) -> Int) -> SlottedExpression {
+        SlottedExpression(evaluator: Self.compile(expression, read: { reference in
+            let index = slot(reference)
+            return { frame in frame.values[index] }
+        }, now: { $0.nowMs }))
+    }
+
     private static func compile(_ expression: Expression) -> @Sendable (any EvaluationContext) -> Value {
+        compile(expression, read: { reference in { context in context.value(of: reference) } }, now: { $0.nowMs })
+    }
+
+    /// The closure tree of `expression` for contexts of type `Context`: `read` makes the reader
+    /// of one reference, `now` reads the context's clock.
+    private static func compile<Context>(
+        _ expression: Expression,
+        read: (Reference) -> @Sendable (Context) -> Value,
+        now: @escaping @Sendable (Context) -> Int64
+    ) -> @Sendable (Context) -> Value {
+        func compile(_ expression: Expression) -> @Sendable (Context) -> Value {
+            Self.compile(expression, read: read, now: now)
+        }
         switch expression.node {
         case .literal(let value):
             return { _ in value }
         case .reference(let reference):
-            return { context in context.value(of: reference) }
+            return read(reference)
         case .negate(let operand):
             let inner = compile(operand)
             return { context in
@@ -96,7 +119,7 @@ public struct CompiledExpression: Sendable {
             }
         case .call(let name, let arguments):
             let compiled = arguments.map(compile)
-            return { context in Functions.call(name, compiled.map { $0(context) }, nowMs: context.nowMs) }
+            return { context in Functions.call(name, compiled.map { $0(context) }, nowMs: now(context)) }
         case .caseWhen(let branches, let otherwise):
             let compiled = branches.map { (compile($0.condition), compile($0.value)) }
             let fallback = otherwise.map(compile)
@@ -108,5 +131,36 @@ public struct CompiledExpression: Sendable {
             let compiled = items.map(compile)
             return { context in .list(compiled.map { $0(context) }) }
         }
+    }
+}
+
+/// What a slotted expression reads: values by position, laid out by whoever compiled it, and
+/// the current time. One frame serves every expression of an evaluation (a tag's result goes
+/// into its slot, where the tags after it read it). The slots are a fixed buffer, not an
+/// array property, so reading one costs neither an exclusivity check nor a uniqueness check.
+public final class SlotFrame {
+    public let values: UnsafeMutableBufferPointer<Value>
+    public let nowMs: Int64
+
+    /// `count` slots, all null.
+    public init(count: Int, nowMs: Int64) {
+        values = .allocate(capacity: count)
+        values.initialize(repeating: .null)
+        self.nowMs = nowMs
+    }
+
+    deinit {
+        values.deinitialize()
+        values.deallocate()
+    }
+}
+
+/// A ``CompiledExpression`` whose references were resolved to slots (``CompiledExpression/slotted(_:)``).
+public struct SlottedExpression: Sendable {
+    let evaluator: @Sendable (SlotFrame) -> Value
+
+    /// The expression's value over `frame`.
+    public func evaluate(_ frame: SlotFrame) -> Value {
+        evaluator(frame)
     }
 }

@@ -15,9 +15,24 @@ public struct DefinitionSet: Sendable {
     }
 
     public let metrics: [CompiledMetric]
+    /// The metrics' names, in order (metrics are sorted by name): the names of every profile's
+    /// metric values table when none is null, shared by all of them.
+    public let metricNames: [String]
     /// The metrics' ``CompiledMetric/stateKey``s: the states a profile keeps.
     public let metricStateKeys: Set<String>
     public let tags: [CompiledTag]
+    /// Each tag (same order as ``tags``) compiled against ``slots``.
+    public let tagPrograms: [SlottedExpression]
+    /// Whether each tag (same order as ``tags``) is in ``modelReadingTags``.
+    public let tagReadsModel: [Bool]
+    /// The tags' positions in ``tags`` taken in name order, and those names: how a profile's
+    /// tag table is built from the evaluation's slots without sorting.
+    public let tagNameOrder: [Int]
+    public let sortedTagNames: [String]
+    /// Where an evaluation keeps each value tags read.
+    public let slots: ProfileSlots
+    /// Whether some tag's value changes with time alone (`now()`, `days_since(…)`).
+    public let anyTagDependsOnTime: Bool
     /// Tags that read a model output, directly or through another tag: evaluated after the
     /// models have scored the profile (the others before, so models may read them).
     public let modelReadingTags: Set<String>
@@ -72,6 +87,14 @@ public struct DefinitionSet: Sendable {
             }
         }) { modelReading.insert(tag.name) }
         modelReadingTags = modelReading
+        metricNames = compiledMetrics.map(\.name)
+        let slots = ProfileSlots(metrics: compiledMetrics, tags: ordered)
+        self.slots = slots
+        tagPrograms = ordered.map { $0.expression.slotted(slots.slot(of:)) }
+        tagReadsModel = ordered.map { modelReading.contains($0.name) }
+        tagNameOrder = ordered.indices.sorted { ordered[$0].name < ordered[$1].name }
+        sortedTagNames = tagNameOrder.map { ordered[$0].name }
+        anyTagDependsOnTime = ordered.contains { $0.expression.dependsOnTime }
         self.timeTickMs = timeTickMs
         self.problems = problems
     }

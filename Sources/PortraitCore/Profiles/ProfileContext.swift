@@ -1,19 +1,16 @@
 import TagLang
 
-/// What a tag expression reads: one profile's attributes, metric values, the tags computed
-/// before it and the model outputs (``ProfileState/modelOutputs``), at the profile's clock.
-///
-/// A class so that handing it to each compiled tag (`any EvaluationContext`) passes a
-/// reference: as a struct of four dictionaries it was boxed on the heap once per tag.
-final class ProfileContext: EvaluationContext {
-    // Constants where they can be: a `let` is read without an exclusivity check.
-    let attributes: [String: Value]
-    let metrics: [String: Value]
-    var tags: [String: Value]
-    var models: [String: Value]
+/// What a tag expression reads when it is explained over a stored profile: its attributes,
+/// metric values, tags and model outputs (``ProfileState/modelOutputs``), at the profile's
+/// clock. (Evaluation reads slots instead: ``ProfileSlots``.)
+struct ProfileContext: EvaluationContext {
+    let attributes: NamedValues
+    let metrics: NamedValues
+    let tags: NamedValues
+    let models: NamedValues
     let nowMs: Int64
 
-    init(attributes: [String: Value], metrics: [String: Value], tags: [String: Value], models: [String: Value] = [:], nowMs: Int64) {
+    init(attributes: NamedValues, metrics: NamedValues, tags: NamedValues, models: NamedValues, nowMs: Int64) {
         self.attributes = attributes
         self.metrics = metrics
         self.tags = tags

@@ -23,11 +23,11 @@ extension ProfileEvaluator {
         let now = state.clockMs
         var next: Int64? = nil
         for metric in definitions.metrics {
-            guard let index = state.metricStates.index(forKey: metric.stateKey) else { continue }
-            state.metricStates.values[index].expire(nowMs: now, window: metric.window)  // in place: no copy of the buckets
-            if let expiry = state.metricStates.values[index].nextExpiry(window: metric.window), expiry > now { next = min(next ?? .max, expiry) }
+            guard let index = state.metricStates.index(of: metric.stateKey) else { continue }
+            state.metricStates[position: index].expire(nowMs: now, window: metric.window)  // in place: no copy of the buckets
+            if let expiry = state.metricStates[position: index].nextExpiry(window: metric.window), expiry > now { next = min(next ?? .max, expiry) }
         }
-        if definitions.tags.contains(where: \.expression.dependsOnTime), now > .min {
+        if definitions.anyTagDependsOnTime, now > .min {
             let tick = definitions.timeTickMs
             let wake = MetricState.floor(now, tick) + tick
             if wake > now { next = min(next ?? .max, wake) }

@@ -35,8 +35,13 @@ public struct ProfileEvaluator: Sendable {
             let context = EventContext(fields: event.fields, nowMs: event.timestampMs)
             for metric in definitions.metrics where metric.filter.holds(context) {
                 let value = metric.field.map { event.fields[$0] ?? .null } ?? .null
-                state.metricStates[metric.stateKey, default: MetricState()]
-                    .add(value, at: event.timestampMs, metric: metric, nowMs: state.clockMs)
+                if let index = state.metricStates.index(of: metric.stateKey) {
+                    state.metricStates[position: index].add(value, at: event.timestampMs, metric: metric, nowMs: state.clockMs)
+                } else {
+                    var metricState = MetricState()
+                    metricState.add(value, at: event.timestampMs, metric: metric, nowMs: state.clockMs)
+                    if !metricState.isEmpty { state.metricStates[metric.stateKey] = metricState }
+                }
             }
         }
     }
@@ -60,52 +65,62 @@ public struct ProfileEvaluator: Sendable {
             nextTimer = min(nextTimer ?? .max, time)
         }
 
+        // Metric values and tags go into the slots the tags read (``ProfileSlots``); the
+        // profile's tables are built from them in name order, without hashing or sorting.
+        let slots = definitions.slots
+        let frame = SlotFrame(count: slots.count, nowMs: now)
         // Metric states are expired in place; the table is rebuilt only when a state emptied
         // or belongs to no active metric any more (rare), not on every evaluation.
-        var metricValues: [String: Value] = [:]
-        metricValues.reserveCapacity(definitions.metrics.count)
         var nullMetrics = false
         var keptStates = 0
-        for metric in definitions.metrics {
-            guard let index = state.metricStates.index(forKey: metric.stateKey) else {
+        for (index, metric) in definitions.metrics.enumerated() {
+            guard let position = state.metricStates.index(of: metric.stateKey) else {
                 if metric.aggregation == .count || metric.aggregation == .sum || metric.aggregation == .distinct {
-                    metricValues[metric.name] = .number(0)
+                    frame.values[slots.slot(ofMetric: index)] = .number(0)
+                } else {
+                    nullMetrics = true
                 }
                 continue
             }
-            state.metricStates.values[index].expire(nowMs: now, window: metric.window)
-            let metricState = state.metricStates.values[index]
+            state.metricStates[position: position].expire(nowMs: now, window: metric.window)
+            let metricState = state.metricStates[position: position]
             let value = metricState.value(metric.aggregation)
-            metricValues[metric.name] = value
+            frame.values[slots.slot(ofMetric: index)] = value
             nullMetrics = nullMetrics || value == .null
             if !metricState.isEmpty { keptStates += 1 }
             wake(at: metricState.nextExpiry(window: metric.window))
         }
         if keptStates != state.metricStates.count {
-            state.metricStates = state.metricStates.filter { !$0.value.isEmpty && definitions.metricStateKeys.contains($0.key) }
+            state.metricStates = state.metricStates.filter { key, metricState in
+                !metricState.isEmpty && definitions.metricStateKeys.contains(key)
+            }
         }
-        state.metricValues = nullMetrics ? metricValues.filter { $0.value != .null } : metricValues
+        state.metricValues = Self.table(
+            names: definitions.metricNames, hasNulls: nullMetrics,
+            value: { frame.values[slots.slot(ofMetric: $0)] })
 
-        let context = ProfileContext(attributes: state.attributes, metrics: metricValues, tags: [:], nowMs: now)
-        context.tags.reserveCapacity(definitions.tags.count)
+        for (name, slot) in slots.attributes { frame.values[slot] = state.attributes[name] ?? .null }
         var usesTime = false
         let anyTagReadsModels = !definitions.modelReadingTags.isEmpty
         var nullTags = false
         func evaluateTags(readingModels: Bool) {
             if readingModels, !anyTagReadsModels { return }
-            for tag in definitions.tags where !anyTagReadsModels || definitions.modelReadingTags.contains(tag.name) == readingModels {
-                let value = tag.expression.evaluate(context)
+            for (index, tag) in definitions.tags.enumerated() where !anyTagReadsModels || definitions.tagReadsModel[index] == readingModels {
+                let value = definitions.tagPrograms[index].evaluate(frame)
                 // A null is kept while evaluating: a model reading this tag sees it was computed.
-                context.tags[tag.name] = tag.kind == .boolean ? .bool(value.isTrue) : value
+                frame.values[slots.slot(ofTag: index)] = tag.kind == .boolean ? .bool(value.isTrue) : value
                 nullTags = nullTags || (tag.kind != .boolean && value == .null)
                 usesTime = usesTime || tag.expression.dependsOnTime
             }
         }
         evaluateTags(readingModels: false)
-        context.models = score(state, tags: context.tags)
-        state.modelOutputs = context.models
+        state.modelOutputs = score(state, frame: frame)
+        for (field, slot) in slots.modelOutputs { frame.values[slot] = state.modelOutputs[field] ?? .null }
         evaluateTags(readingModels: true)
-        state.tags = nullTags ? context.tags.filter { $0.value != .null } : context.tags
+        let tagOrder = definitions.tagNameOrder
+        state.tags = Self.table(
+            names: definitions.sortedTagNames, hasNulls: nullTags,
+            value: { frame.values[slots.slot(ofTag: tagOrder[$0])] })
         if usesTime, now > .min {
             let tick = definitions.timeTickMs
             wake(at: MetricState.floor(now, tick) + tick)
@@ -113,17 +128,28 @@ public struct ProfileEvaluator: Sendable {
         state.nextTimerMs = nextTimer
     }
 
+    /// The table of `names` (in order) whose `value(i)` is the i-th name's; nulls are left
+    /// out. Without nulls the table shares `names`.
+    private static func table(names: [String], hasNulls: Bool, value: (Int) -> Value) -> NamedValues {
+        let values = names.indices.map(value)
+        guard hasNulls else { return NamedValues(sortedNames: names, values: values) }
+        var table = NamedValues()
+        table.reserveCapacity(names.count)
+        for (name, value) in zip(names, values) where value != .null { _ = table.appendInOrder(name, value) }
+        return table
+    }
+
     /// Every model's output and version for `state` (metric values already computed), with
     /// `tags` as this evaluation computed them so far. Scoring reads a handful of fields and does
     /// one small product per model, so it runs at every evaluation; the write only carries the
     /// fields that changed, so the hash changes exactly when a feature read or the version did.
-    private func score(_ state: ProfileState, tags: [String: Value]) -> [String: Value] {
+    private func score(_ state: ProfileState, frame: SlotFrame) -> NamedValues {
         guard !models.isEmpty else { return [:] }
-        var outputs: [String: Value] = [:]
+        var outputs = NamedValues()
         for model in models {
             var inputs: [String: String] = [:]
             for feature in model.features {
-                if feature.hasPrefix("t."), let value = tags[String(feature.dropFirst(2))] {
+                if feature.hasPrefix("t."), let value = computedTag(String(feature.dropFirst(2)), frame: frame) {
                     inputs[feature] = value.storedText
                 } else {
                     inputs[feature] = state.field(feature)
@@ -135,6 +161,13 @@ public struct ProfileEvaluator: Sendable {
             outputs[model.versionField] = .number(Double(model.version))
         }
         return outputs
+    }
+
+    /// The value this evaluation gave tag `name` before the models scored (`nil`: not an
+    /// active tag, or one that reads a model and is computed after them).
+    private func computedTag(_ name: String, frame: SlotFrame) -> Value? {
+        guard let index = definitions.tags.firstIndex(where: { $0.name == name }), !definitions.tagReadsModel[index] else { return nil }
+        return frame.values[definitions.slots.slot(ofTag: index)]
     }
 
     /// Why a tag has its value for this profile (the tag must be active).

@@ -8,13 +8,13 @@ public struct ProfileState: Sendable, Equatable {
     public var denseId: Int64?
     /// The event time the profile was last evaluated at; never goes back.
     public var clockMs: Int64 = .min
-    public var attributes: [String: Value] = [:]
+    public var attributes = NamedValues()
     /// Metric buckets by `CompiledMetric.stateKey`.
-    public var metricStates: [String: MetricState] = [:]
-    public var metricValues: [String: Value] = [:]
-    public var tags: [String: Value] = [:]
+    public var metricStates = NamedTable<MetricState>()
+    public var metricValues = NamedValues()
+    public var tags = NamedValues()
     /// Model outputs by profile field: `model.<name>.score|cluster` and `model.<name>.version`.
-    public var modelOutputs: [String: Value] = [:]
+    public var modelOutputs = NamedValues()
     /// Per source partition (`topic/partition`), the last offset folded in: a replayed message
     /// at or below it is skipped, which makes a replay after a crash change nothing.
     public var fences: [String: Int64] = [:]

@@ -1,7 +1,7 @@
 import TagLang
 
 /// The engine-state blob kept beside each profile (`s:{userId}` in Redis): a versioned binary
-/// encoding of ``ProfileState``. Dictionaries are written in key order so equal states give
+/// encoding of ``ProfileState``. Tables are written in their name order, so equal states give
 /// equal bytes (a recompute can be compared byte for byte with the stream's result).
 public enum ProfileStateCodec {
     /// 2 added the model outputs; 3 the recent event ids (issue 17). Older blobs still read.
@@ -30,7 +30,7 @@ public enum ProfileStateCodec {
             writer.int(offset)
         }
         writer.int(Int64(state.metricStates.count))
-        for (key, metric) in state.metricStates.sorted(by: { $0.key < $1.key }) {
+        for (key, metric) in state.metricStates {
             writer.string(key)
             writer.int(Int64(metric.bucketStarts.count))
             for (start, accumulator) in zip(metric.bucketStarts, metric.accumulators) {
@@ -69,7 +69,7 @@ public enum ProfileStateCodec {
                     metric.bucketStarts.append(try reader.int())
                     metric.accumulators.append(try readAccumulator(&reader))
                 }
-                state.metricStates[key] = metric
+                if !state.metricStates.appendInOrder(key, metric) { state.metricStates[key] = metric }
             }
             if version >= 3 {
                 var entries: [(id: String, timestampMs: Int64)] = []
@@ -83,17 +83,23 @@ public enum ProfileStateCodec {
         }
     }
 
-    private static func writeValues(_ values: [String: Value], to writer: inout ByteWriter) {
+    private static func writeValues(_ values: NamedValues, to writer: inout ByteWriter) {
         writer.int(Int64(values.count))
-        for (name, value) in values.sorted(by: { $0.key < $1.key }) {
+        for (name, value) in zip(values.names, values.values) {
             writer.string(name)
             writer.value(value)
         }
     }
 
-    private static func readValues(_ reader: inout ByteReader) throws(ByteReader.Corrupt) -> [String: Value] {
-        var values: [String: Value] = [:]
-        for _ in 0..<(try reader.count()) { values[try reader.string()] = try reader.value() }
+    /// Blobs are written in name order; one that is not (never seen) is still read whole.
+    private static func readValues(_ reader: inout ByteReader) throws(ByteReader.Corrupt) -> NamedValues {
+        var values = NamedValues()
+        let count = try reader.count()
+        values.reserveCapacity(count)
+        for _ in 0..<count {
+            let (name, value) = (try reader.string(), try reader.value())
+            if !values.appendInOrder(name, value) { values[name] = value }
+        }
         return values
     }
 
@@ -105,9 +111,33 @@ public enum ProfileStateCodec {
         writer.int(accumulator.firstMs)
         writer.int(accumulator.lastMs)
         writer.value(accumulator.lastValue)
-        let distinct = accumulator.distinct.sorted { $0.description < $1.description }
+        let distinct = accumulator.distinct.sorted(by: Self.encodingOrder)
         writer.int(Int64(distinct.count))
         distinct.forEach { writer.value($0) }
+    }
+
+    /// A total order on values for writing sets deterministically, without building text:
+    /// by kind, then by payload.
+    static func encodingOrder(_ a: Value, _ b: Value) -> Bool {
+        func rank(_ value: Value) -> Int {
+            switch value {
+            case .null: 0
+            case .bool: 1
+            case .number: 2
+            case .string: 3
+            case .timestamp: 4
+            case .duration: 5
+            case .list: 6
+            }
+        }
+        switch (a, b) {
+        case (.bool(let x), .bool(let y)): return !x && y
+        case (.number(let x), .number(let y)): return x.isTotallyOrdered(belowOrEqualTo: y) && x.bitPattern != y.bitPattern
+        case (.string(let x), .string(let y)): return x < y
+        case (.timestamp(let x), .timestamp(let y)), (.duration(let x), .duration(let y)): return x < y
+        case (.list(let x), .list(let y)): return x.lexicographicallyPrecedes(y, by: encodingOrder)
+        default: return rank(a) < rank(b)
+        }
     }
 
     private static func readAccumulator(_ reader: inout ByteReader) throws(ByteReader.Corrupt) -> MetricAccumulator {
