@@ -20,7 +20,7 @@ public enum BehaviourRecord {
         json.append(contentsOf: #"{"t":"#.utf8)
         writeInteger(event.timestampMs, to: &json)
         json.append(contentsOf: #","f":"#.utf8)
-        writeObject(NamedValues(event.fields), to: &json)  // in key order, as every run writes it
+        writeObject(event.fields, to: &json)  // in name order, as every run writes it
         json.append(UInt8(ascii: "}"))
     }
 

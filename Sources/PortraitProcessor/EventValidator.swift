@@ -69,7 +69,7 @@ public struct EventValidator: Sendable {
             return .failure(Problem(field: "type", reason: absent ? "missing" : "must be a non-empty string"))
         }
         if let problem = Self.eventIdProblem(document[EventIdentity.field]) { return .failure(problem) }
-        var fields: [String: Value] = ["user_id": .string(userId), "type": .string(type), "ts": .timestamp(ms)]
+        var fields: NamedValues = ["user_id": .string(userId), "type": .string(type), "ts": .timestamp(ms)]
         // Carried for EventDeduplication; no filter reads it.
         if let id = document[EventIdentity.field] as? String { fields[EventIdentity.field] = .string(id) }
         for (name, raw) in document.sorted(by: { $0.key < $1.key }) where fields[name] == nil {

@@ -94,7 +94,7 @@ public struct InputDecoder: Sendable {
             }
             timestamp = ms
         }
-        var fields: [String: Value] = ["user_id": .string(userId), "type": .string(table.eventType), "ts": .timestamp(timestamp)]
+        var fields: NamedValues = ["user_id": .string(userId), "type": .string(table.eventType), "ts": .timestamp(timestamp)]
         for (field, column) in table.fields {
             let fieldType = eventFieldTypes[field] ?? .string
             guard let value = JSONValueConversion.value(row[column], as: fieldType) else {

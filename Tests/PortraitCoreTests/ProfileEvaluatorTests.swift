@@ -36,7 +36,7 @@ private enum Fixture {
     }
 
     static func event(_ type: String, at timestampMs: Int64, amount: Double? = nil, category: String? = nil) -> ProfileInput {
-        var fields: [String: Value] = ["type": .string(type), "user_id": .string(user), "ts": .timestamp(timestampMs)]
+        var fields: NamedValues = ["type": .string(type), "user_id": .string(user), "ts": .timestamp(timestampMs)]
         if let amount { fields["amount"] = .number(amount) }
         if let category { fields["category"] = .string(category) }
         return .event(ProfileEvent(userId: user, timestampMs: timestampMs, fields: fields))

@@ -31,7 +31,7 @@ struct ProfileContext: EvaluationContext {
 
 /// What a metric filter reads: the event's fields.
 struct EventContext: EvaluationContext {
-    var fields: [String: Value]
+    var fields: NamedValues
     var nowMs: Int64
 
     func value(of reference: Reference) -> Value {

@@ -42,9 +42,10 @@ public struct AttributeChange: Sendable, Equatable {
 public struct ProfileEvent: Sendable, Equatable {
     public var userId: String
     public var timestampMs: Int64
-    public var fields: [String: Value]
+    /// In name order, so the behaviour list records them as they are, without sorting.
+    public var fields: NamedValues
 
-    public init(userId: String, timestampMs: Int64, fields: [String: Value]) {
+    public init(userId: String, timestampMs: Int64, fields: NamedValues) {
         self.userId = userId
         self.timestampMs = timestampMs
         self.fields = fields

@@ -29,13 +29,17 @@ public enum ProfileStateCodec {
             writer.string(source)
             writer.int(offset)
         }
-        writer.int(Int64(state.metricStates.count))
-        for (key, metric) in state.metricStates {
-            writer.string(key)
+        // By index, not by iterator: each element is read in place instead of copied out
+        // (an accumulator holds a set and a value).
+        let metricStates = state.metricStates
+        writer.int(Int64(metricStates.count))
+        for index in 0..<metricStates.count {
+            writer.string(metricStates.names[index])
+            let metric = metricStates.values[index]
             writer.int(Int64(metric.bucketStarts.count))
-            for (start, accumulator) in zip(metric.bucketStarts, metric.accumulators) {
-                writer.int(start)
-                write(accumulator, to: &writer)
+            for bucket in metric.bucketStarts.indices {
+                writer.int(metric.bucketStarts[bucket])
+                write(metric.accumulators[bucket], to: &writer)
             }
         }
         writer.int(Int64(state.recentEventIds.entries.count))
@@ -84,10 +88,11 @@ public enum ProfileStateCodec {
     }
 
     private static func writeValues(_ values: NamedValues, to writer: inout ByteWriter) {
-        writer.int(Int64(values.count))
-        for (name, value) in zip(values.names, values.values) {
-            writer.string(name)
-            writer.value(value)
+        let (names, items) = (values.names, values.values)
+        writer.int(Int64(names.count))
+        for index in names.indices {
+            writer.string(names[index])
+            writer.value(items[index])
         }
     }
 
@@ -111,9 +116,8 @@ public enum ProfileStateCodec {
         writer.int(accumulator.firstMs)
         writer.int(accumulator.lastMs)
         writer.value(accumulator.lastValue)
-        let distinct = accumulator.distinct.sorted(by: Self.encodingOrder)
-        writer.int(Int64(distinct.count))
-        distinct.forEach { writer.value($0) }
+        writer.int(Int64(accumulator.distinct.count))
+        if !accumulator.distinct.isEmpty { accumulator.distinct.sorted(by: Self.encodingOrder).forEach { writer.value($0) } }
     }
 
     /// A total order on values for writing sets deterministically, without building text:
