@@ -4,6 +4,7 @@ import Redis
 import Logging
 import Metrics
 import PortraitCore
+import StreamEngine
 import Synchronization
 
 /// `portrait process`: consumes the CDC and event topics (co-partitioned by user) in a consumer
@@ -77,7 +78,7 @@ public final class ProfileProcessor {
     var epochs: [Int32: Int64] = [:]
     /// How long to wait before retrying after Redis failed; doubles up to 5 s, reset by a success.
     private var redisBackoffMs: UInt32 = 0
-    private var watermarks: WatermarkTracker
+    private var watermarks: SplitWatermarks
     private var positions: [String: Int64] = [:]
     private var sourceNames = SourceNames()
     private var lastActivityMs: Int64 = 0
@@ -140,7 +141,7 @@ public final class ProfileProcessor {
             configuration: KafkaProducerConfiguration(client: KafkaClientConfiguration(bootstrapServers: options.bootstrapServers)), logger: logger)
         deadLetters = DeadLetters(producer: producer, topic: options.deadLetterTopic)
         status = ProcessorStatus(groupId: options.groupId)
-        watermarks = WatermarkTracker(delayMs: options.watermarkDelayMs, idleTimeoutMs: options.idleTimeoutMs, followWallClock: options.followWallClock)
+        watermarks = SplitWatermarks(delayMs: options.watermarkDelayMs, idleTimeoutMs: options.idleTimeoutMs, followWallClock: options.followWallClock)
     }
 
     /// The topics read.
@@ -210,7 +211,7 @@ public final class ProfileProcessor {
         try flush()
         owned = Set(try source.assignment().map(\.partition))
         lastActivityMs = Self.wallMs()  // idleness counts from when there is something to read
-        watermarks.retain(partitions: owned)
+        watermarks.retain(keyGroups: owned)
         try checkForGaps()
         if !options.deferWrites { epochs = try store.takeOwnership(of: owned.sorted()) }
         try resetKeyedState()  // another processor may have written our new users meanwhile
@@ -331,7 +332,7 @@ public final class ProfileProcessor {
         var inputs: [String: [Pending]] = [:]
         var partitionOf: [String: Int32] = [:]
         for message in messages {
-            let source = sourceNames.name(topic: message.topic, partition: message.partition)
+            let (source, split) = sourceNames.source(topic: message.topic, partition: message.partition, in: &watermarks)
             pendingCommits[source] = message.nextPosition
             positions[source] = message.offset
             switch decoder.decode(topic: message.topic, value: message.value) {
@@ -339,7 +340,7 @@ public final class ProfileProcessor {
             case .deadLetter(let reason): if options.sendsDeadLetters { try deadLetters.send(reason: reason, message: message) }
             case .input(let input):
                 if case .event = input {  // row commit times are not event time
-                    watermarks.observe(source: source, partition: message.partition, eventMs: input.timestampMs, wallMs: wall)
+                    watermarks.observe(split: split, eventMs: input.timestampMs, wallMs: wall)
                 }
                 if inputs[input.userId] == nil { order.append(input.userId) }
                 inputs[input.userId, default: []].append(Pending(source: source, offset: message.offset, input: input))
@@ -381,7 +382,7 @@ public final class ProfileProcessor {
         // A finished replay holds nothing back: every input counts as idle, as at a stream's end.
         let wall = Self.wallMs() + (source.isExhausted ? options.idleTimeoutMs : 0)
         for partition in owned.sorted() {
-            let watermark = watermarks.watermark(partition: partition, wallMs: wall)
+            let watermark = watermarks.watermark(keyGroup: partition, wallMs: wall)
             guard watermark > .min else { continue }
             partitionWatermarks[partition] = watermark
             for _ in 0..<20 {  // bounded per loop so input keeps flowing

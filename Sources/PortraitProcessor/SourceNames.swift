@@ -1,14 +1,19 @@
-/// The `topic/partition` names of input sources (profile fences, commit positions, watermark
-/// inputs), built once per source instead of once per message.
-struct SourceNames {
-    private var names: [Int32: [(topic: String, name: String)]] = [:]
+import StreamEngine
 
-    mutating func name(topic: String, partition: Int32) -> String {
+/// The `topic/partition` names of input sources (profile fences, commit positions) and their
+/// watermark splits (key group: the partition), made once per source instead of once per message.
+struct SourceNames {
+    private var sources: [Int32: [(topic: String, name: String, split: SplitWatermarks.Split)]] = [:]
+
+    /// The name of `topic`'s `partition` and its split in `watermarks`, registered there on first
+    /// sight. Split handles never go stale (``SplitWatermarks/retain(keyGroups:)`` keeps them).
+    mutating func source(topic: String, partition: Int32, in watermarks: inout SplitWatermarks) -> (name: String, split: SplitWatermarks.Split) {
         // The consumer hands out one topic string per run of messages, so `==` mostly finds the
         // same storage and returns at once.
-        if let known = names[partition]?.first(where: { $0.topic == topic }) { return known.name }
+        if let known = sources[partition]?.first(where: { $0.topic == topic }) { return (known.name, known.split) }
         let name = "\(topic)/\(partition)"
-        names[partition, default: []].append((topic, name))
-        return name
+        let split = watermarks.register(split: name, keyGroup: partition)
+        sources[partition, default: []].append((topic, name, split))
+        return (name, split)
     }
 }
