@@ -354,7 +354,7 @@ public final class ProfileProcessor {
         try load(order.filter { cache[$0] == nil }, partition: nil, partitionOf: partitionOf)
         for start in stride(from: 0, to: order.count, by: 1_000) {
             let chunk = Array(order[start..<min(start + 1_000, order.count)])
-            try update(users: chunk, partition: nil, partitionOf: partitionOf) { state, folded in
+            try update(users: chunk, partition: nil, partitionOf: partitionOf, foldsInputs: true) { state, folded in
                 var admitted = false
                 for pending in inputs[state.userId] ?? [] where state.admit(source: pending.source, offset: pending.offset) {
                     // Issue 17 item 4 hook: a retried event (same event_id) is not folded twice;
@@ -420,31 +420,39 @@ public final class ProfileProcessor {
     /// Loads `users` (from memory or Redis) and lets `change` fold inputs in or move the clock
     /// (returning whether anything changed), then re-evaluates; a profile that changed is held
     /// dirty for the next flush. Returns how many changed.
+    ///
+    /// With `foldsInputs`, an admitted input always changes the profile (its fence moves), so
+    /// the state is taken out of the held profile and changed in place instead of being copied
+    /// (which would copy every table it touches) and compared afterwards.
     @discardableResult
     private func update(
-        users: [String], partition fixedPartition: Int32?, partitionOf: [String: Int32] = [:],
+        users: [String], partition fixedPartition: Int32?, partitionOf: [String: Int32] = [:], foldsInputs: Bool = false,
         change: (inout ProfileState, inout FoldedInputs) -> Bool
     ) throws -> Int {
         try load(users.filter { cache[$0] == nil }, partition: fixedPartition, partitionOf: partitionOf)
+        let takesState = foldsInputs && options.onProfilesWritten == nil  // an observer sees the state before
         var changed = 0
         for userId in users {
-            // Out of the table while it changes, so its dictionaries are not copied on write.
+            // Out of the table while it changes, so its tables are not copied on write.
             guard var held = cache.removeValue(forKey: userId) else { continue }
             defer { cache[userId] = held }
+            let timerBefore = held.state.nextTimerMs
             var state = held.state
+            if takesState { held.state = ProfileState(userId: userId) }
             var folded = FoldedInputs()
-            guard change(&state, &folded) else { continue }
+            guard change(&state, &folded) else {
+                if takesState { held.state = state }
+                continue
+            }
             evaluator.evaluate(&state)
-            // A re-evaluation, timer or re-scoring that changes nothing writes nothing (an event
-            // always changes the profile: its fence moved; so only the others are compared).
-            if folded.events.isEmpty, state == held.state { continue }
+            // A re-evaluation, timer or re-scoring that changes nothing writes nothing.
+            if !takesState, folded.events.isEmpty, state == held.state { continue }
             if held.isDirty {
                 // The profile this one replaces was never written: the observer still sees it.
                 if options.onProfilesWritten != nil { steps[userId, default: []].append(held.state) }
             } else {
                 dirtyUsers.append(userId)
             }
-            let timerBefore = held.state.nextTimerMs
             held.state = state
             held.noteChange(folded: folded)
             timers.move(partition: held.partition, userId: userId, from: timerBefore, to: state.nextTimerMs)

@@ -60,14 +60,16 @@ struct ProcessorBenchCommand: ParsableCommand {
         options.topicPrefix = "bench"
         options.groupId = "bench"
         options.followWallClock = false
-        let progress = Mutex<(inputs: Int, first: Date?, last: Date?)>((0, nil, nil))
+        // `first`: when the first flush was acknowledged, and the inputs it held (the rate after
+        // it leaves out the consumer group's join, a few seconds that a short run would count).
+        let progress = Mutex<(inputs: Int, first: Date?, firstInputs: Int, last: Date?)>((0, nil, 0, nil))
         let total = events
         let lags = Mutex<[Int64]>([])
         options.onBatch = { inputs, freshness in
             lags.withLock { $0.append(contentsOf: freshness) }
             progress.withLock { state in
-                if state.first == nil { state.first = Date() }
                 state.inputs += inputs
+                if state.first == nil { (state.first, state.firstInputs) = (Date(), state.inputs) }
                 if state.inputs >= total, state.last == nil { state.last = Date() }
             }
         }
@@ -85,7 +87,10 @@ struct ProcessorBenchCommand: ParsableCommand {
             ("bench", rate == nil ? "processor" : "processor_live"), ("rate", rate ?? 0),
             ("freshness_p50_ms", rate == nil ? -1 : percentile(0.5)), ("freshness_p99_ms", rate == nil ? -1 : percentile(0.99)), ("events", events), ("users", users), ("metrics", metrics), ("tags", tags),
             ("produce_events_per_s", rate == nil ? Double(events) / produceSeconds : Double(rate!)), ("wall_s", seconds),
-            ("events_per_s", Double(finished.inputs) / seconds), ("redis_keys", profiles),
+            ("events_per_s", Double(finished.inputs) / seconds),
+            ("after_join_events_per_s", finished.first.flatMap { first in
+                finished.last.map { Double(finished.inputs - finished.firstInputs) / max(0.001, $0.timeIntervalSince(first)) } } ?? -1),
+            ("redis_keys", profiles),
             ("redis_bytes_per_user", bytesPerProfile), ("peak_rss_mb", peakResidentMegabytes()),
         ])
         withExtendedLifetime(cluster) {}
