@@ -660,6 +660,39 @@ extension ProfileEvaluatorTests {
             #expect(ProfileStateCodec.encode(forward) == ProfileStateCodec.encode(backward))
         }
 
+        /// ``richState()`` as format 3 wrote it (every accumulator field, always), before
+        /// format 4: blobs already in Redis must still read as the same state.
+        static let richStateFormat3 = [
+            "0314757365722dc3a92d343254809aa79b20c0e9cb9b200c06616765030000000000000ac008626f726e05ffefb25208",
+            "63697479040e5ac3bc726963680c6c6162656c73070804026103000000000000f03f000702010c74656e757265068090",
+            "e4c00406766970020c1463617465676f72696573030000000000001040106368656170657374039a9999999999f13f1a",
+            "6c6173745f63617465676f7279040a67616d65731a6c6173745f707572636861736505c0c78999201870757263686173",
+            "65735f3764030000000000001040127370656e645f333064039a99999999991940020c6c617073656401000410657665",
+            "6e74732f3000106f72646572732f339693d89fee470c2663617465676f72696573236130373264336430020000000000",
+            "0000000000000000000000f07f000000000000f0fffeffffffffffffffff01ffffffffffffffffff010008040a626f6f",
+            "6b73040a67616d6573040a73686f65730408746f797322636865617065737423626662633134626206c0af949820029a",
+            "9999999999f13f9a9999999999f13f9a9999999999f13ffeffffffffffffffff01ffffffffffffffffff01000080ffb8",
+            "982002cdcccccccccc0040cdcccccccccc0040cdcccccccccc0040feffffffffffffffff01ffffffffffffffffff0100",
+            "00809e82992002cdcccccccccc0840cdcccccccccc0840cdcccccccccc0840feffffffffffffffff01ffffffffffffff",
+            "ffff0100002c6c6173745f63617465676f72792330313334316661340480e0ef97200000000000000000000000000000",
+            "00f07f000000000000f0fffeffffffffffffffff01c0c7899920040a73686f657300809aa79b20000000000000000000",
+            "000000000000f07f000000000000f0fffeffffffffffffffff01809aa79b20040a67616d6573002c6c6173745f707572",
+            "63686173652335323532653335330200080000000000000000000000000000f07f000000000000f0ff80e0ef9720c0c7",
+            "89992000002a7075726368617365735f37642339303861393537340280e0ef9720080000000000000000000000000000",
+            "f07f000000000000f0fffeffffffffffffffff01ffffffffffffffffff010000247370656e645f333064236331383336",
+            "3837320280e0ef9720089a999999999919409a9999999999b93fcdcccccccccc0840feffffffffffffffff01ffffffff",
+            "ffffffffff01000000",
+        ].joined()
+
+        @Test func formatThreeBlobsStillRead() throws {
+            let hex = Array(Self.richStateFormat3.utf8)
+            let bytes = stride(from: 0, to: hex.count, by: 2).map { UInt8(String(decoding: hex[$0..<$0 + 2], as: UTF8.self), radix: 16)! }
+            #expect(bytes.first == 3)
+            let state = Self.richState()
+            #expect(try ProfileStateCodec.decode(bytes, userId: state.userId) == state)
+            #expect(ProfileStateCodec.encode(state).count < bytes.count)  // format 4 leaves empty fields out
+        }
+
         @Test func corruptOrForeignBytesThrow() {
             let state = Self.richState()
             let bytes = ProfileStateCodec.encode(state)
@@ -669,7 +702,7 @@ extension ProfileEvaluatorTests {
             #expect(throws: ProfileStateCodec.DecodingError.self) { try ProfileStateCodec.decode(bytes, userId: "someone-else") }
             #expect(throws: ProfileStateCodec.DecodingError.self) { try ProfileStateCodec.decode(bytes + [0], userId: state.userId) }
             var otherVersion = bytes
-            otherVersion[0] = 4  // 3 added recent event ids (issue 17); 4 is unknown
+            otherVersion[0] = 5  // 4 writes accumulators by mask; 5 is unknown
             #expect(throws: ProfileStateCodec.DecodingError.self) { try ProfileStateCodec.decode(otherVersion, userId: state.userId) }
             let error = #expect(throws: ProfileStateCodec.DecodingError.self) { try ProfileStateCodec.decode(bytes, userId: "someone-else") }
             #expect(error?.userId == "someone-else")

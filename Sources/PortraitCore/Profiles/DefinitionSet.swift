@@ -18,6 +18,11 @@ public struct DefinitionSet: Sendable {
     /// The metrics' names, in order (metrics are sorted by name): the names of every profile's
     /// metric values table when none is null, shared by all of them.
     public let metricNames: [String]
+    /// The event fields metric filters read, in order: their slots in the frame an event's
+    /// filters run over (one more slot, always null, for anything else).
+    public let eventFieldSlots: [String]
+    /// Each metric's filter (same order as ``metrics``) compiled against ``eventFieldSlots``.
+    public let metricFilters: [SlottedExpression]
     /// The metrics' ``CompiledMetric/stateKey``s: the states a profile keeps.
     public let metricStateKeys: Set<String>
     public let tags: [CompiledTag]
@@ -88,6 +93,17 @@ public struct DefinitionSet: Sendable {
         }) { modelReading.insert(tag.name) }
         modelReadingTags = modelReading
         metricNames = compiledMetrics.map(\.name)
+        let eventFields = Set(compiledMetrics.flatMap { metric in
+            metric.filter.references.compactMap { reference -> String? in if case .event(let name) = reference { name } else { nil } }
+        }).sorted()
+        let eventFieldIndex = Dictionary(uniqueKeysWithValues: eventFields.enumerated().map { ($1, $0) })
+        eventFieldSlots = eventFields
+        metricFilters = compiledMetrics.map { metric in
+            metric.filter.slotted { reference in
+                if case .event(let name) = reference, let slot = eventFieldIndex[name] { return slot }
+                return eventFields.count
+            }
+        }
         let slots = ProfileSlots(metrics: compiledMetrics, tags: ordered)
         self.slots = slots
         tagPrograms = ordered.map { $0.expression.slotted(slots.slot(of:)) }

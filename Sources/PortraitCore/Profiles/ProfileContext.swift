@@ -28,14 +28,3 @@ struct ProfileContext: EvaluationContext {
         }
     }
 }
-
-/// What a metric filter reads: the event's fields.
-struct EventContext: EvaluationContext {
-    var fields: NamedValues
-    var nowMs: Int64
-
-    func value(of reference: Reference) -> Value {
-        if case .event(let name) = reference { return fields[name] ?? .null }
-        return .null
-    }
-}

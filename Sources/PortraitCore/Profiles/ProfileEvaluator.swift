@@ -32,8 +32,12 @@ public struct ProfileEvaluator: Sendable {
         case .event(let event):
             guard Self.supportedTimes.contains(event.timestampMs) else { return }
             state.clockMs = max(state.clockMs, event.timestampMs)
-            let context = EventContext(fields: event.fields, nowMs: event.timestampMs)
-            for metric in definitions.metrics where metric.filter.holds(context) {
+            // The fields the filters read are looked up once per event, not once per filter.
+            let eventFields = definitions.eventFieldSlots
+            let frame = SlotFrame(count: eventFields.count + 1, nowMs: event.timestampMs)
+            for (slot, name) in eventFields.enumerated() { frame.values[slot] = event.fields[name] ?? .null }
+            let filters = definitions.metricFilters
+            for (index, metric) in definitions.metrics.enumerated() where filters[index].evaluate(frame).isTrue {
                 let value = metric.field.map { event.fields[$0] ?? .null } ?? .null
                 if let index = state.metricStates.index(of: metric.stateKey) {
                     state.metricStates[position: index].add(value, at: event.timestampMs, metric: metric, nowMs: state.clockMs)

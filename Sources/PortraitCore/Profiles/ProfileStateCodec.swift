@@ -4,8 +4,9 @@ import TagLang
 /// encoding of ``ProfileState``. Tables are written in their name order, so equal states give
 /// equal bytes (a recompute can be compared byte for byte with the stream's result).
 public enum ProfileStateCodec {
-    /// 2 added the model outputs; 3 the recent event ids (issue 17). Older blobs still read.
-    static let formatVersion: UInt8 = 3
+    /// 2 added the model outputs; 3 the recent event ids (issue 17); 4 writes only the fields of
+    /// an accumulator that hold something (a mask first). Older blobs still read.
+    static let formatVersion: UInt8 = 4
 
     public struct DecodingError: Error, CustomStringConvertible {
         public let userId: String
@@ -71,7 +72,7 @@ public enum ProfileStateCodec {
                 var metric = MetricState()
                 for _ in 0..<(try reader.count()) {
                     metric.bucketStarts.append(try reader.int())
-                    metric.accumulators.append(try readAccumulator(&reader))
+                    metric.accumulators.append(version >= 4 ? try readAccumulator(&reader) : try readFullAccumulator(&reader))
                 }
                 if !state.metricStates.appendInOrder(key, metric) { state.metricStates[key] = metric }
             }
@@ -108,16 +109,61 @@ public enum ProfileStateCodec {
         return values
     }
 
+    /// Which fields of an accumulator differ from an empty one's: an aggregation keeps one to
+    /// three of them, so a blob carries a few bytes per bucket instead of ~40.
+    private struct AccumulatorFields: OptionSet {
+        let rawValue: UInt8
+        static let count = Self(rawValue: 1 << 0)
+        static let sum = Self(rawValue: 1 << 1)
+        static let minimum = Self(rawValue: 1 << 2)
+        static let maximum = Self(rawValue: 1 << 3)
+        static let firstMs = Self(rawValue: 1 << 4)
+        static let lastMs = Self(rawValue: 1 << 5)
+        static let lastValue = Self(rawValue: 1 << 6)
+        static let distinct = Self(rawValue: 1 << 7)
+    }
+
+    /// The mask of fields that hold something, then those fields (doubles compared by their
+    /// bits, so -0 and NaN survive).
     private static func write(_ accumulator: MetricAccumulator, to writer: inout ByteWriter) {
-        writer.int(accumulator.count)
-        writer.double(accumulator.sum)
-        writer.double(accumulator.minimum)
-        writer.double(accumulator.maximum)
-        writer.int(accumulator.firstMs)
-        writer.int(accumulator.lastMs)
-        writer.value(accumulator.lastValue)
-        writer.int(Int64(accumulator.distinct.count))
-        if !accumulator.distinct.isEmpty { accumulator.distinct.sorted(by: Self.encodingOrder).forEach { writer.value($0) } }
+        let empty = MetricAccumulator()
+        var fields: AccumulatorFields = []
+        if accumulator.count != empty.count { fields.insert(.count) }
+        if accumulator.sum.bitPattern != empty.sum.bitPattern { fields.insert(.sum) }
+        if accumulator.minimum.bitPattern != empty.minimum.bitPattern { fields.insert(.minimum) }
+        if accumulator.maximum.bitPattern != empty.maximum.bitPattern { fields.insert(.maximum) }
+        if accumulator.firstMs != empty.firstMs { fields.insert(.firstMs) }
+        if accumulator.lastMs != empty.lastMs { fields.insert(.lastMs) }
+        if accumulator.lastValue != empty.lastValue { fields.insert(.lastValue) }
+        if !accumulator.distinct.isEmpty { fields.insert(.distinct) }
+        writer.bytes.append(fields.rawValue)
+        if fields.contains(.count) { writer.int(accumulator.count) }
+        if fields.contains(.sum) { writer.double(accumulator.sum) }
+        if fields.contains(.minimum) { writer.double(accumulator.minimum) }
+        if fields.contains(.maximum) { writer.double(accumulator.maximum) }
+        if fields.contains(.firstMs) { writer.int(accumulator.firstMs) }
+        if fields.contains(.lastMs) { writer.int(accumulator.lastMs) }
+        if fields.contains(.lastValue) { writer.value(accumulator.lastValue) }
+        if fields.contains(.distinct) {
+            writer.int(Int64(accumulator.distinct.count))
+            accumulator.distinct.sorted(by: Self.encodingOrder).forEach { writer.value($0) }
+        }
+    }
+
+    private static func readAccumulator(_ reader: inout ByteReader) throws(ByteReader.Corrupt) -> MetricAccumulator {
+        let fields = AccumulatorFields(rawValue: try reader.byte())
+        var accumulator = MetricAccumulator()
+        if fields.contains(.count) { accumulator.count = try reader.int() }
+        if fields.contains(.sum) { accumulator.sum = try reader.double() }
+        if fields.contains(.minimum) { accumulator.minimum = try reader.double() }
+        if fields.contains(.maximum) { accumulator.maximum = try reader.double() }
+        if fields.contains(.firstMs) { accumulator.firstMs = try reader.int() }
+        if fields.contains(.lastMs) { accumulator.lastMs = try reader.int() }
+        if fields.contains(.lastValue) { accumulator.lastValue = try reader.value() }
+        if fields.contains(.distinct) {
+            for _ in 0..<(try reader.count()) { accumulator.distinct.insert(try reader.value()) }
+        }
+        return accumulator
     }
 
     /// A total order on values for writing sets deterministically, without building text:
@@ -144,7 +190,8 @@ public enum ProfileStateCodec {
         }
     }
 
-    private static func readAccumulator(_ reader: inout ByteReader) throws(ByteReader.Corrupt) -> MetricAccumulator {
+    /// Formats 1–3: every field, always.
+    private static func readFullAccumulator(_ reader: inout ByteReader) throws(ByteReader.Corrupt) -> MetricAccumulator {
         var accumulator = MetricAccumulator()
         accumulator.count = try reader.int()
         accumulator.sum = try reader.double()
