@@ -21,7 +21,7 @@ public struct ProcessorOptions: Sendable {
     public var timeTickMs: Int64 = 3_600_000
     /// How long the group waits for a silent processor before moving its partitions.
     public var sessionTimeoutMs = 10_000
-    public var maxBatch = 5_000
+    public var maxBatch = Self.defaultMaxBatch
     public var pollTimeoutMs = 100
     /// Profiles held in memory; beyond it, clean ones are dropped after a flush (and read from
     /// Redis again when next touched).
@@ -29,7 +29,7 @@ public struct ProcessorOptions: Sendable {
     /// How often changed profiles are written to Redis (and inputs committed), at most.
     public var flushIntervalMs: Int64 = 200
     /// Threads (each with its Redis connection) a flush is split over, by partition.
-    public var flushLanes = 2
+    public var flushLanes = Self.defaultFlushLanes
     /// Changed profiles that make a flush due before `flushIntervalMs`.
     public var flushProfiles = 20_000
     /// How long each loop spends re-evaluating users after a definition or model change before
@@ -74,4 +74,7 @@ public struct ProcessorOptions: Sendable {
         InputDecoder(mapping: mapping, topicPrefix: topicPrefix, cdcTopicPrefix: cdcTopicPrefix, eventFieldTypes: DefinitionValidator.standardEventFields).topics
     }
     public var deadLetterTopic: String { "\(topicPrefix).dlq" }
+
+    public static let defaultMaxBatch = 5_000
+    public static let defaultFlushLanes = 2
 }

@@ -433,32 +433,39 @@ public final class ProfileProcessor {
         let takesState = foldsInputs && options.onProfilesWritten == nil  // an observer sees the state before
         var changed = 0
         for userId in users {
-            // Out of the table while it changes, so its tables are not copied on write.
-            guard var held = cache.removeValue(forKey: userId) else { continue }
-            defer { cache[userId] = held }
-            let timerBefore = held.state.nextTimerMs
-            var state = held.state
-            if takesState { held.state = ProfileState(userId: userId) }
-            var folded = FoldedInputs()
-            guard change(&state, &folded) else {
-                if takesState { held.state = state }
-                continue
-            }
-            evaluator.evaluate(&state)
-            // A re-evaluation, timer or re-scoring that changes nothing writes nothing.
-            if !takesState, folded.events.isEmpty, state == held.state { continue }
-            if held.isDirty {
-                // The profile this one replaces was never written: the observer still sees it.
-                if options.onProfilesWritten != nil { steps[userId, default: []].append(held.state) }
-            } else {
-                dirtyUsers.append(userId)
-            }
-            held.state = state
-            held.noteChange(folded: folded)
-            timers.move(partition: held.partition, userId: userId, from: timerBefore, to: state.nextTimerMs)
-            changed += 1
+            // Changed in place in the table: taking it out and putting it back costs a deletion,
+            // which re-hashes the run of entries after it (a third of the loop with 1M users).
+            guard let index = cache.index(forKey: userId) else { continue }
+            if update(&cache.values[index], userId: userId, takesState: takesState, change: change) { changed += 1 }
         }
         return changed
+    }
+
+    /// ``update(users:partition:partitionOf:foldsInputs:change:)`` for one held profile.
+    private func update(
+        _ held: inout HeldProfile, userId: String, takesState: Bool, change: (inout ProfileState, inout FoldedInputs) -> Bool
+    ) -> Bool {
+        let timerBefore = held.state.nextTimerMs
+        var state = held.state
+        if takesState { held.state = ProfileState(userId: userId) }
+        var folded = FoldedInputs()
+        guard change(&state, &folded) else {
+            if takesState { held.state = state }
+            return false
+        }
+        evaluator.evaluate(&state)
+        // A re-evaluation, timer or re-scoring that changes nothing writes nothing.
+        if !takesState, folded.events.isEmpty, state == held.state { return false }
+        if held.isDirty {
+            // The profile this one replaces was never written: the observer still sees it.
+            if options.onProfilesWritten != nil { steps[userId, default: []].append(held.state) }
+        } else {
+            dirtyUsers.append(userId)
+        }
+        held.state = state
+        held.noteChange(folded: folded)
+        timers.move(partition: held.partition, userId: userId, from: timerBefore, to: state.nextTimerMs)
+        return true
     }
 
     /// Reads the stored states of `users` into memory, giving new users dense ids.
@@ -586,11 +593,19 @@ public final class ProfileProcessor {
     /// Bounds memory: drops clean held profiles (Redis has acknowledged them; called once no
     /// flush is in flight) down to three quarters of `cacheLimit`; they are read from Redis
     /// again when next touched.
+    ///
+    /// The table is rebuilt rather than thinned: deleting the first entries in bucket order
+    /// leaves one long run of occupied buckets behind, and with 1M users a lookup that misses
+    /// then probed for ~40 µs instead of ~40 ns (most of the loop's time).
     private func evictClean() {
         let excess = cache.count - options.cacheLimit * 3 / 4
         guard excess > 0 else { return }
-        let victims = cache.lazy.filter { !$0.value.isDirty }.prefix(excess).map(\.key)
-        for userId in Array(victims) { cache.removeValue(forKey: userId) }
+        var dropped = 0
+        cache = cache.filter { entry in
+            guard !entry.value.isDirty, dropped < excess else { return true }
+            dropped += 1
+            return false
+        }
     }
 
     /// Forgets everything not yet written (after a failed write: its inputs are read again).

@@ -27,6 +27,8 @@ struct ProcessorBenchCommand: ParsableCommand {
     @Option(help: "Partitions of the events topic (the mock keeps about 5 MiB each).") var partitions = 64
     @Option(help: "Redis database used (emptied).") var redisDb = 7
     @Option(help: "Live mode: produce this many events/s (timed now) while the processor runs, and report freshness.") var rate: Int?
+    @Option(help: "Flush lanes (threads with their own Redis connection).") var flushLanes = ProcessorOptions.defaultFlushLanes
+    @Option(help: "Most inputs read per poll.") var maxBatch = ProcessorOptions.defaultMaxBatch
 
     func run() throws {
         let configuration = try global.bootstrap()
@@ -60,6 +62,8 @@ struct ProcessorBenchCommand: ParsableCommand {
         options.topicPrefix = "bench"
         options.groupId = "bench"
         options.followWallClock = false
+        options.flushLanes = flushLanes
+        options.maxBatch = maxBatch
         // `first`: when the first flush was acknowledged, and the inputs it held (the rate after
         // it leaves out the consumer group's join, a few seconds that a short run would count).
         let progress = Mutex<(inputs: Int, first: Date?, firstInputs: Int, last: Date?)>((0, nil, 0, nil))
