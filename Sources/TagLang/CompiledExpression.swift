@@ -156,6 +156,8 @@ public final class SlotFrame {
 }
 
 /// A ``CompiledExpression`` whose references were resolved to slots (``CompiledExpression/slotted(_:)``).
+/// Positions are not checked when it runs: pass only frames of the layout it was compiled for
+/// (at least as many slots as the largest position `slot` returned, plus one).
 public struct SlottedExpression: Sendable {
     let evaluator: @Sendable (SlotFrame) -> Value
 

@@ -74,4 +74,26 @@ import Testing
         }
         #expect(checked == 4_000)
     }
+
+    /// The slotted form (references resolved to positions of a frame) gives the same values as
+    /// the context form, for every layout order.
+    @Test func slottedEvaluationEqualsTheContextForm() throws {
+        var g = Generator(state: 20261207)
+        let references: [Reference] = [
+            .attribute("city"), .attribute("age"), .attribute("vip"), .metric("orders"), .metric("spend"), .metric("last_at"),
+        ]
+        for _ in 0..<300 {
+            let source = Self.boolean(&g, depth: 4)
+            let compiled = try CompiledExpression(source, schema: Self.schema)
+            var layout = references  // shuffled (Fisher–Yates with the replayable generator)
+            for index in layout.indices.reversed() { layout.swapAt(index, g.below(index + 1)) }
+            let slotted = compiled.slotted { reference in layout.firstIndex(of: reference) ?? layout.count }
+            for _ in 0..<10 {
+                let context = Self.profile(&g)
+                let frame = SlotFrame(count: layout.count + 1, nowMs: context.nowMs)
+                for (slot, reference) in layout.enumerated() { frame.values[slot] = context.value(of: reference) }
+                #expect(slotted.evaluate(frame) == compiled.evaluate(context), "\(source) with \(context.values)")
+            }
+        }
+    }
 }

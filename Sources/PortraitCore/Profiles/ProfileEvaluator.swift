@@ -143,8 +143,8 @@ public struct ProfileEvaluator: Sendable {
         return table
     }
 
-    /// Every model's output and version for `state` (metric values already computed), with
-    /// `tags` as this evaluation computed them so far. Scoring reads a handful of fields and does
+    /// Every model's output and version for `state` (metric values already computed), with the
+    /// tags this evaluation computed so far (in `frame`). Scoring reads a handful of fields and does
     /// one small product per model, so it runs at every evaluation; the write only carries the
     /// fields that changed, so the hash changes exactly when a feature read or the version did.
     private func score(_ state: ProfileState, frame: SlotFrame) -> NamedValues {
