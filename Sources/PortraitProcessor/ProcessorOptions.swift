@@ -46,7 +46,8 @@ public struct ProcessorOptions: Sendable {
     /// Publish this processor's throughput and freshness for `GET /v1/pipeline` (not a recompute's).
     public var reportsStatus = true
     /// Keep changed profiles in memory and write each once when the run ends (a bounded run: a
-    /// recompute writes a generation no one reads until it is swapped in).
+    /// recompute writes a generation no one reads until it is swapped in), or earlier when
+    /// more than `cacheLimit` are held, so memory stays bounded.
     public var deferWrites = false
     /// Send unusable inputs to the dead-letter topic (a recompute replays inputs already sent there).
     public var sendsDeadLetters = true

@@ -490,9 +490,11 @@ public final class ProfileProcessor {
     /// batch), as soon as the previous flush is done: freshness, with flushes as large as the
     /// input rate makes them. Behind, every `flushIntervalMs` or after `flushProfiles` changed
     /// users, so a backlog coalesces many inputs per write. A bounded run with deferred writes
-    /// flushes only at its end.
+    /// flushes at its end, and before that only when it holds more than `cacheLimit` profiles
+    /// (writing them lets the next flush drop the clean ones: memory stays bounded however many
+    /// users the history has).
     func flushIsDue(polled: Int) throws -> Bool {
-        if options.deferWrites { return false }
+        if options.deferWrites { return cache.count > options.cacheLimit }
         if dirtyUsers.count >= options.flushProfiles { return true }
         let caughtUp = try polled == 0 || (source.backlog() ?? .max) < Int64(options.maxBatch)
         if caughtUp { return inFlight == nil }
@@ -507,7 +509,7 @@ public final class ProfileProcessor {
     func flush(wait: Bool = true) throws {
         try completeFlush()
         lastFlushMs = Self.wallMs()
-        if cache.count > options.cacheLimit, !options.deferWrites { evictClean() }
+        if cache.count > options.cacheLimit { evictClean() }
         var flight = FlushInFlight(commits: Array(pendingCommits.values), inputs: pendingInputs, watermarks: partitionWatermarks)
         var changed: [HeldProfile] = []
         for userId in dirtyUsers {

@@ -36,8 +36,12 @@ struct RecomputeCommand: ParsableCommand {
     @Option(help: "Processors run side by side, each over a share of the partitions (default: one per core).")
     var workers: Int?
 
+    @Option(help: "Profiles each worker holds in memory; beyond that it writes them and drops the written ones (default: 200000).")
+    var heldProfiles: Int?
+
     func validate() throws {
         if let workers, workers < 1 { throw ValidationError("--workers must be at least 1") }
+        if let heldProfiles, heldProfiles < 1 { throw ValidationError("--held-profiles must be at least 1") }
     }
 
     func run() throws {
@@ -47,8 +51,10 @@ struct RecomputeCommand: ParsableCommand {
         }
         let logger = Logger(label: "portrait.recompute")
         do {
+            var options = try computation.processorOptions(brokers: brokers, topicPrefix: configuration.topicPrefix)
+            if let heldProfiles { options.cacheLimit = heldProfiles }
             let report = try Self.recompute(
-                configuration: configuration, options: computation.processorOptions(brokers: brokers, topicPrefix: configuration.topicPrefix),
+                configuration: configuration, options: options,
                 scratchDatabase: scratchDb, allowPartialHistory: allowPartialHistory, keepOld: keepOld, useArchive: !noArchive, workers: workers, logger: logger)
             print(String(
                 format: "generation %lld: %d inputs (%d from the archive, %d from Kafka), %d profiles, computed in %.1f s, switched after %.1f s",
