@@ -361,7 +361,7 @@ extension ProfileEvaluatorTests {
             evaluator.evaluate(&state)
             #expect(state.metricValues == ["purchases_7d": .number(1)])
             #expect(state.tags == ["live": .bool(true)])
-            #expect(Set(state.metricStates.keys) == [set.metrics[0].stateKey])
+            #expect(Set(state.metricStates.names) == [set.metrics[0].stateKey])
 
             // Retiring the metric later drops its state at the next evaluation.
             var retired = Self.purchases7d
@@ -401,7 +401,7 @@ extension ProfileEvaluatorTests {
             evaluator.apply(Fixture.event("purchase", at: start + hour, amount: 50), to: &state)
             evaluator.apply(Fixture.event("purchase", at: start + hour, amount: 5), to: &state)
             evaluator.evaluate(&state)
-            #expect(Set(state.metricStates.keys) == [keys[0]])
+            #expect(Set(state.metricStates.names) == [keys[0]])
             #expect(state.metricValues["purchases_7d"] == .number(1))
         }
 

@@ -32,16 +32,8 @@ public struct NamedTable<Element: Sendable & Equatable>: Sendable, Equatable {
         storedValues = values
     }
 
-    @inlinable
-    public init(_ dictionary: [String: Element]) {
-        self.init()
-        reserveCapacity(dictionary.count)
-        for name in dictionary.keys.sorted() { _ = appendInOrder(name, dictionary[name]!) }
-    }
-
     @inlinable public var count: Int { storedNames.count }
     @inlinable public var isEmpty: Bool { storedNames.isEmpty }
-    @inlinable public var keys: [String] { storedNames }
 
     /// The position of `name`, if present.
     @inlinable

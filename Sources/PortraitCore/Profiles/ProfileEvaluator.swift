@@ -104,7 +104,6 @@ public struct ProfileEvaluator: Sendable {
             value: { frame.values[slots.slot(ofMetric: $0)] })
 
         for (name, slot) in slots.attributes { frame.values[slot] = state.attributes[name] ?? .null }
-        var usesTime = false
         let anyTagReadsModels = !definitions.modelReadingTags.isEmpty
         var nullTags = false
         func evaluateTags(readingModels: Bool) {
@@ -114,7 +113,6 @@ public struct ProfileEvaluator: Sendable {
                 // A null is kept while evaluating: a model reading this tag sees it was computed.
                 frame.values[slots.slot(ofTag: index)] = tag.kind == .boolean ? .bool(value.isTrue) : value
                 nullTags = nullTags || (tag.kind != .boolean && value == .null)
-                usesTime = usesTime || tag.expression.dependsOnTime
             }
         }
         evaluateTags(readingModels: false)
@@ -125,7 +123,7 @@ public struct ProfileEvaluator: Sendable {
         state.tags = Self.table(
             names: definitions.sortedTagNames, hasNulls: nullTags,
             value: { frame.values[slots.slot(ofTag: tagOrder[$0])] })
-        if usesTime, now > .min {
+        if definitions.anyTagDependsOnTime, now > .min {  // every tag ran, in one pass or the other
             let tick = definitions.timeTickMs
             wake(at: MetricState.floor(now, tick) + tick)
         }

@@ -7,7 +7,6 @@ import TagLang
 /// evaluating a profile hashes no names.
 public struct ProfileSlots: Sendable {
     public let metricCount: Int
-    public let tagCount: Int
     /// The attributes tags read, with their slots (filled from the profile per evaluation).
     public let attributes: [(name: String, slot: Int)]
     /// The model output fields (`model.<name>.<output>`) tags read, with their slots.
@@ -20,7 +19,6 @@ public struct ProfileSlots: Sendable {
 
     init(metrics: [CompiledMetric], tags: [CompiledTag]) {
         metricCount = metrics.count
-        tagCount = tags.count
         metricIndex = Dictionary(metrics.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
         tagIndex = Dictionary(tags.enumerated().map { ($1.name, metrics.count + $0) }, uniquingKeysWith: { first, _ in first })
         var next = metrics.count + tags.count
