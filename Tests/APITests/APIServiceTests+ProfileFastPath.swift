@@ -4,6 +4,7 @@ import Logging
 @testable import PortraitAPI
 import PortraitProcessor
 import Redis
+import Synchronization
 import Testing
 
 #if canImport(Glibc)
@@ -243,10 +244,10 @@ extension APIServiceTests {
 /// the fast path leaves to Hummingbird) and whole answers as bytes.
 extension APIServiceTests {
     /// Answers collected inside a `withClient` body.
-    final class Answers: @unchecked Sendable {
-        // @unchecked: filled and read by one test, never concurrently.
-        private(set) var all: [[UInt8]] = []
-        func append(_ answer: [UInt8]) { all.append(answer) }
+    final class Answers: Sendable {
+        private let stored = Mutex<[[UInt8]]>([])
+        var all: [[UInt8]] { stored.withLock { $0 } }
+        func append(_ answer: [UInt8]) { stored.withLock { $0.append(answer) } }
     }
 
     /// A live server with the key cache on (the fast path serves a key once it is cached), the
