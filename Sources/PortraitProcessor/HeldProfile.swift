@@ -1,16 +1,14 @@
 import Kafka
 import PortraitCore
 
-/// One user's profile held in the processor's memory (its keyed state): the state now, the
-/// state as last written to Redis, and what changed since, so the next flush writes one
-/// coalesced difference however many inputs and timers touched the user in between.
+/// One user's profile held in the processor's memory (its value in the engine's
+/// ``HeldKeyedState``): the state now, the state as last written to Redis, and what changed
+/// since, so the next flush writes one coalesced difference however many inputs and timers
+/// touched the user in between.
 struct HeldProfile {
     var state: ProfileState
     /// As Redis holds it (`nil`: never written, so the flush registers the user).
     var stored: ProfileState?
-    var partition: Int32
-    /// Changed since the last flush.
-    var isDirty = false
     /// Events folded in since the last flush, for the behaviour list (the newest only, as the
     /// stored list keeps).
     var events: [ProfileEvent] = []
@@ -20,15 +18,13 @@ struct HeldProfile {
     /// The newest event time folded in since the last flush (freshness is measured from it).
     var latestEventMs: Int64?
 
-    init(state: ProfileState, stored: ProfileState?, partition: Int32) {
+    init(state: ProfileState, stored: ProfileState?) {
         self.state = state
         self.stored = stored
-        self.partition = partition
     }
 
     /// Records a change and what it folded in.
     mutating func noteChange(folded: FoldedInputs) {
-        isDirty = true
         events.append(contentsOf: folded.events)
         if events.count > BehaviourRecord.eventLimit { events.removeFirst(events.count - BehaviourRecord.eventLimit) }
         if let time = folded.latestMs { latestMs = max(latestMs ?? time, time) }
@@ -36,7 +32,7 @@ struct HeldProfile {
     }
 
     /// The write that brings Redis from ``stored`` to ``state``.
-    func write(tagVersions: [String: Int]) -> ProfileWrite {
+    func write(partition: Int32, tagVersions: [String: Int]) -> ProfileWrite {
         ProfileWrite(
             old: stored, new: state, partition: partition,
             events: events, inputMs: latestMs, tagVersions: tagVersions)
@@ -45,7 +41,6 @@ struct HeldProfile {
     /// Redis acknowledged the write: what it holds is ``state`` now.
     mutating func markWritten() {
         stored = state
-        isDirty = false
         events.removeAll()
         latestMs = nil
         latestEventMs = nil
@@ -73,11 +68,6 @@ struct FlushInFlight {
     var users: [String] = []
     var partitions: [Int32] = []
     var latestEventMs: [Int64?] = []
-    /// Per flush lane, the indices of the users it writes.
-    var lanes: [[Int]] = []
-    /// Where each source partition resumes once this flush is in Redis.
-    var commits: [KafkaTopicPartition]
-    var inputs: Int
     /// The watermarks when the flush was taken: every input they passed is in it.
     var watermarks: [Int32: Int64]
     /// With an observer: each written user's profile after each input, the written one last.

@@ -1,4 +1,5 @@
 import PortraitCore
+import StreamEngine
 
 /// How `portrait process` runs.
 public struct ProcessorOptions: Sendable {
@@ -78,4 +79,21 @@ public struct ProcessorOptions: Sendable {
 
     public static let defaultMaxBatch = 5_000
     public static let defaultFlushLanes = 2
+}
+
+extension ProcessorOptions {
+    /// How the engine's runner batches, checkpoints (flushes) and bounds the held profiles.
+    var runnerOptions: LiveRunnerOptions {
+        var runner = LiveRunnerOptions()
+        runner.maxBatch = maxBatch
+        runner.pollTimeoutMs = pollTimeoutMs
+        runner.stateLimit = cacheLimit
+        runner.checkpointIntervalMs = flushIntervalMs
+        runner.checkpointKeys = flushProfiles
+        runner.checkpointsOnlyWhenFull = deferWrites
+        runner.visitSliceMs = reevaluationSliceMs
+        runner.idleTimeoutMs = idleTimeoutMs
+        runner.exitWhenIdleMs = exitWhenIdleMs
+        return runner
+    }
 }

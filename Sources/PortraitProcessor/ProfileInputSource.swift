@@ -1,35 +1,29 @@
 import Kafka
+import StreamEngine
 
-/// Where the processor's inputs come from. The live processor reads its consumer group's share
-/// of the topics; a recompute reads a bounded stretch of history. Both feed the same
-/// ``ProfileProcessor`` loop, so stream and batch compute profiles with one code path.
-public protocol ProfileInputSource: AnyObject {
+/// Where the processor's inputs come from: the StreamEngine's ``SplitSource`` over Kafka
+/// (a split is a topic-partition, its key group the partition number). The live processor
+/// reads its consumer group's share of the topics; a recompute reads a bounded stretch of
+/// history. Both feed the same job on the same runner, so stream and batch compute profiles
+/// with one code path.
+///
+/// `commit` returns false when the group was rebalancing or had evicted this member: nothing
+/// was committed, the inputs will be read again by whoever owns them next (fences make that
+/// harmless). `backlog` is as far as the last fetches know: whether the processor is behind.
+public protocol ProfileInputSource: SplitSource<KafkaMessage, KafkaTopicPartition> {
     func start(topics: [String]) throws
-    /// Waits up to `timeoutMs` for the first message, then takes what else is ready.
-    func poll(maxMessages: Int, timeoutMs: Int) throws -> [KafkaMessage]
-    /// Records that everything before `positions` is applied. Returns false when the group was
-    /// rebalancing or had evicted this member: nothing was committed, the inputs will be read
-    /// again by whoever owns them next (fences make that harmless).
-    @discardableResult
-    func commit(_ positions: [KafkaTopicPartition]) throws -> Bool
     /// The topic-partitions read now.
     func assignment() throws -> [KafkaTopicPartition]
-    /// Messages not read yet (`nil` while nothing is assigned).
-    func lag() throws -> Int64?
-    /// Messages waiting beyond what was read, as far as the last fetches know (cheap; `nil`
-    /// when unknown): whether the processor is behind.
-    func backlog() throws -> Int64?
     /// Moves the read position of owned partitions (after a generation switch).
     func seek(_ positions: [KafkaTopicPartition]) throws
-    /// Moves every owned partition back to its committed offset, so inputs read since are read
-    /// again (after a failed write). Returns false for a source that cannot.
-    func rewindToCommitted() throws -> Bool
     /// Owned partitions whose next input is no longer held by the broker: the committed offset
     /// (or, for a group that never committed, 0) is below the log's start.
     func gaps() throws -> [InputGap]
-    /// A bounded source that has delivered all it will: the processor finishes its timers and stops.
-    var isExhausted: Bool { get }
-    func close()
+}
+
+extension ProfileInputSource {
+    /// A partition number is a key group: every input topic is partitioned by user alike.
+    public func assignedKeyGroups() throws -> Set<Int32> { Set(try assignment().map(\.partition)) }
 }
 
 /// The live source: a consumer-group member; rebalances are flagged for the processor's loop.
@@ -41,7 +35,7 @@ final class ConsumerGroupSource: ProfileInputSource {
     }
 
     func start(topics: [String]) throws { try consumer.subscribe(topics) }
-    func poll(maxMessages: Int, timeoutMs: Int) throws -> [KafkaMessage] { try consumer.poll(maxMessages: maxMessages, timeoutMs: timeoutMs) }
+    func poll(maxRecords: Int, timeoutMs: Int) throws -> [KafkaMessage] { try consumer.poll(maxMessages: maxRecords, timeoutMs: timeoutMs) }
     func commit(_ positions: [KafkaTopicPartition]) throws -> Bool {
         do {
             try consumer.commit(positions)

@@ -34,7 +34,7 @@ import Testing
         var replayed: [String] = []
         var batches: [Int] = []
         while true {
-            let batch = try source.poll(maxMessages: 3, timeoutMs: 10)
+            let batch = try source.poll(maxRecords: 3, timeoutMs: 10)
             if batch.isEmpty { break }
             batches.append(batch.count)
             replayed += batch.map { "\($0.topic)/\($0.partition)@\($0.offset):\($0.timestampMs ?? -1)" }

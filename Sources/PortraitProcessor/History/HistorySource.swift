@@ -39,7 +39,7 @@ public final class HistorySource: ProfileInputSource {
         try consumer.assign(reading.map { KafkaTopicPartition(topic: $0.topic, partition: $0.partition, offset: $0.kafka.lowerBound) })
     }
 
-    public func poll(maxMessages: Int, timeoutMs: Int) throws -> [KafkaMessage] {
+    public func poll(maxRecords maxMessages: Int, timeoutMs: Int) throws -> [KafkaMessage] {
         if let fromArchive = try nextArchived(maxMessages: maxMessages) {
             readFromArchive += fromArchive.count
             note(fromArchive)

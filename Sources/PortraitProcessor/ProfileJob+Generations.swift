@@ -1,19 +1,20 @@
 import Kafka
+import StreamEngine
 
 /// Following a recompute: a new profile generation swapped into the database (docs/RECOMPUTE.md)
 /// makes the processor drop what it cached of the old one and rewind to the switch point.
-extension ProfileProcessor {
+extension ProfileJob {
     /// Notices a generation swapped in by a recompute: forgets held profiles (they belong to
     /// the old generation, and what was not written yet is read again) and rewinds to the
     /// switch point. Returns the messages still to process.
-    func followGeneration(_ messages: [KafkaMessage]) throws -> [KafkaMessage] {
+    func followGeneration(_ messages: [KafkaMessage], runner: LiveKeyedRunner<ProfileJob>) throws -> [KafkaMessage] {
         let current = try store.generation()
         guard current != profileGeneration else { return messages }
         logger.info("profile generation switched", metadata: ["from": "\(profileGeneration)", "to": "\(current)"])
         profileGeneration = current
         // The swapped-in database holds the recompute's keys, not this processor's owner epochs.
         if !options.deferWrites { epochs = try store.takeOwnership(of: owned.sorted()) }
-        try resetKeyedState()
+        try runner.resetKeyedState()
         scoredPartitions = []  // the recompute may have scored with an earlier version
         return try rewindToSwitchPoint(messages)
     }
@@ -43,8 +44,8 @@ extension ProfileProcessor {
 
     /// A flush was refused because a generation was swapped in: adopt it (rewinding to its
     /// switch point), and read everything not yet written again from the committed offsets.
-    func replayAfterSwitch() throws {
-        _ = try followGeneration([])
+    func replayAfterSwitch(runner: LiveKeyedRunner<ProfileJob>) throws {
+        _ = try followGeneration([], runner: runner)
         _ = try source.rewindToCommitted()
     }
 }

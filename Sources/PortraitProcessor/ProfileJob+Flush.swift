@@ -1,0 +1,82 @@
+import Kafka
+import PortraitCore
+import Redis
+import StreamEngine
+
+/// The profile job's checkpoints: each changed user written once, as the difference from what
+/// Redis holds, on the background flush lanes while the runner folds on.
+extension ProfileJob {
+    func markWritten(_ held: inout HeldProfile) { held.markWritten() }
+
+    /// Starts writing the changed profiles, each lane on its own Redis connection, fenced by
+    /// the owner epochs (a recompute's scratch database has no rival writer).
+    func startWrite(_ dirty: [(key: String, keyGroup: Int32, value: HeldProfile)], watermarks: [Int32: Int64], carriesProgress: Bool) -> FlushInFlight? {
+        guard !dirty.isEmpty || carriesProgress || watermarks != reportedWatermarks else { return nil }
+        var flight = FlushInFlight(watermarks: watermarks)
+        var writes: [ProfileWrite] = []
+        writes.reserveCapacity(dirty.count)
+        var lanes = [[Int]](repeating: [], count: background.stores.count)
+        for (index, entry) in dirty.enumerated() {
+            flight.users.append(entry.key)
+            flight.partitions.append(entry.keyGroup)
+            flight.latestEventMs.append(entry.value.latestEventMs)
+            if options.onProfilesWritten != nil {
+                flight.observed += (steps.removeValue(forKey: entry.key) ?? []).map { ($0, entry.keyGroup) } + [(entry.value.state, entry.keyGroup)]
+            }
+            lanes[background.lane(of: entry.keyGroup)].append(index)
+        }
+        steps.removeAll(keepingCapacity: true)
+        writingLanes = lanes
+        let (tagVersions, generation, epochs) = (tagVersions, profileGeneration, options.deferWrites ? [:] : epochs)
+        let (profiles, byLane) = (dirty.map { ($0.value, $0.keyGroup) }, lanes)
+        background.start { store, lane in
+            let writes = byLane[lane].map { profiles[$0].0.write(partition: profiles[$0].1, tagVersions: tagVersions) }
+            return try store.write(writes, updatedMs: Self.wallMs(), generation: generation, epochs: epochs)
+        }
+        return flight
+    }
+
+    /// The flush's answer per user, in the order handed over.
+    func finishWrite(blocking: Bool) throws -> [Bool]? {
+        guard let result = background.wait(blocking: blocking) else { return nil }
+        let byLane = try result.get()
+        var outcomes = [Bool](repeating: true, count: writingLanes.reduce(0) { $0 + $1.count })
+        for (lane, indices) in writingLanes.enumerated() {
+            for (index, outcome) in zip(indices, byLane[lane]) { outcomes[index] = outcome == .written }
+        }
+        return outcomes
+    }
+
+    /// Redis acknowledged a flush: counts it, flushes the dead letters its inputs produced
+    /// (before the runner commits them), and tells the benchmark hook, the pipeline status and
+    /// the observer what was written.
+    func written(_ flight: FlushInFlight, outcomes: [Bool], inputs: Int, refusedKeyGroups refused: Set<Int32>) throws {
+        let now = Self.wallMs()
+        var lags: [Int64] = []
+        var written = 0
+        for (index, isWritten) in outcomes.enumerated() {
+            guard isWritten else {
+                notOwnerCounter.increment()
+                continue
+            }
+            written += 1
+            if let eventMs = flight.latestEventMs[index] {
+                lags.append(now - eventMs)
+                freshness.record(Double(now - eventMs) / 1_000)
+            }
+        }
+        writesCounter.increment(by: written)
+        try deadLetters.flush()
+        if inputs > 0 || written > 0 {
+            options.onBatch?(inputs, lags)
+            status.record(inputs: inputs, writes: written, lagsMs: lags)
+        }
+        if let observer = options.onProfilesWritten, !flight.observed.isEmpty || flight.watermarks != reportedWatermarks {
+            observer(WrittenProfiles(profiles: flight.observed.filter { !refused.contains($0.partition) }, watermarks: flight.watermarks))
+        }
+        reportedWatermarks = flight.watermarks
+    }
+
+    /// What was not written is read again: the observer's steps of it go too.
+    func forgetUncheckpointed() { steps.removeAll() }
+}

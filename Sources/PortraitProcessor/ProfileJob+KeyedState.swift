@@ -1,0 +1,119 @@
+import Kafka
+import PortraitCore
+import StreamEngine
+
+/// The profile job's records and keyed state: what an input means for its user's profile.
+extension ProfileJob {
+    /// Decodes a message: its source's split and fence name, and the user's input it carries
+    /// (an unusable one goes to the dead-letter topic with its reason).
+    func read(_ message: KafkaMessage, watermarks: inout SplitWatermarks) throws -> LiveRecord<String, Input, KafkaTopicPartition> {
+        let (source, split) = sourceNames.source(topic: message.topic, partition: message.partition, in: &watermarks)
+        positions[source] = message.offset
+        var read = LiveRecord<String, Input, KafkaTopicPartition>(
+            split: split, keyGroup: message.partition, resume: message.nextPosition, keyed: nil, eventMs: nil)
+        switch decoder.decode(topic: message.topic, value: message.value) {
+        case .ignored: break
+        case .deadLetter(let reason): if options.sendsDeadLetters { try deadLetters.send(reason: reason, message: message) }
+        case .input(let input):
+            read.keyed = (input.userId, Input(source: source, offset: message.offset, input: input))
+            if case .event = input { read.eventMs = input.timestampMs }  // row commit times are not event time
+        }
+        return read
+    }
+
+    func keyGroup(of message: KafkaMessage) -> Int32 { message.partition }
+
+    /// Reads the stored states of `users` (one round trip: each waits in Redis behind the
+    /// flush transaction running there, so fewer trips mean less waiting), giving new users
+    /// dense ids.
+    func load(_ users: [String], keyGroups: [Int32]) throws -> [HeldProfile] {
+        let loaded = try store.loadStates(users)
+        let newUsers = zip(users, loaded).filter { $0.1 == nil }.map(\.0)
+        let existingIds = try store.existingDenseIds(newUsers)
+        let needed = newUsers.filter { existingIds[$0] == nil }.count
+        var nextDense = needed == 0 ? 0 : try store.reserveDenseIds(needed)
+        return zip(users, loaded).map { userId, stored in
+            var state = stored ?? ProfileState(userId: userId)
+            if state.denseId == nil {
+                if let existing = existingIds[userId] { state.denseId = existing } else { state.denseId = nextDense; nextDense += 1 }
+            }
+            return HeldProfile(state: state, stored: stored)
+        }
+    }
+
+    func timer(of held: HeldProfile) -> Int64? { held.state.nextTimerMs }
+
+    /// Folds a user's inputs in, each once: an input at or below the profile's fence for its
+    /// source partition (a replay) or a retried event already folded is skipped.
+    func fold(_ inputs: [Input], into held: inout HeldProfile, key userId: String, isDirty: Bool) -> Bool {
+        // An admitted input always changes the profile (its fence moves), so the state is taken
+        // out of the held profile and changed in place instead of being copied (which would copy
+        // every table it touches) and compared afterwards. An observer sees the state before.
+        update(&held, userId: userId, isDirty: isDirty, takesState: options.onProfilesWritten == nil) { state, folded in
+            var admitted = false
+            for pending in inputs where state.admit(source: pending.source, offset: pending.offset) {
+                // Issue 17 item 4 hook: a retried event (same event_id) is not folded twice;
+                // the fence still moved, so the state is written.
+                guard EventDeduplication.admit(pending.input, into: &state) else { admitted = true; continue }
+                if admitted, options.onProfilesWritten != nil {  // the step before this input
+                    var step = state
+                    evaluator.evaluate(&step)
+                    steps[state.userId, default: []].append(step)
+                }
+                evaluator.apply(pending.input, to: &state)
+                folded.note(pending.input)
+                admitted = true
+            }
+            return admitted
+        }
+    }
+
+    /// Every timer up to the watermark, in order, in memory: the same state as firing them one
+    /// by one, without a round trip each.
+    func fireTimers(_ held: inout HeldProfile, key userId: String, from timeMs: Int64, upTo watermark: Int64, isDirty: Bool) -> Bool {
+        update(&held, userId: userId, isDirty: isDirty, takesState: false) { state, _ in
+            let count = evaluator.advanceThroughTimers(&state, from: timeMs, upTo: watermark)
+            timersCounter.increment(by: count)
+            return true
+        }
+    }
+
+    /// Re-evaluates a profile with the definitions and models now in force.
+    func revisit(_ held: inout HeldProfile, key userId: String, isDirty: Bool) -> Bool {
+        update(&held, userId: userId, isDirty: isDirty, takesState: false) { _, _ in true }
+    }
+
+    func keys(of partition: Int32, cursor: String) throws -> (keys: [String], cursor: String) {
+        let page = try store.users(partition: partition, cursor: cursor)
+        return (page.users, page.cursor)
+    }
+
+    /// A partition's timers as Redis holds them, when it is taken (a recompute keeps its own).
+    func storedTimers(of partition: Int32) throws -> [(key: String, timeMs: Int64)]? {
+        guard !options.deferWrites else { return nil }
+        return try store.allTimers(partition: partition).map { ($0.userId, $0.timeMs) }
+    }
+
+    /// Lets `change` fold inputs in or move the clock (returning whether anything changed),
+    /// then re-evaluates. A re-evaluation, timer or re-scoring that changes nothing writes
+    /// nothing. With `takesState`, the change always counts (see ``fold(_:into:key:isDirty:)``).
+    private func update(
+        _ held: inout HeldProfile, userId: String, isDirty: Bool, takesState: Bool,
+        change: (inout ProfileState, inout FoldedInputs) -> Bool
+    ) -> Bool {
+        var state = held.state
+        if takesState { held.state = ProfileState(userId: userId) }
+        var folded = FoldedInputs()
+        guard change(&state, &folded) else {
+            if takesState { held.state = state }
+            return false
+        }
+        evaluator.evaluate(&state)
+        if !takesState, folded.events.isEmpty, state == held.state { return false }
+        // The profile this one replaces was never written: the observer still sees it.
+        if isDirty, options.onProfilesWritten != nil { steps[userId, default: []].append(held.state) }
+        held.state = state
+        held.noteChange(folded: folded)
+        return true
+    }
+}

@@ -1,0 +1,368 @@
+import Foundation
+import Synchronization
+
+/// Runs a ``LiveKeyedJob`` over a ``SplitSource`` whose splits come and go (docs/ENGINE.md,
+/// "Live keyed jobs"): the engine's loop for unbounded keyed work whose state is larger than
+/// memory and lives beside the job's results.
+///
+/// Each loop: poll → take a new assignment if the source's changed (checkpoint first, then
+/// start the keyed state over for the key groups owned now) → let the job prepare (broadcast
+/// inputs) → read the records, advance the splits' watermarks, load missing keys in one call
+/// and fold each key's inputs into its held value → fire due timers per key group → a slice of
+/// visits → finish the checkpoint in flight without waiting → start the next one when due.
+///
+/// Checkpoint-to-commit: a checkpoint writes every dirty key once, in the background while the
+/// loop folds on; the source's positions are committed only once the job's write of everything
+/// read before them is acknowledged, so a crash reads again from the committed positions. A
+/// key group whose write was refused (it has a new owner) is dropped and not committed.
+public final class LiveKeyedRunner<Job: LiveKeyedJob> {
+    public let job: Job
+    public let source: any SplitSource<Job.Record, Job.Position>
+    public let options: LiveRunnerOptions
+
+    /// The key groups owned now.
+    public private(set) var owned: Set<Int32> = []
+    /// The splits' event-time progress, combined per key group.
+    public var watermarks: SplitWatermarks
+    /// The keyed state held in memory.
+    public private(set) var state = HeldKeyedState<Job.Key, Job.Value>()
+    private var timers = KeyGroupTimers<Job.Key>()
+    /// Each owned key group's watermark as its timers last fired.
+    private var keyGroupWatermarks: [Int32: Int64] = [:]
+    /// Where each split resumes once the next checkpoint is acknowledged.
+    private var positions: [SplitWatermarks.Split: (keyGroup: Int32, position: Job.Position)] = [:]
+    private var inputsSinceCheckpoint = 0
+    private var inFlight: CheckpointInFlight?
+    private var lastCheckpointMs: Int64 = 0
+    /// Key groups whose keys are still to be visited, with where each one's scan stands.
+    private var visits: [Int32: String] = [:]
+    private var visited = 0
+    private var visitSlices = 0
+    private var lastActivityMs: Int64 = 0
+    /// Set when the source's assignment may have changed (its rebalance callback, a refused
+    /// write, a skipped commit); the loop takes the assignment again before the next batch.
+    private let assignmentChanged: AssignmentFlag
+    /// How long to wait before retrying after the store failed; doubles up to 5 s.
+    private var retryBackoffMs: UInt32 = 0
+
+    private struct CheckpointInFlight {
+        var keys: [Job.Key]
+        var keyGroups: [Int32]
+        var positions: [(keyGroup: Int32, position: Job.Position)]
+        var inputs: Int
+        var pending: Job.PendingWrite
+    }
+
+    /// `assignmentChanged` is the flag the source's rebalance callback sets.
+    public init(
+        job: Job, source: any SplitSource<Job.Record, Job.Position>, assignmentChanged: AssignmentFlag,
+        watermarks: SplitWatermarks, options: LiveRunnerOptions
+    ) {
+        self.job = job
+        self.assignmentChanged = assignmentChanged
+        self.source = source
+        self.watermarks = watermarks
+        self.options = options
+    }
+
+    /// Runs until the job says stop, a bounded source is done, or (with `exitWhenIdleMs`) the
+    /// input is idle and fully read; then checkpoints what is left.
+    public func run() throws {
+        lastActivityMs = Self.wallMs()
+        while !job.shouldStop {
+            var records = try source.poll(maxRecords: options.maxBatch, timeoutMs: options.pollTimeoutMs)
+            var fired = 0
+            do {
+                let changed = assignmentChanged.take()
+                if changed { records = try adoptAssignment(records) }
+                records = try job.prepare(records, assignmentChanged: changed, runner: self)
+                if !records.isEmpty { try process(records) }
+                fired = try fireTimers()
+                try continueVisits()
+                try completeCheckpoint(blocking: false)
+                if try checkpointIsDue(polled: records.count) { try checkpoint(wait: false) }
+            } catch {
+                guard try job.recover(from: error, runner: self) else { throw error }
+                continue
+            }
+            retryBackoffMs = 0
+            job.finishedBatch(records: records.count, timersFired: fired, runner: self)
+            if !records.isEmpty || fired > 0 || !visits.isEmpty { lastActivityMs = Self.wallMs() }
+            if source.isExhausted, records.isEmpty, fired == 0, visits.isEmpty { break }
+            if let idle = options.exitWhenIdleMs, Self.wallMs() - lastActivityMs >= idle, !owned.isEmpty {
+                if try source.lag() == 0 { break }
+                lastActivityMs = Self.wallMs()  // quiet, but not at the end yet (a slow fetch): keep going
+            }
+        }
+        try checkpoint()
+        source.close()
+    }
+
+    // MARK: Assignment
+
+    /// Takes the key groups assigned now: checkpoints what changed under the ones held so far
+    /// (writes of key groups another owner took meanwhile are refused), lets the job take
+    /// ownership, starts the keyed state over, and drops polled records of key groups given up
+    /// (their new owner reads them).
+    private func adoptAssignment(_ records: [Job.Record]) throws -> [Job.Record] {
+        try checkpoint()
+        owned = try source.assignedKeyGroups()
+        lastActivityMs = Self.wallMs()  // idleness counts from when there is something to read
+        watermarks.retain(keyGroups: owned)
+        try job.assigned(owned, runner: self)
+        try resetKeyedState()  // another owner may have written our new keys meanwhile
+        var kept: [Job.Record] = []
+        kept.reserveCapacity(records.count)
+        for record in records where owned.contains(job.keyGroup(of: record)) { kept.append(record) }
+        if kept.count < records.count { job.note(.recordsOfGivenUpKeyGroupsDropped(records.count - kept.count)) }
+        return kept
+    }
+
+    /// Starts the keyed state over for the key groups owned now: nothing held in memory, and
+    /// their timers read from the store (a bounded run keeps its own).
+    public func resetKeyedState() throws {
+        discardUncheckpointed()
+        var seeded = KeyGroupTimers<Job.Key>()
+        for keyGroup in owned.sorted() {
+            guard let stored = try job.storedTimers(of: keyGroup) else { return }
+            for timer in stored { seeded.move(keyGroup: keyGroup, key: timer.key, from: nil, to: timer.timeMs) }
+        }
+        timers = seeded
+    }
+
+    /// The store failed mid-batch: waits (with a doubling backoff), forgets what is not
+    /// checkpointed, and reads every owned split again from its committed position (writes
+    /// that landed before the failure must be idempotent: the profile job's fences skip them).
+    /// Returns false for a source that cannot rewind (a bounded run fails instead).
+    public func retryAfterStoreFailure() throws -> Bool {
+        retryBackoffMs = min(max(retryBackoffMs * 2, 100), 5_000)
+        job.note(.retryingAfterStoreFailure(inMs: Int(retryBackoffMs)))
+        usleep(retryBackoffMs * 1_000)
+        discardUncheckpointed()
+        guard try source.rewindToCommitted() else { return false }
+        assignmentChanged.set()  // take ownership again: another owner may have it now
+        return true
+    }
+
+    // MARK: Records
+
+    private func process(_ records: [Job.Record]) throws {
+        let wall = Self.wallMs()
+        var order: [Job.Key] = []
+        var inputs: [Job.Key: [Job.Input]] = [:]
+        var keyGroupOf: [Job.Key: Int32] = [:]
+        for record in records {
+            let read = try job.read(record, watermarks: &watermarks)
+            positions[read.split] = (read.keyGroup, read.resume)
+            guard let (key, input) = read.keyed else { continue }
+            if let eventMs = read.eventMs { watermarks.observe(split: read.split, eventMs: eventMs, wallMs: wall) }
+            if inputs[key] == nil {
+                order.append(key)
+                inputs[key] = [input]
+            } else {
+                inputs[key]!.append(input)
+            }
+            keyGroupOf[key] = read.keyGroup
+        }
+        inputsSinceCheckpoint += records.count
+        // One round trip for every key the batch reads from the store.
+        try load(order.filter { !state.contains($0) }, keyGroupOf: { keyGroupOf[$0] ?? 0 })
+        for key in order {
+            update(key) { value, isDirty in job.fold(inputs[key] ?? [], into: &value, key: key, isDirty: isDirty) }
+        }
+    }
+
+    /// Reads the stored values of `keys` into memory.
+    private func load(_ keys: [Job.Key], keyGroupOf: (Job.Key) -> Int32) throws {
+        guard !keys.isEmpty else { return }
+        let keyGroups = keys.map(keyGroupOf)
+        let values = try job.load(keys, keyGroups: keyGroups)
+        for index in keys.indices { state.hold(keys[index], value: values[index], keyGroup: keyGroups[index]) }
+    }
+
+    /// Lets `change` change a held key's value; a change makes it dirty and moves its timer.
+    @discardableResult
+    private func update(_ key: Job.Key, _ change: (inout Job.Value, Bool) -> Bool) -> Bool {
+        var timerMove: (keyGroup: Int32, from: Int64?, to: Int64?)?
+        let changed = state.update(key) { value, isDirty, keyGroup in
+            let before = job.timer(of: value)
+            guard change(&value, isDirty) else { return false }
+            timerMove = (keyGroup, before, job.timer(of: value))
+            return true
+        }
+        guard changed == true, let move = timerMove else { return false }
+        timers.move(keyGroup: move.keyGroup, key: key, from: move.from, to: move.to)
+        return true
+    }
+
+    // MARK: Timers
+
+    /// Fires the timers event time has passed, key group by key group.
+    private func fireTimers() throws -> Int {
+        var fired = 0
+        keyGroupWatermarks = keyGroupWatermarks.filter { owned.contains($0.key) }
+        // A finished bounded source holds nothing back: every split counts as idle.
+        let wall = Self.wallMs() + (source.isExhausted ? options.idleTimeoutMs : 0)
+        for keyGroup in owned.sorted() {
+            let watermark = watermarks.watermark(keyGroup: keyGroup, wallMs: wall)
+            guard watermark > .min else { continue }
+            keyGroupWatermarks[keyGroup] = watermark
+            for _ in 0..<20 {  // bounded per loop so input keeps flowing
+                let due = dueTimers(keyGroup: keyGroup, upTo: watermark)
+                if due.isEmpty { break }
+                let keys = due.map(\.key)
+                var from: [Job.Key: Int64] = [:]
+                for timer in due { from[timer.key] = max(from[timer.key] ?? .min, timer.timeMs) }
+                try load(keys.filter { !state.contains($0) }, keyGroupOf: { _ in keyGroup })
+                for key in keys {
+                    let changed = update(key) { value, isDirty in
+                        job.fireTimers(&value, key: key, from: from[key] ?? .min, upTo: watermark, isDirty: isDirty)
+                    }
+                    if changed { fired += 1 }
+                }
+            }
+        }
+        return fired
+    }
+
+    /// The keys of `keyGroup` whose timer is due by `watermark`. Moves keep the queue exact; an
+    /// entry that disagrees with a held value's timer is still skipped, as a safeguard.
+    private func dueTimers(keyGroup: Int32, upTo watermark: Int64) -> [(key: Job.Key, timeMs: Int64)] {
+        while true {
+            let popped = timers.popDue(keyGroup: keyGroup, upTo: watermark, limit: 1_000)
+            if popped.isEmpty { return [] }
+            var seen: Set<Job.Key> = []
+            let current = popped.filter { entry in
+                if let held = state[entry.key], job.timer(of: held.value) != entry.timeMs { return false }
+                return seen.insert(entry.key).inserted
+            }
+            if !current.isEmpty { return current }
+        }
+    }
+
+    // MARK: Visits (broadcast changes)
+
+    /// Queues every stored key of `keyGroups` to be visited (from the start of each one's scan,
+    /// also when a scan was under way: it was for an older broadcast).
+    public func visitAll(of keyGroups: Set<Int32>) {
+        for keyGroup in keyGroups { visits[keyGroup] = "0" }
+    }
+
+    /// Visits the next pages of queued keys for at most `visitSliceMs`, so a broadcast change
+    /// over millions of keys never keeps the loop from polling (and the group from hearing of
+    /// this member within its poll interval). Keys that receive inputs meanwhile see the change
+    /// anyway.
+    private func continueVisits() throws {
+        guard !visits.isEmpty else { return }
+        visitSlices += 1
+        let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(options.visitSliceMs) * 1_000_000
+        while let keyGroup = visits.keys.min(), DispatchTime.now().uptimeNanoseconds < deadline {
+            guard owned.contains(keyGroup), let cursor = visits[keyGroup] else {
+                visits.removeValue(forKey: keyGroup)
+                continue
+            }
+            let page = try job.keys(of: keyGroup, cursor: cursor)
+            try load(page.keys.filter { !state.contains($0) }, keyGroupOf: { _ in keyGroup })
+            for key in page.keys where update(key, { value, isDirty in job.revisit(&value, key: key, isDirty: isDirty) }) { visited += 1 }
+            visits[keyGroup] = page.cursor == "0" ? nil : page.cursor
+            if state.dirtyCount >= options.checkpointKeys { try checkpoint(wait: false) }
+        }
+        if visits.isEmpty {
+            job.note(.visitsDone(changed: visited, slices: visitSlices))
+            visited = 0
+            visitSlices = 0
+        }
+    }
+
+    // MARK: Checkpoints
+
+    /// Whether to checkpoint now. Caught up (the poll did not fill a batch): as soon as the
+    /// previous checkpoint is acknowledged, for freshness. Behind: every
+    /// `checkpointIntervalMs` or after `checkpointKeys` dirty keys, so a backlog coalesces many
+    /// inputs per write. A bounded run: only when it holds more than `stateLimit` values.
+    private func checkpointIsDue(polled: Int) throws -> Bool {
+        if options.checkpointsOnlyWhenFull { return state.count > options.stateLimit }
+        if state.dirtyCount >= options.checkpointKeys { return true }
+        let caughtUp = try polled == 0 || (source.backlog() ?? .max) < Int64(options.maxBatch)
+        if caughtUp { return inFlight == nil }
+        return Self.wallMs() - lastCheckpointMs >= options.checkpointIntervalMs
+    }
+
+    /// Writes every dirty key once (in the background while the loop folds on), then commits
+    /// the positions read so far once that write is acknowledged. With `wait` (before anything
+    /// that needs the store up to date) it is awaited. The previous checkpoint is always
+    /// completed first, so checkpoints land in order.
+    public func checkpoint(wait: Bool = true) throws {
+        try completeCheckpoint()
+        lastCheckpointMs = Self.wallMs()
+        if state.count > options.stateLimit { state.evictClean(downTo: options.stateLimit * 3 / 4) }
+        var dirty: [(key: Job.Key, keyGroup: Int32, value: Job.Value)] = []
+        dirty.reserveCapacity(state.dirtyCount)
+        state.takeDirty { key, entry in
+            dirty.append((key, entry.keyGroup, entry.value))
+            job.markWritten(&entry.value)  // if the write fails, everything not committed is read again
+        }
+        let taken = positions.values.map { $0 }
+        positions.removeAll(keepingCapacity: true)
+        let inputs = inputsSinceCheckpoint
+        inputsSinceCheckpoint = 0
+        guard let pending = job.startWrite(dirty, watermarks: keyGroupWatermarks, carriesProgress: !taken.isEmpty || inputs > 0) else { return }
+        inFlight = CheckpointInFlight(keys: dirty.map(\.key), keyGroups: dirty.map(\.keyGroup), positions: taken, inputs: inputs, pending: pending)
+        if wait { try completeCheckpoint() }
+    }
+
+    /// Takes the checkpoint in flight once acknowledged (without `blocking`, only if it has
+    /// finished): drops the keys whose write was refused, lets the job hear of the outcome, and
+    /// commits the positions of every key group not refused.
+    private func completeCheckpoint(blocking: Bool = true) throws {
+        guard let flight = inFlight, let outcomes = try job.finishWrite(blocking: blocking) else { return }
+        inFlight = nil
+        var refused: Set<Int32> = []
+        for (index, written) in outcomes.enumerated() where !written {
+            refused.insert(flight.keyGroups[index])
+            state.remove(flight.keys[index])
+        }
+        if !refused.isEmpty {
+            job.note(.writesRefused(keyGroups: refused))
+            assignmentChanged.set()  // find out what is still owned
+        }
+        try job.written(flight.pending, outcomes: outcomes, inputs: flight.inputs, refusedKeyGroups: refused)
+        // A refused key group's records were not written: its position must not move (whoever
+        // owns it now, this runner again included, reads them from the committed position).
+        let commits = flight.positions.filter { !refused.contains($0.keyGroup) }.map(\.position)
+        if !commits.isEmpty, try !source.commit(commits) {
+            job.note(.commitSkipped)
+            assignmentChanged.set()
+        }
+    }
+
+    /// Forgets everything not yet acknowledged (after a failure: its records are read again).
+    private func discardUncheckpointed() {
+        if inFlight != nil { _ = try? job.finishWrite(blocking: true) }
+        inFlight = nil
+        state.removeAll()
+        positions.removeAll()
+        inputsSinceCheckpoint = 0
+        job.forgetUncheckpointed()
+    }
+
+    static func wallMs() -> Int64 { Int64(Date().timeIntervalSince1970 * 1_000) }
+}
+
+/// What a ``LiveKeyedRunner`` tells its job (to log and count).
+public enum LiveRunnerEvent: Sendable, Equatable {
+    case recordsOfGivenUpKeyGroupsDropped(Int)
+    case writesRefused(keyGroups: Set<Int32>)
+    case commitSkipped
+    case visitsDone(changed: Int, slices: Int)
+    case retryingAfterStoreFailure(inMs: Int)
+}
+
+/// "The assignment may have changed", set from any thread (a Kafka rebalance callback runs on
+/// the polling thread inside `poll`), taken by the loop after `poll` returns.
+public final class AssignmentFlag: Sendable {
+    private let flag = Atomic<Bool>(true)  // the first loop takes the initial assignment
+    public init() {}
+    public func set() { flag.store(true, ordering: .relaxed) }
+    func take() -> Bool { flag.exchange(false, ordering: .relaxed) }
+}
