@@ -28,9 +28,9 @@ extension ProfileJob {
         steps.removeAll(keepingCapacity: true)
         writingLanes = lanes
         let (tagVersions, generation, epochs) = (tagVersions, profileGeneration, options.deferWrites ? [:] : epochs)
-        let (profiles, byLane) = (dirty.map { ($0.value, $0.keyGroup) }, lanes)
+        let byLane = lanes
         background.start { store, lane in
-            let writes = byLane[lane].map { profiles[$0].0.write(partition: profiles[$0].1, tagVersions: tagVersions) }
+            let writes = byLane[lane].map { dirty[$0].value.write(partition: dirty[$0].keyGroup, tagVersions: tagVersions) }
             return try store.write(writes, updatedMs: Self.wallMs(), generation: generation, epochs: epochs)
         }
         return flight

@@ -20,6 +20,7 @@ public struct HeldKeyedState<Key: Hashable, Value> {
         }
 
         @usableFromInline mutating func markDirty() { isDirty = true }
+        @usableFromInline mutating func markClean() { isDirty = false }
     }
 
     @usableFromInline var entries: [Key: Entry] = [:]
@@ -62,20 +63,23 @@ public struct HeldKeyedState<Key: Hashable, Value> {
 
     /// Takes every dirty value for a checkpoint, in the order they became dirty: `take` sees
     /// each (and may mark it written in place); afterwards it is clean.
-    public mutating func takeDirty(_ take: (_ key: Key, _ entry: inout Entry) -> Void) {
+    @inlinable public mutating func takeDirty(_ take: (_ key: Key, _ entry: inout Entry) -> Void) {
         for key in dirtyKeys {
             guard let index = entries.index(forKey: key), entries.values[index].isDirty else { continue }
             take(key, &entries.values[index])
-            entries.values[index].isDirty = false
+            entries.values[index].markClean()
         }
         dirtyKeys.removeAll(keepingCapacity: true)
     }
 
-    /// Forgets `key` (its write was refused: whoever owns its key group now has it).
-    public mutating func remove(_ key: Key) { entries.removeValue(forKey: key) }
+    /// Forgets every key of `keyGroups` (their writes were refused: whoever owns them now has
+    /// them).
+    public mutating func removeAll(inKeyGroups keyGroups: Set<Int32>) {
+        entries = entries.filter { !keyGroups.contains($0.value.keyGroup) }
+    }
 
     /// Forgets everything, dirty values included (they are read again from the source).
-    public mutating func removeAll() {
+    @inlinable public mutating func removeAll() {
         entries.removeAll()
         dirtyKeys.removeAll()
     }
@@ -85,7 +89,7 @@ public struct HeldKeyedState<Key: Hashable, Value> {
     /// The table is rebuilt rather than thinned: deleting the first entries in bucket order
     /// leaves one long run of occupied buckets behind, and with 1M keys a lookup that missed
     /// then probed for ~40 µs instead of ~40 ns.
-    public mutating func evictClean(downTo limit: Int) {
+    @inlinable public mutating func evictClean(downTo limit: Int) {
         let excess = entries.count - limit
         guard excess > 0 else { return }
         var dropped = 0

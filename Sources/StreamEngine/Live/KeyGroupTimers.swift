@@ -2,12 +2,12 @@
 /// group that moves away takes its timers with it), at most one timer per key: a timer that
 /// moves is deleted and registered again, so nothing stale is ever popped.
 public struct KeyGroupTimers<Key: StateHashable & StateCodable> {
-    private var queues: [Int32: TimerQueue<Key, VoidNamespace>] = [:]
+    @usableFromInline var queues: [Int32: TimerQueue<Key, VoidNamespace>] = [:]
 
-    public init() {}
+    @inlinable public init() {}
 
     /// Moves `key`'s timer from `previous` to `next` (either may be absent).
-    public mutating func move(keyGroup: Int32, key: Key, from previous: Int64?, to next: Int64?) {
+    @inlinable public mutating func move(keyGroup: Int32, key: Key, from previous: Int64?, to next: Int64?) {
         guard previous != next else { return }
         if let previous { queues[keyGroup]?.delete(previous, key: key, namespace: VoidNamespace()) }
         if let next { queues[keyGroup, default: TimerQueue()].register(next, key: key, namespace: VoidNamespace()) }
@@ -15,7 +15,7 @@ public struct KeyGroupTimers<Key: StateHashable & StateCodable> {
 
     /// Removes and returns about `limit` keys (whole timestamps, the last one split) whose timer
     /// is due at or before `watermark`, earliest first.
-    public mutating func popDue(keyGroup: Int32, upTo watermark: Int64, limit: Int) -> [(key: Key, timeMs: Int64)] {
+    @inlinable public mutating func popDue(keyGroup: Int32, upTo watermark: Int64, limit: Int) -> [(key: Key, timeMs: Int64)] {
         guard var queue = queues.removeValue(forKey: keyGroup) else { return [] }
         defer { queues[keyGroup] = queue }
         var due: [(key: Key, timeMs: Int64)] = []
@@ -32,5 +32,5 @@ public struct KeyGroupTimers<Key: StateHashable & StateCodable> {
     }
 
     /// Forgets every timer.
-    public mutating func removeAll() { queues.removeAll() }
+    @inlinable public mutating func removeAll() { queues.removeAll() }
 }

@@ -21,36 +21,46 @@ public final class LiveKeyedRunner<Job: LiveKeyedJob> {
     public let options: LiveRunnerOptions
 
     /// The key groups owned now.
-    public private(set) var owned: Set<Int32> = []
+    public var owned: Set<Int32> { ownedKeyGroups }
+    @usableFromInline var ownedKeyGroups: Set<Int32> = []
     /// The splits' event-time progress, combined per key group.
     public var watermarks: SplitWatermarks
     /// The keyed state held in memory.
-    public private(set) var state = HeldKeyedState<Job.Key, Job.Value>()
-    private var timers = KeyGroupTimers<Job.Key>()
+    public var state: HeldKeyedState<Job.Key, Job.Value> { held }
+    @usableFromInline var held = HeldKeyedState<Job.Key, Job.Value>()
+    @usableFromInline var timers = KeyGroupTimers<Job.Key>()
     /// Each owned key group's watermark as its timers last fired.
-    private var keyGroupWatermarks: [Int32: Int64] = [:]
+    @usableFromInline var keyGroupWatermarks: [Int32: Int64] = [:]
     /// Where each split resumes once the next checkpoint is acknowledged.
-    private var positions: [SplitWatermarks.Split: (keyGroup: Int32, position: Job.Position)] = [:]
-    private var inputsSinceCheckpoint = 0
-    private var inFlight: CheckpointInFlight?
-    private var lastCheckpointMs: Int64 = 0
+    @usableFromInline var positions: [SplitWatermarks.Split: (keyGroup: Int32, position: Job.Position)] = [:]
+    @usableFromInline var inputsSinceCheckpoint = 0
+    @usableFromInline var inFlight: CheckpointInFlight?
+    @usableFromInline var lastCheckpointMs: Int64 = 0
     /// Key groups whose keys are still to be visited, with where each one's scan stands.
-    private var visits: [Int32: String] = [:]
-    private var visited = 0
-    private var visitSlices = 0
-    private var lastActivityMs: Int64 = 0
+    @usableFromInline var visits: [Int32: String] = [:]
+    @usableFromInline var visited = 0
+    @usableFromInline var visitSlices = 0
+    @usableFromInline var lastActivityMs: Int64 = 0
     /// Set when the source's assignment may have changed (its rebalance callback, a refused
     /// write, a skipped commit); the loop takes the assignment again before the next batch.
-    private let assignmentChanged: AssignmentFlag
+    @usableFromInline let assignmentChanged: AssignmentFlag
     /// How long to wait before retrying after the store failed; doubles up to 5 s.
-    private var retryBackoffMs: UInt32 = 0
+    @usableFromInline var retryBackoffMs: UInt32 = 0
 
-    private struct CheckpointInFlight {
-        var keys: [Job.Key]
-        var keyGroups: [Int32]
-        var positions: [(keyGroup: Int32, position: Job.Position)]
-        var inputs: Int
-        var pending: Job.PendingWrite
+    @usableFromInline struct CheckpointInFlight {
+        @usableFromInline var keys: [Job.Key]
+        @usableFromInline var keyGroups: [Int32]
+        @usableFromInline var positions: [(keyGroup: Int32, position: Job.Position)]
+        @usableFromInline var inputs: Int
+        @usableFromInline var pending: Job.PendingWrite
+
+        @inlinable init(keys: [Job.Key], keyGroups: [Int32], positions: [(keyGroup: Int32, position: Job.Position)], inputs: Int, pending: Job.PendingWrite) {
+            self.keys = keys
+            self.keyGroups = keyGroups
+            self.positions = positions
+            self.inputs = inputs
+            self.pending = pending
+        }
     }
 
     /// `assignmentChanged` is the flag the source's rebalance callback sets.
@@ -67,7 +77,7 @@ public final class LiveKeyedRunner<Job: LiveKeyedJob> {
 
     /// Runs until the job says stop, a bounded source is done, or (with `exitWhenIdleMs`) the
     /// input is idle and fully read; then checkpoints what is left.
-    public func run() throws {
+    @inlinable public func run() throws {
         lastActivityMs = Self.wallMs()
         while !job.shouldStop {
             var records = try source.poll(maxRecords: options.maxBatch, timeoutMs: options.pollTimeoutMs)
@@ -104,9 +114,9 @@ public final class LiveKeyedRunner<Job: LiveKeyedJob> {
     /// (writes of key groups another owner took meanwhile are refused), lets the job take
     /// ownership, starts the keyed state over, and drops polled records of key groups given up
     /// (their new owner reads them).
-    private func adoptAssignment(_ records: [Job.Record]) throws -> [Job.Record] {
+    @inlinable func adoptAssignment(_ records: [Job.Record]) throws -> [Job.Record] {
         try checkpoint()
-        owned = try source.assignedKeyGroups()
+        ownedKeyGroups = try source.assignedKeyGroups()
         lastActivityMs = Self.wallMs()  // idleness counts from when there is something to read
         watermarks.retain(keyGroups: owned)
         try job.assigned(owned, runner: self)
@@ -120,7 +130,7 @@ public final class LiveKeyedRunner<Job: LiveKeyedJob> {
 
     /// Starts the keyed state over for the key groups owned now: nothing held in memory, and
     /// their timers read from the store (a bounded run keeps its own).
-    public func resetKeyedState() throws {
+    @inlinable public func resetKeyedState() throws {
         discardUncheckpointed()
         var seeded = KeyGroupTimers<Job.Key>()
         for keyGroup in owned.sorted() {
@@ -134,7 +144,7 @@ public final class LiveKeyedRunner<Job: LiveKeyedJob> {
     /// checkpointed, and reads every owned split again from its committed position (writes
     /// that landed before the failure must be idempotent: the profile job's fences skip them).
     /// Returns false for a source that cannot rewind (a bounded run fails instead).
-    public func retryAfterStoreFailure() throws -> Bool {
+    @inlinable public func retryAfterStoreFailure() throws -> Bool {
         retryBackoffMs = min(max(retryBackoffMs * 2, 100), 5_000)
         job.note(.retryingAfterStoreFailure(inMs: Int(retryBackoffMs)))
         usleep(retryBackoffMs * 1_000)
@@ -146,7 +156,7 @@ public final class LiveKeyedRunner<Job: LiveKeyedJob> {
 
     // MARK: Records
 
-    private func process(_ records: [Job.Record]) throws {
+    @inlinable func process(_ records: [Job.Record]) throws {
         let wall = Self.wallMs()
         var order: [Job.Key] = []
         var inputs: [Job.Key: [Job.Input]] = [:]
@@ -166,25 +176,25 @@ public final class LiveKeyedRunner<Job: LiveKeyedJob> {
         }
         inputsSinceCheckpoint += records.count
         // One round trip for every key the batch reads from the store.
-        try load(order.filter { !state.contains($0) }, keyGroupOf: { keyGroupOf[$0] ?? 0 })
+        try load(order.filter { !held.contains($0) }, keyGroupOf: { keyGroupOf[$0] ?? 0 })
         for key in order {
             update(key) { value, isDirty in job.fold(inputs[key] ?? [], into: &value, key: key, isDirty: isDirty) }
         }
     }
 
     /// Reads the stored values of `keys` into memory.
-    private func load(_ keys: [Job.Key], keyGroupOf: (Job.Key) -> Int32) throws {
+    @inlinable func load(_ keys: [Job.Key], keyGroupOf: (Job.Key) -> Int32) throws {
         guard !keys.isEmpty else { return }
         let keyGroups = keys.map(keyGroupOf)
         let values = try job.load(keys, keyGroups: keyGroups)
-        for index in keys.indices { state.hold(keys[index], value: values[index], keyGroup: keyGroups[index]) }
+        for index in keys.indices { held.hold(keys[index], value: values[index], keyGroup: keyGroups[index]) }
     }
 
     /// Lets `change` change a held key's value; a change makes it dirty and moves its timer.
-    @discardableResult
-    private func update(_ key: Job.Key, _ change: (inout Job.Value, Bool) -> Bool) -> Bool {
+    @inlinable @discardableResult
+    func update(_ key: Job.Key, _ change: (inout Job.Value, Bool) -> Bool) -> Bool {
         var timerMove: (keyGroup: Int32, from: Int64?, to: Int64?)?
-        let changed = state.update(key) { value, isDirty, keyGroup in
+        let changed = held.update(key) { value, isDirty, keyGroup in
             let before = job.timer(of: value)
             guard change(&value, isDirty) else { return false }
             timerMove = (keyGroup, before, job.timer(of: value))
@@ -198,7 +208,7 @@ public final class LiveKeyedRunner<Job: LiveKeyedJob> {
     // MARK: Timers
 
     /// Fires the timers event time has passed, key group by key group.
-    private func fireTimers() throws -> Int {
+    @inlinable func fireTimers() throws -> Int {
         var fired = 0
         keyGroupWatermarks = keyGroupWatermarks.filter { owned.contains($0.key) }
         // A finished bounded source holds nothing back: every split counts as idle.
@@ -213,7 +223,7 @@ public final class LiveKeyedRunner<Job: LiveKeyedJob> {
                 let keys = due.map(\.key)
                 var from: [Job.Key: Int64] = [:]
                 for timer in due { from[timer.key] = max(from[timer.key] ?? .min, timer.timeMs) }
-                try load(keys.filter { !state.contains($0) }, keyGroupOf: { _ in keyGroup })
+                try load(keys.filter { !held.contains($0) }, keyGroupOf: { _ in keyGroup })
                 for key in keys {
                     let changed = update(key) { value, isDirty in
                         job.fireTimers(&value, key: key, from: from[key] ?? .min, upTo: watermark, isDirty: isDirty)
@@ -227,13 +237,13 @@ public final class LiveKeyedRunner<Job: LiveKeyedJob> {
 
     /// The keys of `keyGroup` whose timer is due by `watermark`. Moves keep the queue exact; an
     /// entry that disagrees with a held value's timer is still skipped, as a safeguard.
-    private func dueTimers(keyGroup: Int32, upTo watermark: Int64) -> [(key: Job.Key, timeMs: Int64)] {
+    @inlinable func dueTimers(keyGroup: Int32, upTo watermark: Int64) -> [(key: Job.Key, timeMs: Int64)] {
         while true {
             let popped = timers.popDue(keyGroup: keyGroup, upTo: watermark, limit: 1_000)
             if popped.isEmpty { return [] }
             var seen: Set<Job.Key> = []
             let current = popped.filter { entry in
-                if let held = state[entry.key], job.timer(of: held.value) != entry.timeMs { return false }
+                if let current = held[entry.key], job.timer(of: current.value) != entry.timeMs { return false }
                 return seen.insert(entry.key).inserted
             }
             if !current.isEmpty { return current }
@@ -244,7 +254,7 @@ public final class LiveKeyedRunner<Job: LiveKeyedJob> {
 
     /// Queues every stored key of `keyGroups` to be visited (from the start of each one's scan,
     /// also when a scan was under way: it was for an older broadcast).
-    public func visitAll(of keyGroups: Set<Int32>) {
+    @inlinable public func visitAll(of keyGroups: Set<Int32>) {
         for keyGroup in keyGroups { visits[keyGroup] = "0" }
     }
 
@@ -252,20 +262,22 @@ public final class LiveKeyedRunner<Job: LiveKeyedJob> {
     /// over millions of keys never keeps the loop from polling (and the group from hearing of
     /// this member within its poll interval). Keys that receive inputs meanwhile see the change
     /// anyway.
-    private func continueVisits() throws {
+    @inlinable func continueVisits() throws {
         guard !visits.isEmpty else { return }
         visitSlices += 1
         let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(options.visitSliceMs) * 1_000_000
-        while let keyGroup = visits.keys.min(), DispatchTime.now().uptimeNanoseconds < deadline {
+        var pages = 0  // at least one page per slice, however short
+        while let keyGroup = visits.keys.min(), pages == 0 || DispatchTime.now().uptimeNanoseconds < deadline {
+            pages += 1
             guard owned.contains(keyGroup), let cursor = visits[keyGroup] else {
                 visits.removeValue(forKey: keyGroup)
                 continue
             }
             let page = try job.keys(of: keyGroup, cursor: cursor)
-            try load(page.keys.filter { !state.contains($0) }, keyGroupOf: { _ in keyGroup })
+            try load(page.keys.filter { !held.contains($0) }, keyGroupOf: { _ in keyGroup })
             for key in page.keys where update(key, { value, isDirty in job.revisit(&value, key: key, isDirty: isDirty) }) { visited += 1 }
             visits[keyGroup] = page.cursor == "0" ? nil : page.cursor
-            if state.dirtyCount >= options.checkpointKeys { try checkpoint(wait: false) }
+            if held.dirtyCount >= options.checkpointKeys { try checkpoint(wait: false) }
         }
         if visits.isEmpty {
             job.note(.visitsDone(changed: visited, slices: visitSlices))
@@ -280,9 +292,9 @@ public final class LiveKeyedRunner<Job: LiveKeyedJob> {
     /// previous checkpoint is acknowledged, for freshness. Behind: every
     /// `checkpointIntervalMs` or after `checkpointKeys` dirty keys, so a backlog coalesces many
     /// inputs per write. A bounded run: only when it holds more than `stateLimit` values.
-    private func checkpointIsDue(polled: Int) throws -> Bool {
-        if options.checkpointsOnlyWhenFull { return state.count > options.stateLimit }
-        if state.dirtyCount >= options.checkpointKeys { return true }
+    @inlinable func checkpointIsDue(polled: Int) throws -> Bool {
+        if options.checkpointsOnlyWhenFull { return held.count > options.stateLimit }
+        if held.dirtyCount >= options.checkpointKeys { return true }
         let caughtUp = try polled == 0 || (source.backlog() ?? .max) < Int64(options.maxBatch)
         if caughtUp { return inFlight == nil }
         return Self.wallMs() - lastCheckpointMs >= options.checkpointIntervalMs
@@ -292,13 +304,13 @@ public final class LiveKeyedRunner<Job: LiveKeyedJob> {
     /// the positions read so far once that write is acknowledged. With `wait` (before anything
     /// that needs the store up to date) it is awaited. The previous checkpoint is always
     /// completed first, so checkpoints land in order.
-    public func checkpoint(wait: Bool = true) throws {
+    @inlinable public func checkpoint(wait: Bool = true) throws {
         try completeCheckpoint()
         lastCheckpointMs = Self.wallMs()
-        if state.count > options.stateLimit { state.evictClean(downTo: options.stateLimit * 3 / 4) }
+        if held.count > options.stateLimit { held.evictClean(downTo: options.stateLimit * 3 / 4) }
         var dirty: [(key: Job.Key, keyGroup: Int32, value: Job.Value)] = []
-        dirty.reserveCapacity(state.dirtyCount)
-        state.takeDirty { key, entry in
+        dirty.reserveCapacity(held.dirtyCount)
+        held.takeDirty { key, entry in
             dirty.append((key, entry.keyGroup, entry.value))
             job.markWritten(&entry.value)  // if the write fails, everything not committed is read again
         }
@@ -314,15 +326,17 @@ public final class LiveKeyedRunner<Job: LiveKeyedJob> {
     /// Takes the checkpoint in flight once acknowledged (without `blocking`, only if it has
     /// finished): drops the keys whose write was refused, lets the job hear of the outcome, and
     /// commits the positions of every key group not refused.
-    private func completeCheckpoint(blocking: Bool = true) throws {
+    @inlinable func completeCheckpoint(blocking: Bool = true) throws {
         guard let flight = inFlight, let outcomes = try job.finishWrite(blocking: blocking) else { return }
         inFlight = nil
         var refused: Set<Int32> = []
-        for (index, written) in outcomes.enumerated() where !written {
-            refused.insert(flight.keyGroups[index])
-            state.remove(flight.keys[index])
-        }
+        for (index, written) in outcomes.enumerated() where !written { refused.insert(flight.keyGroups[index]) }
         if !refused.isEmpty {
+            // Until the assignment is taken again, nothing of those key groups is held or
+            // committed: inputs read since the refused checkpoint would otherwise be committed
+            // with no write behind them.
+            held.removeAll(inKeyGroups: refused)
+            positions = positions.filter { !refused.contains($0.value.keyGroup) }
             job.note(.writesRefused(keyGroups: refused))
             assignmentChanged.set()  // find out what is still owned
         }
@@ -337,16 +351,16 @@ public final class LiveKeyedRunner<Job: LiveKeyedJob> {
     }
 
     /// Forgets everything not yet acknowledged (after a failure: its records are read again).
-    private func discardUncheckpointed() {
+    @inlinable func discardUncheckpointed() {
         if inFlight != nil { _ = try? job.finishWrite(blocking: true) }
         inFlight = nil
-        state.removeAll()
+        held.removeAll()
         positions.removeAll()
         inputsSinceCheckpoint = 0
         job.forgetUncheckpointed()
     }
 
-    static func wallMs() -> Int64 { Int64(Date().timeIntervalSince1970 * 1_000) }
+    @inlinable static func wallMs() -> Int64 { Int64(Date().timeIntervalSince1970 * 1_000) }
 }
 
 /// What a ``LiveKeyedRunner`` tells its job (to log and count).
@@ -361,8 +375,8 @@ public enum LiveRunnerEvent: Sendable, Equatable {
 /// "The assignment may have changed", set from any thread (a Kafka rebalance callback runs on
 /// the polling thread inside `poll`), taken by the loop after `poll` returns.
 public final class AssignmentFlag: Sendable {
-    private let flag = Atomic<Bool>(true)  // the first loop takes the initial assignment
+    @usableFromInline let flag = Atomic<Bool>(true)  // the first loop takes the initial assignment
     public init() {}
-    public func set() { flag.store(true, ordering: .relaxed) }
-    func take() -> Bool { flag.exchange(false, ordering: .relaxed) }
+    @inlinable public func set() { flag.store(true, ordering: .relaxed) }
+    @usableFromInline func take() -> Bool { flag.exchange(false, ordering: .relaxed) }
 }
