@@ -96,7 +96,7 @@ struct StoredProfile {
         }
         out.append(contentsOf: "\"updated_at\":".utf8)
         if let milliseconds = updated.flatMap({ Int64($0) }) {
-            JSONValue.string(TimestampText.iso8601(milliseconds: milliseconds)).write(to: &out)
+            TimestampBytes.writeJSON(milliseconds: milliseconds, to: &out)
         } else {
             out.append(contentsOf: "null".utf8)
         }
