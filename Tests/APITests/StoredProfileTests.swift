@@ -36,6 +36,29 @@ import Testing
         Self.expectSameDocument(reply, sections: [.metrics, .attributes])
     }
 
+    /// All ASCII: written from the reply's bytes (``ASCIIProfileHash``), not through text.
+    @Test func asciiHashesWrittenFromBytesMatchToo() {
+        let pairs: [(String, String)] = [
+            ("_id", "42"), ("_updated", "1700000000123"), ("a.city", "Lyon \"centre\" \\ \n\u{1}"), ("a.age", "37"),
+            ("a.score", "0.25"), ("a.big", "12345678901234567890"), ("a.max", "9223372036854775807"), ("a.over", "9223372036854775808"),
+            ("a.eighteen", "999999999999999999"), ("a.neg", "-7"), ("a.negzero", "-0"), ("a.zero", "0"), ("a.lead", "007"),
+            ("a.zeros", "00"), ("a.plus", "+5"), ("a.minus", "-"), ("a.nan", "nan"), ("a.inf", "inf"), ("a.minf", "-inf"),
+            ("a.exp", "1e3"), ("a.huge", "1e400"), ("a.hex", "0x1p3"), ("a.dot", ".5"), ("a.trail", "1."), ("a.space", " 5"),
+            ("a.after", "5 "), ("a.empty", ""), ("a.", "bare"), ("a.quote\"d", "x"),
+            ("m.clicks", "1500"), ("m.avg", "2.5"), ("m.Z", "1"), ("m.e", "3"), ("m.a", "-1.5e-3"),
+            ("t.vip", "true"), ("t.churn", "false"), ("t.tier", "1"), ("t.level", "gold"), ("t.True", "True"),
+            ("f.fence", "9"), ("x.other", "1"), ("m", "short"), ("t", ""),
+        ]
+        let reply = Self.reply(pairs.map { (Self.bytes($0.0), Self.bytes($0.1)) })
+        Self.expectSameDocument(reply)
+        Self.expectSameDocument(reply, sections: [.tags])
+        Self.expectSameDocument(reply, sections: [.metrics, .attributes])
+        // Reversed storage order: the names are sorted all the same.
+        Self.expectSameDocument(Self.reply(pairs.reversed().map { (Self.bytes($0.0), Self.bytes($0.1)) }))
+        // An ASCII hash with a non-bulk item goes the text way, like any other.
+        Self.expectSameDocument(.array([.bulk(Self.bytes("a.x")), .status("1"), .bulk(Self.bytes("m.y")), .bulk(Self.bytes("2"))]))
+    }
+
     @Test func invalidUTF8AndDuplicatesAfterRepairMatchToo() {
         let reply = Self.reply([
             (Self.bytes("a.k") + [0xFF], Self.bytes("first")), (Self.bytes("a.k") + [0xFE], Self.bytes("second")),

@@ -7,12 +7,15 @@ import Redis
 /// sort of them per request (perf: those were ~10 % of a profile read, Benchmarks/README.md
 /// issue #16). The document is the one ``ProfileDocument/json(userId:fields:sections:)``
 /// builds, byte for byte; that function stays for answers that add to the document (`explain`).
+/// A hash of ASCII fields and values (the usual one) is written from the reply's bytes
+/// (``ASCIIProfileHash``); any other is decoded to text here, with UTF-8 repair.
 struct StoredProfile {
+    private let ascii: ASCIIProfileHash?
     /// `(name without the "a."/"m."/"t." prefix, stored text)` per section, in
-    /// `ProfileDocument.Section.allCases` order, sorted by the names' UTF-8 bytes.
-    private(set) var sections: [[(name: String, text: String)]] = [[], [], []]
+    /// `ProfileDocument.Section.allCases` order, sorted by the names' UTF-8 bytes (text path only).
+    private var sections: [[(name: String, text: String)]] = [[], [], []]
     /// The `_updated` field's text, if any.
-    private(set) var updated: String?
+    private var updated: String?
     /// Whether the hash held no field at all (an unknown user).
     private(set) var isEmpty = true
 
@@ -20,6 +23,13 @@ struct StoredProfile {
     /// skipped, a later duplicate wins, as in `RedisReply.hashFields`).
     init(hash reply: RedisReply) {
         let items = reply.array ?? []
+        if let ascii = ASCIIProfileHash(items: items) {
+            self.ascii = ascii
+            updated = ascii.updated
+            isEmpty = ascii.isEmpty
+            return
+        }
+        ascii = nil
         var index = 0
         while index + 1 < items.count {
             defer { index += 2 }
@@ -69,8 +79,13 @@ struct StoredProfile {
     func write(userId: String, sections wanted: [ProfileDocument.Section], to out: inout [UInt8]) {
         out.append(UInt8(ascii: "{"))
         for (index, section) in ProfileDocument.Section.allCases.enumerated() where wanted.contains(section) {
-            JSONValue.string(section.rawValue).write(to: &out)
+            JSONValue.writeString(section.rawValue, to: &out)
             out.append(contentsOf: ":{".utf8)
+            if let ascii {
+                ascii.writeFields(of: index, to: &out)
+                out.append(contentsOf: "},".utf8)
+                continue
+            }
             for (position, pair) in sections[index].enumerated() {
                 if position > 0 { out.append(UInt8(ascii: ",")) }
                 JSONValue.string(pair.name).write(to: &out)
@@ -81,12 +96,12 @@ struct StoredProfile {
         }
         out.append(contentsOf: "\"updated_at\":".utf8)
         if let milliseconds = updated.flatMap({ Int64($0) }) {
-            JSONValue.string(TimestampText.iso8601(milliseconds: milliseconds)).write(to: &out)
+            TimestampBytes.writeJSON(milliseconds: milliseconds, to: &out)
         } else {
             out.append(contentsOf: "null".utf8)
         }
         out.append(contentsOf: ",\"user_id\":".utf8)
-        JSONValue.string(userId).write(to: &out)
+        JSONValue.writeString(userId, to: &out)
         out.append(UInt8(ascii: "}"))
     }
 }

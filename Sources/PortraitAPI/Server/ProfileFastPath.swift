@@ -68,7 +68,7 @@ final class ProfileFastPath: Sendable {
     /// What to do with a request head, decided without waiting. The checks run in the order
     /// the middleware chain runs them: path limit, key, id, `fields`.
     func decide(_ head: HTTPRequest, memo: inout KeyMemo) -> Decision {
-        guard head.method == .get, let target = head.path, Self.isPlain(head.headerFields) else { return .passThrough }
+        guard head.method == .get, let target = head.path, case .plain(authorization: let header) = Self.headers(head.headerFields) else { return .passThrough }
         let bytes = target.utf8
         guard bytes.starts(with: Self.prefix) else { return .passThrough }
         let afterPrefix = bytes.index(bytes.startIndex, offsetBy: Self.prefix.count)
@@ -86,7 +86,6 @@ final class ProfileFastPath: Sendable {
             if let problem = PathLimitMiddleware.problem(path: path) { return .refuse(problem) }
         }
         let authenticator = Authenticator(services: services)
-        let header = head.headerFields[.authorization]
         let check: Authenticator.CachedCheck
         if let header, header == memo.header, let key = memo.key {
             check = authenticator.checkCached(key, hash: memo.hash, minimum: .reader)
@@ -172,11 +171,28 @@ final class ProfileFastPath: Sendable {
         }
     }
 
-    /// No header that changes how the request is read or the connection is kept: those go
-    /// to Hummingbird, which handles them.
-    private static func isPlain(_ fields: HTTPFields) -> Bool {
-        fields[.connection] == nil && fields[.contentLength] == nil && fields[.transferEncoding] == nil
-            && fields[.expect] == nil && fields[.upgrade] == nil
+    private enum Headers {
+        /// Nothing unusual; the `Authorization` header, if one.
+        case plain(authorization: String?)
+        case unusual
+    }
+
+    /// Whether the head has no header that changes how the request is read or the connection
+    /// is kept (those go to Hummingbird, which handles them), and its `Authorization`: one
+    /// pass over the fields instead of a lookup per name. Two `Authorization` fields go to
+    /// Hummingbird too (looked up by name they would read as one value, joined).
+    private static func headers(_ fields: HTTPFields) -> Headers {
+        var authorization: String?
+        for field in fields {
+            switch field.name {
+            case .authorization:
+                guard authorization == nil else { return .unusual }
+                authorization = field.value
+            case .connection, .contentLength, .transferEncoding, .expect, .upgrade: return .unusual
+            default: break
+            }
+        }
+        return .plain(authorization: authorization)
     }
 
     /// An id segment of unreserved characters and percent escapes: one path segment for any
@@ -217,8 +233,23 @@ final class RouteMetrics: Sendable {
         activeRequests = Meter(label: "http.server.active_requests", dimensions: [("http.request.method", "GET")])
     }
 
-    /// Counts a request answered with `status` that started at `startNanoseconds` (uptime).
-    func record(status: Int, startNanoseconds: UInt64, nowNanoseconds: UInt64) {
+    /// The counter and timer of one status; a connection keeps the one it last used.
+    struct Series {
+        let status: Int
+        let counter: Counter
+        let timer: Metrics.Timer
+        let activeRequests: Meter
+
+        /// Counts a request that started at `startNanoseconds` (uptime).
+        func record(startNanoseconds: UInt64, nowNanoseconds: UInt64) {
+            counter.increment()
+            timer.recordNanoseconds(Int64(nowNanoseconds - startNanoseconds))
+            activeRequests.decrement()
+        }
+    }
+
+    /// The series of requests answered with `status`.
+    func series(status: Int) -> Series {
         let (counter, timer) = byStatus.withLock { byStatus in
             if let known = byStatus[status] { return known }
             let dimensions = [("http.route", route), ("http.request.method", "GET"), ("http.response.status_code", String(status))]
@@ -227,8 +258,11 @@ final class RouteMetrics: Sendable {
             byStatus[status] = made
             return made
         }
-        counter.increment()
-        timer.recordNanoseconds(Int64(nowNanoseconds - startNanoseconds))
-        activeRequests.decrement()
+        return Series(status: status, counter: counter, timer: timer, activeRequests: activeRequests)
+    }
+
+    /// Counts a request answered with `status` that started at `startNanoseconds` (uptime).
+    func record(status: Int, startNanoseconds: UInt64, nowNanoseconds: UInt64) {
+        series(status: status).record(startNanoseconds: startNanoseconds, nowNanoseconds: nowNanoseconds)
     }
 }

@@ -40,6 +40,11 @@ final class ProfileFastPathHandler: ChannelDuplexHandler, RemovableChannelHandle
 
     private let fastPath: ProfileFastPath
     private let metrics: RouteMetrics
+    /// The metrics of the status last answered (almost always 200), kept to skip the lookup.
+    private var series: RouteMetrics.Series?
+    /// `HTTPField`, named through the fields type Hummingbird exports.
+    private typealias Field = HTTPFields.Element
+    private static let contentType = Field(name: .contentType, value: "application/json; charset=utf-8")
     /// Requests passed on to Hummingbird whose response has not ended.
     private var passedOn = 0
     /// Requests answered here, in arrival order, until written.
@@ -238,24 +243,25 @@ final class ProfileFastPathHandler: ChannelDuplexHandler, RemovableChannelHandle
     private func write(_ answer: Result<[UInt8], APIError>, of exchange: Exchange, context: ChannelHandlerContext) {
         let status: HTTPResponse.Status
         let body: [UInt8]
+        // Appended, not set by name: each name is new, so no search for an earlier field.
         var fields = HTTPFields()
         fields.reserveCapacity(5)
-        fields[.contentType] = "application/json; charset=utf-8"
+        fields.append(Self.contentType)
         switch answer {
         case .success(let bytes):
             status = .ok
             body = bytes
-            fields[.contentLength] = String(bytes.count)
+            fields.append(Field(name: .contentLength, value: String(bytes.count)))
         case .failure(let error):
             status = error.status
             body = error.body.bytes
-            fields[.contentLength] = String(body.count)
-            if status == .unauthorized { fields[.wwwAuthenticate] = "Bearer" }
-            if let allow = error.allow { fields[.allow] = allow }
-            if let retryAfterSeconds = error.retryAfterSeconds { fields[.retryAfter] = String(max(1, retryAfterSeconds)) }
+            fields.append(Field(name: .contentLength, value: String(body.count)))
+            if status == .unauthorized { fields.append(Field(name: .wwwAuthenticate, value: "Bearer")) }
+            if let allow = error.allow { fields.append(Field(name: .allow, value: allow)) }
+            if let retryAfterSeconds = error.retryAfterSeconds { fields.append(Field(name: .retryAfter, value: String(max(1, retryAfterSeconds)))) }
         }
-        fields[.date] = date.now()
-        fields[.server] = fastPath.serverName
+        fields.append(Field(name: .date, value: date.now()))
+        fields.append(Field(name: .server, value: fastPath.serverName))
         var buffer = context.channel.allocator.buffer(capacity: body.count)
         buffer.writeBytes(body)
         context.write(wrapOutboundOut(.head(HTTPResponse(status: status, headerFields: fields))), promise: nil)
@@ -263,7 +269,8 @@ final class ProfileFastPathHandler: ChannelDuplexHandler, RemovableChannelHandle
         context.write(wrapOutboundOut(.end(nil)), promise: nil)
         fastPath.counters.countFastPathAnswer()
         let end = NIODeadline.now()
-        metrics.record(status: status.code, startNanoseconds: exchange.start.uptimeNanoseconds, nowNanoseconds: end.uptimeNanoseconds)
+        if series?.status != status.code { series = metrics.series(status: status.code) }
+        series?.record(startNanoseconds: exchange.start.uptimeNanoseconds, nowNanoseconds: end.uptimeNanoseconds)
         if fastPath.logsRequests { fastPath.logRequest(logger(of: exchange), status: status.code, start: exchange.start, end: end) }
     }
 

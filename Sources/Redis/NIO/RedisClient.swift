@@ -51,10 +51,7 @@ public final class RedisClient: RedisCommandSending {
     /// one of the pool's loops, so the future completes on it. Fails with a ``RedisError``.
     /// Arguments are text: no existential per argument on this path.
     public func pipeline(_ commands: [[String]], on eventLoop: any EventLoop) -> EventLoopFuture<[RedisReply]> {
-        let endpoint = configuration.endpoint
-        return slot(near: eventLoop).send(RESPEncoder.encode(commands), count: commands.count).flatMapErrorThrowing { error in
-            throw error as? RedisError ?? .connectionFailed(endpoint: endpoint, detail: "\(error)")
-        }
+        slot(near: eventLoop).send(RESPEncoder.encode(commands), count: commands.count)
     }
 
     /// A slot of `loop` when it is one of the pool's (round-robin among them), else any slot.
@@ -99,10 +96,16 @@ final class RedisConnectionSlot: Sendable {
         self.logger = logger
     }
 
+    /// Fails with a ``RedisError`` only: an open connection's requests fail with one already
+    /// (no extra future per request to map errors), and so do the ones that wait for a connection.
     func send(_ bytes: ByteBuffer, count: Int) -> EventLoopFuture<[RedisReply]> {
         switch connection() {
         case .open(let open): return open.send(bytes, count: count)
-        case .opening(let pending): return pending.flatMap { $0.send(bytes, count: count) }
+        case .opening(let pending):
+            let endpoint = configuration.endpoint
+            return pending.flatMap { $0.send(bytes, count: count) }.flatMapErrorThrowing { error in
+                throw error as? RedisError ?? .connectionFailed(endpoint: endpoint, detail: "\(error)")
+            }
         }
     }
 

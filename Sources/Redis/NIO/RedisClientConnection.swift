@@ -63,9 +63,15 @@ public final class RedisClientConnection: RedisCommandSending {
         try? await channel.close()
     }
 
-    /// Writes encoded commands and answers with their `count` replies.
+    /// Writes encoded commands and answers with their `count` replies; fails with a ``RedisError``.
     func send(_ bytes: ByteBuffer, count: Int) -> EventLoopFuture<[RedisReply]> {
         let promise = channel.eventLoop.makePromise(of: [RedisReply].self)
+        if channel.eventLoop.inEventLoop, channel.isActive {
+            // Written synchronously: the handler takes the request now and answers or fails
+            // it, so no promise is needed for the write (one future less per command).
+            channel.writeAndFlush(RedisRequest(bytes: bytes, count: count, promise: promise), promise: nil)
+            return promise.futureResult
+        }
         let written = channel.eventLoop.makePromise(of: Void.self)
         let endpoint = configuration.endpoint
         // A write to a closed channel never reaches the handler: fail the request here.

@@ -1,0 +1,142 @@
+import JSON
+import Redis
+
+/// ``StoredProfile`` for the usual hash, whose fields and values are all ASCII bulk strings:
+/// the document is written from the reply's bytes, with no `String` per field, no section
+/// arrays and no sort by `String` (perf: building those was ~10 % of the server's CPU per
+/// profile GET, Benchmarks/README.md, "Issue 16, leaner serving path"). With only ASCII there
+/// is no UTF-8 repair, so no two names can collide and the name order is the byte order.
+/// Every value it cannot write exactly by itself (a number that is not a canonical integer, a
+/// string that needs escapes) goes through the same ``JSONValue`` code the text path uses, so
+/// the bytes are the same.
+struct ASCIIProfileHash {
+    /// A field of a section: its name (without the section prefix) and value in ``text``.
+    private struct Entry {
+        var section: UInt8
+        var nameStart: UInt32
+        var valueStart: UInt32
+        var valueEnd: UInt32
+    }
+
+    /// The sections' names and values, one after the other: read from the reply once, then
+    /// sorted and written without touching (retaining) the reply's byte arrays again.
+    private var text: [UInt8] = []
+    /// Ordered by section (`ProfileDocument.Section.allCases` order), then name bytes.
+    private var entries: [Entry] = []
+    private(set) var updated: String?
+    private(set) var isEmpty = true
+
+    private static let updatedName = Array("_updated".utf8)
+
+    /// `nil` when a pair is not two ASCII bulk strings: the text path handles those.
+    init?(items: [RedisReply]) {
+        entries.reserveCapacity(items.count / 2)
+        text.reserveCapacity(items.count * 8)
+        var index = 0
+        while index + 1 < items.count {
+            guard case .bulk(let field) = items[index], case .bulk(let value) = items[index + 1],
+                  Self.isASCII(field), Self.isASCII(value) else { return nil }
+            isEmpty = false
+            if field == Self.updatedName { updated = String(decoding: value, as: UTF8.self) }
+            if field.count >= 2, field[1] == UInt8(ascii: "."), let section = Self.section(of: field[0]) {
+                let nameStart = UInt32(text.count)
+                text.append(contentsOf: field[2...])
+                let valueStart = UInt32(text.count)
+                text.append(contentsOf: value)
+                entries.append(Entry(section: section, nameStart: nameStart, valueStart: valueStart, valueEnd: UInt32(text.count)))
+            }
+            index += 2
+        }
+        sortEntries()
+    }
+
+    private static func isASCII(_ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBufferPointer { buffer in
+            var union: UInt8 = 0
+            for byte in buffer { union |= byte }
+            return union < 0x80
+        }
+    }
+
+    private static func section(of first: UInt8) -> UInt8? {
+        switch first {
+        case UInt8(ascii: "a"): 0
+        case UInt8(ascii: "m"): 1
+        case UInt8(ascii: "t"): 2
+        default: nil
+        }
+    }
+
+    /// Insertion sort: ~16 entries, usually stored in order already (one comparison each).
+    private mutating func sortEntries() {
+        guard entries.count > 1 else { return }
+        text.withUnsafeBufferPointer { text in
+            func precedes(_ lhs: Entry, _ rhs: Entry) -> Bool {
+                if lhs.section != rhs.section { return lhs.section < rhs.section }
+                return text[Int(lhs.nameStart)..<Int(lhs.valueStart)].lexicographicallyPrecedes(text[Int(rhs.nameStart)..<Int(rhs.valueStart)])
+            }
+            for next in 1..<entries.count {
+                let entry = entries[next]
+                var slot = next
+                while slot > 0, precedes(entry, entries[slot - 1]) {
+                    entries[slot] = entries[slot - 1]
+                    slot -= 1
+                }
+                entries[slot] = entry
+            }
+        }
+    }
+
+    /// Writes section `section`'s `"name":value` pairs, comma-separated.
+    func writeFields(of section: Int, to out: inout [UInt8]) {
+        let booleans = section == 2
+        var first = true
+        text.withUnsafeBufferPointer { text in
+            for entry in entries where Int(entry.section) == section {
+                if !first { out.append(UInt8(ascii: ",")) }
+                first = false
+                Self.writeString(UnsafeBufferPointer(rebasing: text[Int(entry.nameStart)..<Int(entry.valueStart)]), to: &out)
+                out.append(UInt8(ascii: ":"))
+                Self.writeValue(UnsafeBufferPointer(rebasing: text[Int(entry.valueStart)..<Int(entry.valueEnd)]), booleans: booleans, to: &out)
+            }
+        }
+    }
+
+    /// As ``JSONValue/writeString(_:to:)`` writes the same text.
+    private static func writeString(_ text: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        guard !text.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else {
+            return JSONValue.writeString(String(decoding: text, as: UTF8.self), to: &out)
+        }
+        out.append(UInt8(ascii: "\""))
+        out.append(contentsOf: text)
+        out.append(UInt8(ascii: "\""))
+    }
+
+    /// As ``JSONValue/parsing(stored:booleans:)`` then `write(to:)` write the same text.
+    private static func writeValue(_ text: UnsafeBufferPointer<UInt8>, booleans: Bool, to out: inout [UInt8]) {
+        if booleans {
+            if text.elementsEqual("true".utf8) || text.elementsEqual("false".utf8) { return out.append(contentsOf: text) }
+            return writeString(text, to: &out)
+        }
+        if isCanonicalInteger(text) { return out.append(contentsOf: text) }
+        switch text.first ?? 0 {
+        case UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            // Maybe a number in another spelling: the shared parser decides.
+            JSONValue.parsing(stored: String(decoding: text, as: UTF8.self), booleans: false).write(to: &out)
+        default:
+            // Neither Int64(text) nor the number rule (first character "-", "." or a digit) can take it.
+            writeString(text, to: &out)
+        }
+    }
+
+    /// An integer written exactly as `String(Int64(text)!)` would write it: an optional `-`,
+    /// then 1 to 18 digits without a leading zero (so it fits), or `0`; not `-0`.
+    private static func isCanonicalInteger(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        let negative = text.first == UInt8(ascii: "-")
+        let first = negative ? 1 : 0
+        guard (1...18).contains(text.count - first) else { return false }
+        for index in first..<text.count where !(UInt8(ascii: "0")...UInt8(ascii: "9")).contains(text[index]) { return false }
+        if text[first] == UInt8(ascii: "0") { return text.count == 1 }
+        return true
+    }
+}
