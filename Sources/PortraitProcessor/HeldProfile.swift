@@ -31,19 +31,38 @@ struct HeldProfile {
         if let time = folded.latestEventMs { latestEventMs = max(latestEventMs ?? time, time) }
     }
 
-    /// The write that brings Redis from ``stored`` to ``state``.
-    func write(partition: Int32, tagVersions: [String: Int]) -> ProfileWrite {
-        ProfileWrite(
-            old: stored, new: state, partition: partition,
-            events: events, inputMs: latestMs, tagVersions: tagVersions)
-    }
-
-    /// Redis acknowledged the write: what it holds is ``state`` now.
-    mutating func markWritten() {
+    /// Takes what the write that brings Redis from ``stored`` to ``state`` needs, and counts
+    /// the profile as written (if the write fails, everything not committed is read again).
+    /// The stored state and the events are moved out, not copied: each copy of a profile
+    /// retains a dozen buffers, and a flush took three of them per user.
+    mutating func takeForWrite(partition: Int32) -> PendingProfileWrite {
+        var old: ProfileState?
+        swap(&old, &stored)
         stored = state
-        events.removeAll()
-        latestMs = nil
-        latestEventMs = nil
+        var taken: [ProfileEvent] = []
+        swap(&taken, &events)
+        defer {
+            latestMs = nil
+            latestEventMs = nil
+        }
+        return PendingProfileWrite(old: old, new: state, partition: partition, events: taken, inputMs: latestMs, latestEventMs: latestEventMs)
+    }
+}
+
+/// One user's profile as a flush took it: the state Redis held and the state to write.
+struct PendingProfileWrite: Sendable {
+    var old: ProfileState?
+    var new: ProfileState
+    var partition: Int32
+    var events: [ProfileEvent]
+    /// The newest input time folded in since the last flush.
+    var inputMs: Int64?
+    /// The newest event time folded in since the last flush (freshness is measured from it).
+    var latestEventMs: Int64?
+
+    /// The difference to write.
+    func write(tagVersions: [String: Int]) -> ProfileWrite {
+        ProfileWrite(old: old, new: new, partition: partition, events: events, inputMs: inputMs, tagVersions: tagVersions)
     }
 }
 
@@ -65,8 +84,6 @@ struct FoldedInputs {
 
 /// A flush handed to the background and not yet acknowledged: what to do once it is.
 struct FlushInFlight {
-    var users: [String] = []
-    var partitions: [Int32] = []
     var latestEventMs: [Int64?] = []
     /// The watermarks when the flush was taken: every input they passed is in it.
     var watermarks: [Int32: Int64]

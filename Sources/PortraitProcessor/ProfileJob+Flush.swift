@@ -6,31 +6,27 @@ import StreamEngine
 /// The profile job's checkpoints: each changed user written once, as the difference from what
 /// Redis holds, on the background flush lanes while the runner folds on.
 extension ProfileJob {
-    func markWritten(_ held: inout HeldProfile) { held.markWritten() }
+    func snapshot(_ held: inout HeldProfile, key: String, keyGroup: Int32) -> PendingProfileWrite { held.takeForWrite(partition: keyGroup) }
 
     /// Starts writing the changed profiles, each lane on its own Redis connection, fenced by
     /// the owner epochs (a recompute's scratch database has no rival writer).
-    func startWrite(_ dirty: [(key: String, keyGroup: Int32, value: HeldProfile)], watermarks: [Int32: Int64], carriesProgress: Bool) -> FlushInFlight? {
+    func startWrite(_ dirty: [PendingProfileWrite], watermarks: [Int32: Int64], carriesProgress: Bool) -> FlushInFlight? {
         guard !dirty.isEmpty || carriesProgress || watermarks != reportedWatermarks else { return nil }
         var flight = FlushInFlight(watermarks: watermarks)
-        var writes: [ProfileWrite] = []
-        writes.reserveCapacity(dirty.count)
         var lanes = [[Int]](repeating: [], count: background.stores.count)
-        for (index, entry) in dirty.enumerated() {
-            flight.users.append(entry.key)
-            flight.partitions.append(entry.keyGroup)
-            flight.latestEventMs.append(entry.value.latestEventMs)
+        for (index, profile) in dirty.enumerated() {
+            flight.latestEventMs.append(profile.latestEventMs)
             if options.onProfilesWritten != nil {
-                flight.observed += (steps.removeValue(forKey: entry.key) ?? []).map { ($0, entry.keyGroup) } + [(entry.value.state, entry.keyGroup)]
+                flight.observed += (steps.removeValue(forKey: profile.new.userId) ?? []).map { ($0, profile.partition) } + [(profile.new, profile.partition)]
             }
-            lanes[background.lane(of: entry.keyGroup)].append(index)
+            lanes[background.lane(of: profile.partition)].append(index)
         }
         steps.removeAll(keepingCapacity: true)
         writingLanes = lanes
         let (tagVersions, generation, epochs) = (tagVersions, profileGeneration, options.deferWrites ? [:] : epochs)
         let byLane = lanes
         background.start { store, lane in
-            let writes = byLane[lane].map { dirty[$0].value.write(partition: dirty[$0].keyGroup, tagVersions: tagVersions) }
+            let writes = byLane[lane].map { dirty[$0].write(tagVersions: tagVersions) }
             return try store.write(writes, updatedMs: Self.wallMs(), generation: generation, epochs: epochs)
         }
         return flight

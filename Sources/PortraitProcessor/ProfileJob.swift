@@ -14,6 +14,7 @@ final class ProfileJob: LiveKeyedJob {
     typealias Position = KafkaTopicPartition
     typealias Key = String
     typealias Value = HeldProfile
+    typealias Snapshot = PendingProfileWrite
     typealias PendingWrite = FlushInFlight
 
     /// One input for a user, with the source partition and offset its fence is kept by.

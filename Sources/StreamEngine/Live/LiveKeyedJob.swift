@@ -11,6 +11,9 @@ public protocol LiveKeyedJob: AnyObject {
     associatedtype Input
     /// A key's held state.
     associatedtype Value
+    /// What a checkpoint's write needs of one dirty value, taken as it is at the checkpoint
+    /// (the loop changes the held value on while the write runs).
+    associatedtype Snapshot
     /// What the job keeps of a checkpoint whose write is in flight.
     associatedtype PendingWrite
 
@@ -44,13 +47,14 @@ public protocol LiveKeyedJob: AnyObject {
 
     // MARK: Checkpoints
 
-    /// A dirty value goes into a checkpoint: after this it counts as written (the checkpoint
-    /// got a copy taken before).
-    func markWritten(_ value: inout Value)
-    /// Starts writing `dirty` (copies as they were when taken) in the background; `watermarks`
-    /// are the key groups' watermarks the checkpoint covers, and `carriesProgress` says whether
-    /// records were read since the last one (positions to commit). `nil`: nothing to write.
-    func startWrite(_ dirty: [(key: Key, keyGroup: Int32, value: Value)], watermarks: [Int32: Int64], carriesProgress: Bool) -> PendingWrite?
+    /// A dirty value goes into a checkpoint: returns what its write needs and marks it written
+    /// (if the write fails, everything not committed is read again). Taking what is not needed
+    /// any more (the previously stored value) instead of copying keeps a checkpoint cheap.
+    func snapshot(_ value: inout Value, key: Key, keyGroup: Int32) -> Snapshot
+    /// Starts writing the dirty values' snapshots in the background; `watermarks` are the key
+    /// groups' watermarks the checkpoint covers, and `carriesProgress` says whether records were
+    /// read since the last one (positions to commit). `nil`: nothing to write.
+    func startWrite(_ dirty: [Snapshot], watermarks: [Int32: Int64], carriesProgress: Bool) -> PendingWrite?
     /// The write's answer per dirty key (true: written; false: refused, another owner holds its
     /// key group), once it is there; without `blocking`, `nil` while it is still running.
     func finishWrite(blocking: Bool) throws -> [Bool]?

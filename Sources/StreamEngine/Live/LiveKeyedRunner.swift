@@ -308,18 +308,23 @@ public final class LiveKeyedRunner<Job: LiveKeyedJob> {
         try completeCheckpoint()
         lastCheckpointMs = Self.wallMs()
         if held.count > options.stateLimit { held.evictClean(downTo: options.stateLimit * 3 / 4) }
-        var dirty: [(key: Job.Key, keyGroup: Int32, value: Job.Value)] = []
+        var keys: [Job.Key] = []
+        var keyGroups: [Int32] = []
+        var dirty: [Job.Snapshot] = []
+        keys.reserveCapacity(held.dirtyCount)
+        keyGroups.reserveCapacity(held.dirtyCount)
         dirty.reserveCapacity(held.dirtyCount)
         held.takeDirty { key, entry in
-            dirty.append((key, entry.keyGroup, entry.value))
-            job.markWritten(&entry.value)  // if the write fails, everything not committed is read again
+            keys.append(key)
+            keyGroups.append(entry.keyGroup)
+            dirty.append(job.snapshot(&entry.value, key: key, keyGroup: entry.keyGroup))
         }
         let taken = positions.values.map { $0 }
         positions.removeAll(keepingCapacity: true)
         let inputs = inputsSinceCheckpoint
         inputsSinceCheckpoint = 0
         guard let pending = job.startWrite(dirty, watermarks: keyGroupWatermarks, carriesProgress: !taken.isEmpty || inputs > 0) else { return }
-        inFlight = CheckpointInFlight(keys: dirty.map(\.key), keyGroups: dirty.map(\.keyGroup), positions: taken, inputs: inputs, pending: pending)
+        inFlight = CheckpointInFlight(keys: keys, keyGroups: keyGroups, positions: taken, inputs: inputs, pending: pending)
         if wait { try completeCheckpoint() }
     }
 

@@ -63,7 +63,8 @@ final class SumJob: LiveKeyedJob {
     typealias Key = String
     typealias Input = LiveTestRecord
     typealias Value = LiveTestValue
-    typealias PendingWrite = [(key: String, keyGroup: Int32, value: LiveTestValue)]
+    typealias Snapshot = (key: String, keyGroup: Int32, value: LiveTestValue)
+    typealias PendingWrite = [Snapshot]
 
     var stored: [String: LiveTestValue] = [:]
     var storedKeyGroups: [Int32: [String]] = [:]
@@ -119,7 +120,7 @@ final class SumJob: LiveKeyedJob {
         (storedKeyGroups[keyGroup] ?? []).compactMap { key in stored[key]?.timerMs.map { (key, $0) } }
     }
 
-    func markWritten(_ value: inout LiveTestValue) {}
+    func snapshot(_ value: inout LiveTestValue, key: String, keyGroup: Int32) -> Snapshot { (key, keyGroup, value) }
     func startWrite(_ dirty: PendingWrite, watermarks: [Int32: Int64], carriesProgress: Bool) -> PendingWrite? {
         guard !dirty.isEmpty || carriesProgress else { return nil }
         writing = dirty
