@@ -74,10 +74,17 @@ struct ProcessorBenchCommand: ParsableCommand {
             progress.withLock { state in
                 state.inputs += inputs
                 if state.first == nil { (state.first, state.firstInputs) = (Date(), state.inputs) }
-                if state.inputs >= total, state.last == nil { state.last = Date() }
             }
         }
-        options.shouldStop = { progress.withLock { $0.last != nil } }
+        // Counting inputs is not enough: a rebalance under load makes the processor read some
+        // again, and a run that stopped at the count would end early with a rate too high.
+        let completion = try BenchCompletion(bootstrap: bootstrap, group: options.groupId, topic: "bench.events", partitions: partitions)
+        options.shouldStop = {
+            guard progress.withLock({ $0.inputs >= total && $0.last == nil }) else { return progress.withLock { $0.last != nil } }
+            guard completion.everythingCommitted() else { return false }
+            progress.withLock { $0.last = Date() }
+            return true
+        }
         let logger = Logger(label: "portrait.bench")  // PORTRAIT_LOG_LEVEL=debug shows per-batch timings
         let start = Date()
         try ProfileProcessor(options: options, store: RedisProfileStore(connection: redis), catalog: catalog, logger: logger).run()
@@ -91,13 +98,42 @@ struct ProcessorBenchCommand: ParsableCommand {
             ("bench", rate == nil ? "processor" : "processor_live"), ("rate", rate ?? 0),
             ("freshness_p50_ms", rate == nil ? -1 : percentile(0.5)), ("freshness_p99_ms", rate == nil ? -1 : percentile(0.99)), ("events", events), ("users", users), ("metrics", metrics), ("tags", tags),
             ("produce_events_per_s", rate == nil ? Double(events) / produceSeconds : Double(rate!)), ("wall_s", seconds),
-            ("events_per_s", Double(finished.inputs) / seconds),
+            ("events_per_s", Double(events) / seconds),
             ("after_join_events_per_s", finished.first.flatMap { first in
-                finished.last.map { Double(finished.inputs - finished.firstInputs) / max(0.001, $0.timeIntervalSince(first)) } } ?? -1),
+                finished.last.map { Double(events - finished.firstInputs) / max(0.001, $0.timeIntervalSince(first)) } } ?? -1),
+            ("inputs_read", finished.inputs),
             ("redis_keys", profiles),
             ("redis_bytes_per_user", bytesPerProfile), ("peak_rss_mb", peakResidentMegabytes()),
         ])
         withExtendedLifetime(cluster) {}
+    }
+
+    /// Whether the processor's group has committed every partition's end (checked at most
+    /// every 200 ms: each check asks the broker once per partition).
+    final class BenchCompletion: Sendable {
+        private let consumer: KafkaConsumer
+        private let partitions: [KafkaTopicPartition]
+        private let lastCheck = Mutex<Date>(.distantPast)
+
+        /// A consumer in `group` that never joins it: it only reads the group's commits.
+        init(bootstrap: String, group: String, topic: String, partitions: Int) throws {
+            consumer = try KafkaConsumer(configuration: KafkaConsumerConfiguration(
+                client: KafkaClientConfiguration(bootstrapServers: bootstrap, properties: ["enable.auto.commit": "false"]), groupId: group))
+            self.partitions = (0..<Int32(partitions)).map { KafkaTopicPartition(topic: topic, partition: $0, offset: nil) }
+        }
+
+        func everythingCommitted() -> Bool {
+            let due = lastCheck.withLock { last in
+                guard Date().timeIntervalSince(last) >= 0.2 else { return false }
+                last = Date()
+                return true
+            }
+            guard due, let committed = try? consumer.committed(partitions) else { return false }
+            return committed.allSatisfy { position in
+                guard let high = try? consumer.watermarks(topic: position.topic, partition: position.partition).high else { return false }
+                return (position.offset ?? 0) >= high
+            }
+        }
     }
 
     /// A run over a topic the mock already truncated would wait forever for inputs that are gone.
