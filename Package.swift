@@ -79,7 +79,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdCore", package: "hummingbird"), .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
-                "JSON", "Redis", "MySQL", "Kafka", "PortraitCore", "PortraitMetadata", "PortraitProcessor", "TagLang", "PortraitScheduler", "PortraitModels", "PortraitSegments",
+                "CivilCalendar", "JSON", "Redis", "MySQL", "Kafka", "PortraitCore", "PortraitMetadata", "PortraitProcessor", "TagLang", "PortraitScheduler", "PortraitModels", "PortraitSegments",
                 logging, metrics,
             ]
         ),

@@ -1,11 +1,11 @@
+import CivilCalendar
 import PortraitProcessor
 
 /// ``TimestampText/iso8601(milliseconds:)``'s text (`2026-01-01T00:00:00.000Z`), written as a
 /// JSON string straight into the answer's bytes: building it as a `String` from pieces was
 /// ~2 % of the server's CPU per profile GET (perf, Benchmarks/README.md, "Issue 16, leaner
 /// serving path"). Years 0–9999 only (fixed width); any other goes through `TimestampText`.
-/// The date is the proleptic Gregorian calendar's, from days since 1970 by the usual
-/// era-of-400-years arithmetic; `TimestampBytesTests` checks it against `TimestampText`.
+/// The date is `CivilCalendar`'s; `TimestampBytesTests` checks the text against `TimestampText`.
 enum TimestampBytes {
     /// Writes `"…Z"`, quotes included.
     static func writeJSON(milliseconds: Int64, to out: inout [UInt8]) {
@@ -36,15 +36,8 @@ enum TimestampBytes {
     /// `(year, month, day)`; `nil` where the arithmetic could overflow (far outside 0–9999).
     private static func date(daysSince1970 days: Int64) -> (Int64, Int64, Int64)? {
         guard abs(days) < 1 << 40 else { return nil }
-        let shifted = days + 719_468  // days since 0000-03-01: leap days fall at a year's end
-        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let marchMonth = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * marchMonth + 2) / 5 + 1
-        let month = marchMonth < 10 ? marchMonth + 3 : marchMonth - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+        let date = CivilCalendar.date(daysSince1970: days)
+        return (date.year, date.month, date.day)
     }
 
     private static func floorDivision(_ value: Int64, _ divisor: Int64) -> (Int64, Int64) {
