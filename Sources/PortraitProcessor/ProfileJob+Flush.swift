@@ -14,12 +14,14 @@ extension ProfileJob {
         guard !dirty.isEmpty || carriesProgress || watermarks != reportedWatermarks else { return nil }
         var flight = FlushInFlight(watermarks: watermarks)
         var lanes = [[Int]](repeating: [], count: background.stores.count)
-        for (index, profile) in dirty.enumerated() {
-            flight.latestEventMs.append(profile.latestEventMs)
+        for index in dirty.indices {  // by index: iterating would copy each profile
+            let partition = dirty[index].partition
+            flight.latestEventMs.append(dirty[index].latestEventMs)
             if options.onProfilesWritten != nil {
-                flight.observed += (steps.removeValue(forKey: profile.new.userId) ?? []).map { ($0, profile.partition) } + [(profile.new, profile.partition)]
+                let state = dirty[index].new
+                flight.observed += (steps.removeValue(forKey: state.userId) ?? []).map { ($0, partition) } + [(state, partition)]
             }
-            lanes[background.lane(of: profile.partition)].append(index)
+            lanes[background.lane(of: partition)].append(index)
         }
         steps.removeAll(keepingCapacity: true)
         writingLanes = lanes

@@ -101,11 +101,17 @@ extension ProfileJob {
         _ held: inout HeldProfile, userId: String, isDirty: Bool, takesState: Bool,
         change: (inout ProfileState, inout FoldedInputs) -> Bool
     ) -> Bool {
-        var state = held.state
-        if takesState { held.state = ProfileState(userId: userId) }
+        // Taken by a swap, not a copy: a copy retains every buffer of the profile.
+        var state: ProfileState
+        if takesState {
+            state = ProfileState(userId: userId)
+            swap(&state, &held.state)
+        } else {
+            state = held.state
+        }
         var folded = FoldedInputs()
         guard change(&state, &folded) else {
-            if takesState { held.state = state }
+            if takesState { swap(&state, &held.state) }
             return false
         }
         evaluator.evaluate(&state)
