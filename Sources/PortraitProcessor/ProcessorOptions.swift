@@ -41,9 +41,10 @@ public struct ProcessorOptions: Sendable {
     public var maxPollIntervalMs = 300_000
     /// Stop after this long (ms) without input and without due timers; `nil` runs until stopped.
     public var exitWhenIdleMs: Int64?
-    /// Called after each committed batch with the inputs it held and, per written profile with
-    /// a new event, how far behind event time the write landed (ms): for benchmarks.
-    public var onBatch: (@Sendable (_ inputs: Int, _ freshnessMs: [Int64]) -> Void)?
+    /// Called after each acknowledged flush with the inputs it held, the profiles it wrote and,
+    /// per written profile with a new event, how far behind event time the write landed (ms):
+    /// for benchmarks.
+    public var onBatch: (@Sendable (_ inputs: Int, _ written: Int, _ freshnessMs: [Int64]) -> Void)?
     /// Publish this processor's throughput and freshness for `GET /v1/pipeline` (not a recompute's).
     public var reportsStatus = true
     /// Keep changed profiles in memory and write each once when the run ends (a bounded run: a

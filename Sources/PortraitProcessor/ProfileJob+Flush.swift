@@ -66,7 +66,7 @@ extension ProfileJob {
         writesCounter.increment(by: written)
         try deadLetters.flush()
         if inputs > 0 || written > 0 {
-            options.onBatch?(inputs, lags)
+            options.onBatch?(inputs, written, lags)
             status.record(inputs: inputs, writes: written, lagsMs: lags)
         }
         if let observer = options.onProfilesWritten, !flight.observed.isEmpty || flight.watermarks != reportedWatermarks {

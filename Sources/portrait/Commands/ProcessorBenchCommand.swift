@@ -66,13 +66,14 @@ struct ProcessorBenchCommand: ParsableCommand {
         options.maxBatch = maxBatch
         // `first`: when the first flush was acknowledged, and the inputs it held (the rate after
         // it leaves out the consumer group's join, a few seconds that a short run would count).
-        let progress = Mutex<(inputs: Int, first: Date?, firstInputs: Int, last: Date?)>((0, nil, 0, nil))
+        let progress = Mutex<(inputs: Int, written: Int, first: Date?, firstInputs: Int, last: Date?)>((0, 0, nil, 0, nil))
         let total = events
         let lags = Mutex<[Int64]>([])
-        options.onBatch = { inputs, freshness in
+        options.onBatch = { inputs, written, freshness in
             lags.withLock { $0.append(contentsOf: freshness) }
             progress.withLock { state in
                 state.inputs += inputs
+                state.written += written
                 if state.first == nil { (state.first, state.firstInputs) = (Date(), state.inputs) }
             }
         }
@@ -102,6 +103,9 @@ struct ProcessorBenchCommand: ParsableCommand {
             ("after_join_events_per_s", finished.first.flatMap { first in
                 finished.last.map { Double(events - finished.firstInputs) / max(0.001, $0.timeIntervalSince(first)) } } ?? -1),
             ("inputs_read", finished.inputs),
+            // Writes per event: every input changes its profile, timers and re-evaluations add
+            // writes, coalescing within a flush removes them.
+            ("profile_writes_per_event", Double(finished.written) / Double(max(1, events))),
             ("redis_keys", profiles),
             ("redis_bytes_per_user", bytesPerProfile), ("peak_rss_mb", peakResidentMegabytes()),
         ])
