@@ -7,9 +7,13 @@
 #     (the three share the cores); then GET /healthz, the HTTP stack's ceiling, with its CPU;
 #  2. POST /v1/profiles:batchGet of 100 random ids with wrk (1 and 16 connections);
 #  3. POST /v1/segments:count for a three-tag expression over 10M users.
+# The server runs as `serve` does by default, access log on (`info`, one line per request to
+# stderr, here a file); the GET run is repeated at the end with the access log off
+# (`--access-log-level debug`, below the process's `info`) to show what the log costs.
 # Uses Redis database 7 and the MySQL database portrait_test_bench (both emptied first).
-# PORTRAIT_BENCH_SKIP_LOAD=1 keeps the data an earlier run loaded (for back-to-back binaries).
-# Usage: [PORTRAIT_BIN=path] [PORTRAIT_BENCH_SKIP_LOAD=1] Benchmarks/api.sh [--users N] [--segment-users N] [--seconds S]
+# PORTRAIT_BENCH_SKIP_LOAD=1 keeps the data an earlier run loaded (for back-to-back binaries);
+# PORTRAIT_BENCH_GET_ONLY=1 runs only the two GET runs (log on, log off).
+# Usage: [PORTRAIT_BIN=path] [PORTRAIT_BENCH_SKIP_LOAD=1] [PORTRAIT_BENCH_GET_ONLY=1] Benchmarks/api.sh [--users N] [--segment-users N] [--seconds S]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 users=1000000 segment_users=10000000 seconds=15
@@ -72,10 +76,17 @@ echo "profiles: $(redis-cli -p "$redis_port" -n 7 DBSIZE) keys"
 echo "--- redis-benchmark HGETALL, 64 connections"
 redis-benchmark -p "$redis_port" --dbnum 7 -c 64 -n 1000000 -r "$users" -q HGETALL "p:{__rand_int__}" | tr '\r' '\n' | grep -a "requests per second" | tail -1
 
-$bin serve --rate-limit 0 > /tmp/portrait-bench-serve.log 2>&1 &
-server=$!
-trap 'kill $server 2>/dev/null || true' EXIT
-for _ in $(seq 50); do curl -sf localhost:18080/healthz >/dev/null && break; sleep 0.2; done
+server=
+trap '[[ -z $server ]] || kill $server 2>/dev/null || true' EXIT
+# Starts the server with these extra options; its log (the access lines included) goes to a file.
+start_server() {
+    # `info`, serve's default level: the setup commands above run at `warning` to stay quiet.
+    PORTRAIT_LOG_LEVEL=info $bin serve --rate-limit 0 "$@" > /tmp/portrait-bench-serve.log 2>&1 &
+    server=$!
+    for _ in $(seq 50); do curl -sf localhost:18080/healthz >/dev/null && break; sleep 0.2; done
+}
+stop_server() { kill $server; wait $server 2>/dev/null || true; server=; }
+start_server
 
 script=$(mktemp --suffix .lua)
 cat > "$script" <<LUA
@@ -88,22 +99,30 @@ LUA
 # clock ticks: their growth per request is steadier than req/s on a shared machine.
 switches() { cat /proc/$server/task/*/status 2>/dev/null | awk '/ctxt_switches/ {s += $2} END {print s}'; }
 cpu_ticks() { awk '{print $14 + $15}' /proc/$server/stat; }
-echo "--- wrk GET /v1/profiles/{id}, 64 connections, ${seconds}s"
-echo "threads before load: $(ls /proc/$server/task | wc -l)"
-(sleep $((seconds / 2)); echo "threads under load: $(ls /proc/$server/task | wc -l)") &
-sampler=$!
-# Redis's CPU time too, and wrk's (from /usr/bin/time): the three share the machine's cores,
-# so their CPU per request, summed, bounds the rate (2 cores: 2 s of CPU per second).
-redis_pid=$(redis-cli -p "$redis_port" info server | tr -d '\r' | awk -F: '/^process_id/ {print $2}')
-redis_ticks() { awk '{print $14 + $15}' /proc/$redis_pid/stat; }
-switches_before=$(switches) ticks_before=$(cpu_ticks) redis_before=$(redis_ticks)
-result=$( { /usr/bin/time -f "wrk-cpu %U %S" wrk -t2 -c64 -d"${seconds}s" --latency -s "$script" http://127.0.0.1:18080; } 2>&1)
-echo "$result" | grep -E "Requests/sec|99%|50%|Non-2xx"
-wait $sampler
-requests=$(echo "$result" | awk '/requests in/ {print $1}')
-wrk_cpu=$(echo "$result" | awk '/^wrk-cpu/ {print $2 + $3}')
-python3 -c "import sys; r = int(sys.argv[1]); t = int(sys.argv[6]); print('per request: %.2f context switches, %.1f us of server CPU, %.1f us of Redis CPU, %.1f us of wrk CPU' % ((int(sys.argv[2]) - int(sys.argv[3])) / r, (int(sys.argv[4]) - int(sys.argv[5])) * 1e6 / t / r, (int(sys.argv[7]) - int(sys.argv[8])) * 1e6 / t / r, float(sys.argv[9]) * 1e6 / r))" \
-    "$requests" "$(switches)" "$switches_before" "$(cpu_ticks)" "$ticks_before" "$(getconf CLK_TCK)" "$(redis_ticks)" "$redis_before" "$wrk_cpu"
+# The GET run: rate, latency, and per request the server's context switches and CPU, Redis's
+# CPU and wrk's CPU. $1 says how the server runs.
+measure_get() {
+    echo "--- wrk GET /v1/profiles/{id}, 64 connections, ${seconds}s, $1"
+    echo "threads before load: $(ls /proc/$server/task | wc -l)"
+    (sleep $((seconds / 2)); echo "threads under load: $(ls /proc/$server/task | wc -l)") &
+    sampler=$!
+    # Redis's CPU time too, and wrk's (from /usr/bin/time): the three share the machine's cores,
+    # so their CPU per request, summed, bounds the rate (2 cores: 2 s of CPU per second).
+    redis_pid=$(redis-cli -p "$redis_port" info server | tr -d '\r' | awk -F: '/^process_id/ {print $2}')
+    redis_ticks() { awk '{print $14 + $15}' /proc/$redis_pid/stat; }
+    switches_before=$(switches) ticks_before=$(cpu_ticks) redis_before=$(redis_ticks)
+    result=$( { /usr/bin/time -f "wrk-cpu %U %S" wrk -t2 -c64 -d"${seconds}s" --latency -s "$script" http://127.0.0.1:18080; } 2>&1)
+    echo "$result" | grep -E "Requests/sec|99%|50%|Non-2xx"
+    wait $sampler
+    requests=$(echo "$result" | awk '/requests in/ {print $1}')
+    wrk_cpu=$(echo "$result" | awk '/^wrk-cpu/ {print $2 + $3}')
+    python3 -c "import sys; r = int(sys.argv[1]); t = int(sys.argv[6]); print('per request: %.2f context switches, %.1f us of server CPU, %.1f us of Redis CPU, %.1f us of wrk CPU' % ((int(sys.argv[2]) - int(sys.argv[3])) / r, (int(sys.argv[4]) - int(sys.argv[5])) * 1e6 / t / r, (int(sys.argv[7]) - int(sys.argv[8])) * 1e6 / t / r, float(sys.argv[9]) * 1e6 / r))" \
+        "$requests" "$(switches)" "$switches_before" "$(cpu_ticks)" "$ticks_before" "$(getconf CLK_TCK)" "$(redis_ticks)" "$redis_before" "$wrk_cpu"
+}
+measure_get "access log on (the default: info)"
+lines=$(grep -c " request$" /tmp/portrait-bench-serve.log || true)
+echo "access log lines written so far: $lines"
+if [[ ${PORTRAIT_BENCH_GET_ONLY:-} != 1 ]]; then
 echo "--- wrk GET /healthz (no key, no Redis, no body to build), 64 connections, ${seconds}s: the HTTP stack's own ceiling"
 ticks_before=$(cpu_ticks)
 result=$(wrk -t2 -c64 -d"${seconds}s" --latency http://127.0.0.1:18080/healthz)
@@ -137,3 +156,9 @@ import json, sys
 runs = [json.loads(line) for line in sys.stdin if line.strip()]
 times = sorted(run["took_ms"] for run in runs)
 print("count", runs[0]["count"], "took_ms p50", times[len(times) // 2], "max", times[-1])'
+fi
+
+stop_server
+start_server --access-log-level debug
+measure_get "access log off (--access-log-level debug)"
+stop_server

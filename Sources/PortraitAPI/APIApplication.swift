@@ -48,7 +48,7 @@ private func makeAPIRouter(services: APIServices, configuration: APIConfiguratio
     // metrics and the access log sit outside the error mapping, so they count and log the
     // status the client got (a definition error is a 400 there too, not an unmapped 500).
     router.add(middleware: MetricsMiddleware())
-    router.add(middleware: AccessLogMiddleware(level: configuration.accessLogLevel))
+    router.add(middleware: AccessLogMiddleware(level: configuration.accessLogLevel, accessLog: configuration.accessLog))
     router.add(middleware: APIErrorMiddleware())
     router.add(middleware: PathLimitMiddleware())
     router.add(middleware: RequestTimeoutMiddleware(limit: .milliseconds(Int64(configuration.requestTimeoutSeconds * 1_000))))

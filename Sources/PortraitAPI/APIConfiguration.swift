@@ -48,6 +48,10 @@ public struct APIConfiguration: Sendable {
     public var servingCounters = ServingCounters()
     /// The level of the per-request access log lines. Default: info.
     public var accessLogLevel: Logger.Level = .info
+    /// Where the access log lines go: nil, through the request's `Logger` at ``accessLogLevel``
+    /// (filtered by its handler's level); set (`portrait serve`), written by its
+    /// ``AccessLogWriter`` at its own level, built without a `Logger` (docs/ARCHITECTURE.md).
+    public var accessLog: AccessLog?
     /// The OpenAPI document served on `/openapi.yaml` (read once at start).
     public var openAPIDocument: String
     /// The Prometheus text for `GET /metrics`; `nil` answers 404 (the executable owns the

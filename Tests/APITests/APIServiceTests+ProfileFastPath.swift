@@ -40,6 +40,7 @@ extension APIServiceTests {
             ("/v1/profiles/42?explain=buyer", env.reader),             // explain
             ("/v1/profiles/42?fields=tags&x=1", env.reader),           // another query parameter
             ("/v1/profiles/42/", env.reader),                          // not the route's shape
+            ("/v1/profiles/42", env.reader + "\r\nAuthorization: " + env.reader),  // two Authorization fields
         ]
         let cases = fastCases + passedCases
         let fastLog = RecordedLogLines(), routeLog = RecordedLogLines()

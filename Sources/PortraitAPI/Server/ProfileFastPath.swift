@@ -27,6 +27,8 @@ final class ProfileFastPath: Sendable {
     let services: APIServices
     let logger: Logger
     let accessLogLevel: Logger.Level
+    /// The access log's writer, when not through the `Logger` (``APIConfiguration/accessLog``).
+    let accessLog: AccessLog?
     let serverName: String
     let counters: ServingCounters
     /// The request timeout (``RequestTimeoutMiddleware``'s limit) and its 503.
@@ -40,6 +42,7 @@ final class ProfileFastPath: Sendable {
         self.logger = logger
         self.serverName = serverName
         accessLogLevel = configuration.accessLogLevel
+        accessLog = configuration.accessLog
         counters = configuration.servingCounters
         // The same Duration as the middleware's, so the message reads the same.
         let limit = Duration.milliseconds(Int64(configuration.requestTimeoutSeconds * 1_000))
@@ -143,20 +146,25 @@ final class ProfileFastPath: Sendable {
         }
     }
 
-    /// A request's logger, as Hummingbird makes it (with a request id).
-    func requestLogger() -> Logger {
+    /// A request's logger, as Hummingbird makes it (with its request id).
+    func requestLogger(id: RequestID) -> Logger {
         var logger = self.logger
-        logger[metadataKey: "hb.request.id"] = .stringConvertible(RequestID())
+        logger[metadataKey: "hb.request.id"] = .stringConvertible(id)
         return logger
     }
 
     /// Whether the access log line would be written at all.
-    var logsRequests: Bool { logger.logLevel <= accessLogLevel }
+    var logsRequests: Bool { accessLog != nil || logger.logLevel <= accessLogLevel }
 
-    /// The access log line of ``AccessLogMiddleware``.
-    func logRequest(_ logger: Logger, status: Int, start: NIODeadline, end: NIODeadline) {
+    /// The access log line of ``AccessLogMiddleware``: built as bytes by ``accessLog`` when
+    /// there is one, else through the request's `Logger` (made by `logger`).
+    func logRequest(id: RequestID, logger: () -> Logger, status: Int, start: NIODeadline, end: NIODeadline) {
         let milliseconds = Double((end - start).nanoseconds) / 1e6
-        logger.log(level: accessLogLevel, "request", metadata: [
+        if let accessLog {
+            accessLog.record(AccessLogFields(requestId: id.description, method: "GET", route: Self.route, status: status, milliseconds: milliseconds))
+            return
+        }
+        logger().log(level: accessLogLevel, "request", metadata: [
             "method": "GET", "route": "\(Self.route)", "status": "\(status)", "ms": "\((milliseconds * 100).rounded() / 100)",
         ])
     }

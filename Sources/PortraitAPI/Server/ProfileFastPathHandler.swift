@@ -31,7 +31,9 @@ final class ProfileFastPathHandler: ChannelDuplexHandler, RemovableChannelHandle
     private final class Exchange {
         let start = NIODeadline.now()
         var answer: Result<[UInt8], APIError>?
-        /// Its logger, made when first needed (a request id per request, as Hummingbird's).
+        /// Its request id (as Hummingbird's, one per request) and logger, made when first needed:
+        /// the access line and any error line of the request carry the same id.
+        var requestId: RequestID?
         var logger: Logger?
     }
 
@@ -216,9 +218,16 @@ final class ProfileFastPathHandler: ChannelDuplexHandler, RemovableChannelHandle
 
     private func logger(of exchange: Exchange) -> Logger {
         if let logger = exchange.logger { return logger }
-        let logger = fastPath.requestLogger()
+        let logger = fastPath.requestLogger(id: requestId(of: exchange))
         exchange.logger = logger
         return logger
+    }
+
+    private func requestId(of exchange: Exchange) -> RequestID {
+        if let id = exchange.requestId { return id }
+        let id = RequestID()
+        exchange.requestId = id
+        return id
     }
 
     /// Records `exchange`'s answer and writes every answer that is next in order.
@@ -271,7 +280,9 @@ final class ProfileFastPathHandler: ChannelDuplexHandler, RemovableChannelHandle
         let end = NIODeadline.now()
         if series?.status != status.code { series = metrics.series(status: status.code) }
         series?.record(startNanoseconds: exchange.start.uptimeNanoseconds, nowNanoseconds: end.uptimeNanoseconds)
-        if fastPath.logsRequests { fastPath.logRequest(logger(of: exchange), status: status.code, start: exchange.start, end: end) }
+        if fastPath.logsRequests {
+            fastPath.logRequest(id: requestId(of: exchange), logger: { logger(of: exchange) }, status: status.code, start: exchange.start, end: end)
+        }
     }
 
     /// Passes on the parts held while answers here were pending, then resumes reading.

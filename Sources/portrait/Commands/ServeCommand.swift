@@ -54,6 +54,7 @@ struct ServeCommand: AsyncParsableCommand {
                 consoleDirectory: consoleDirectory)
             api.rateLimitPerSecond = max(0, rateLimit)
             api.accessLogLevel = accessLevel
+            api.accessLog = Observability.accessLog(level: accessLevel, configuration)
             logger.info("serving", metadata: ["addr": "\(configuration.httpHost):\(configuration.httpPort)", "console": "\(consoleDirectory ?? "off")"])
             try await makeAPIApplication(configuration: api, logger: Logger(label: "portrait.api")).runService()
             withExtendedLifetime(kafka) {}  // the mock cluster, if any, lives until the server stopped
