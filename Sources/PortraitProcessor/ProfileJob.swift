@@ -5,7 +5,6 @@ import Logging
 import Metrics
 import PortraitCore
 import StreamEngine
-import Synchronization
 
 /// The profile job that ``ProfileProcessor`` runs on the engine's ``LiveKeyedRunner``: what
 /// an input means, how a profile changes, how profiles are loaded from and written to Redis.

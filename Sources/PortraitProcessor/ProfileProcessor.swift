@@ -5,7 +5,6 @@ import Logging
 import Metrics
 import PortraitCore
 import StreamEngine
-import Synchronization
 
 /// `portrait process`: the profile job on the StreamEngine's ``LiveKeyedRunner``. It consumes
 /// the CDC and event topics (co-partitioned by user) in a consumer group, folds each input into
