@@ -75,13 +75,19 @@ public struct RESPCommands {
     }
 }
 
-/// An integer's decimal digits, formatted on the stack (RESP counts, lengths and integer
-/// arguments, in both encoders).
-struct DecimalDigits {
+/// An integer's decimal digits, formatted on the stack: RESP counts, lengths and integer
+/// arguments in both encoders, and the API's access log lines (one digit writer).
+public struct DecimalDigits {
     private var storage: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: 20 digits and a sign
     private var start = 24
 
-    init(_ value: Int64) {
+    /// Appends `value` in decimal to `bytes`.
+    public static func append(_ value: Int64, to bytes: inout [UInt8]) {
+        var digits = DecimalDigits(value)
+        digits.withBytes { bytes.append(contentsOf: $0) }
+    }
+
+    public init(_ value: Int64) {
         var magnitude = value.magnitude
         withUnsafeMutableBytes(of: &storage) { slots in
             repeat {
@@ -96,7 +102,7 @@ struct DecimalDigits {
         }
     }
 
-    mutating func withBytes<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R {
+    public mutating func withBytes<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R {
         let start = start
         return withUnsafeBytes(of: &storage) { body(UnsafeRawBufferPointer(rebasing: $0[start...])) }
     }

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Logging
+import Redis
 
 /// One access log line as bytes, in the shape the process's log handler gives a `Logger` line
 /// with the same metadata, so a log reader cannot tell which wrote it:
@@ -97,24 +98,7 @@ enum AccessLogLine {
         if fraction % 10 != 0 { out.append(UInt8(ascii: "0") + UInt8(fraction % 10)) }
     }
 
-    static func appendInteger(_ value: Int, to out: inout [UInt8]) {
-        guard value >= 0 else {
-            out.append(contentsOf: String(value).utf8)
-            return
-        }
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var count = 0
-        var rest = value
-        withUnsafeMutableBytes(of: &digits) { buffer in
-            repeat {
-                buffer[19 - count] = UInt8(ascii: "0") + UInt8(rest % 10)
-                rest /= 10
-                count += 1
-            } while rest > 0
-            out.append(contentsOf: buffer[(20 - count)...])
-        }
-    }
+    static func appendInteger(_ value: Int, to out: inout [UInt8]) { DecimalDigits.append(Int64(value), to: &out) }
 
     /// A string as `JSONSerialization` writes it: `"`, `\` and `/` escaped, control characters
     /// as their short escapes or `\u00XX`, everything else (UTF-8 included) as it is.
