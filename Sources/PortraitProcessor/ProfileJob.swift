@@ -213,5 +213,5 @@ final class ProfileJob: LiveKeyedJob {
         logger.info("profiles being re-scored", metadata: ["partitions": "\(unscored.sorted())", "models": "\(modelVersions)"])
     }
 
-    static func wallMs() -> Int64 { Int64(Date().timeIntervalSince1970 * 1_000) }
+    static func wallMs() -> Int64 { SystemClock().now() }
 }

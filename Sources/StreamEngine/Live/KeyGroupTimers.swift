@@ -30,7 +30,4 @@ public struct KeyGroupTimers<Key: StateHashable & StateCodable> {
         }
         return due
     }
-
-    /// Forgets every timer.
-    @inlinable public mutating func removeAll() { queues.removeAll() }
 }

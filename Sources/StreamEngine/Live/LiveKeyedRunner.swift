@@ -44,6 +44,8 @@ public final class LiveKeyedRunner<Job: LiveKeyedJob> {
     /// Set when the source's assignment may have changed (its rebalance callback, a refused
     /// write, a skipped commit); the loop takes the assignment again before the next batch.
     @usableFromInline let assignmentChanged: AssignmentFlag
+    /// The engine's wall clock (idleness, checkpoint intervals).
+    @usableFromInline let clock = SystemClock()
     /// How long to wait before retrying after the store failed; doubles up to 5 s.
     @usableFromInline var retryBackoffMs: UInt32 = 0
 
@@ -78,7 +80,7 @@ public final class LiveKeyedRunner<Job: LiveKeyedJob> {
     /// Runs until the job says stop, a bounded source is done, or (with `exitWhenIdleMs`) the
     /// input is idle and fully read; then checkpoints what is left.
     @inlinable public func run() throws {
-        lastActivityMs = Self.wallMs()
+        lastActivityMs = clock.now()
         while !job.shouldStop {
             var records = try source.poll(maxRecords: options.maxBatch, timeoutMs: options.pollTimeoutMs)
             var fired = 0
@@ -97,11 +99,11 @@ public final class LiveKeyedRunner<Job: LiveKeyedJob> {
             }
             retryBackoffMs = 0
             job.finishedBatch(records: records.count, timersFired: fired, runner: self)
-            if !records.isEmpty || fired > 0 || !visits.isEmpty { lastActivityMs = Self.wallMs() }
+            if !records.isEmpty || fired > 0 || !visits.isEmpty { lastActivityMs = clock.now() }
             if source.isExhausted, records.isEmpty, fired == 0, visits.isEmpty { break }
-            if let idle = options.exitWhenIdleMs, Self.wallMs() - lastActivityMs >= idle, !owned.isEmpty {
+            if let idle = options.exitWhenIdleMs, clock.now() - lastActivityMs >= idle, !owned.isEmpty {
                 if try source.lag() == 0 { break }
-                lastActivityMs = Self.wallMs()  // quiet, but not at the end yet (a slow fetch): keep going
+                lastActivityMs = clock.now()  // quiet, but not at the end yet (a slow fetch): keep going
             }
         }
         try checkpoint()
@@ -117,7 +119,7 @@ public final class LiveKeyedRunner<Job: LiveKeyedJob> {
     @inlinable func adoptAssignment(_ records: [Job.Record]) throws -> [Job.Record] {
         try checkpoint()
         ownedKeyGroups = try source.assignedKeyGroups()
-        lastActivityMs = Self.wallMs()  // idleness counts from when there is something to read
+        lastActivityMs = clock.now()  // idleness counts from when there is something to read
         watermarks.retain(keyGroups: owned)
         try job.assigned(owned, runner: self)
         try resetKeyedState()  // another owner may have written our new keys meanwhile
@@ -157,7 +159,7 @@ public final class LiveKeyedRunner<Job: LiveKeyedJob> {
     // MARK: Records
 
     @inlinable func process(_ records: [Job.Record]) throws {
-        let wall = Self.wallMs()
+        let wall = clock.now()
         var order: [Job.Key] = []
         var inputs: [Job.Key: [Job.Input]] = [:]
         var keyGroupOf: [Job.Key: Int32] = [:]
@@ -176,14 +178,15 @@ public final class LiveKeyedRunner<Job: LiveKeyedJob> {
         }
         inputsSinceCheckpoint += records.count
         // One round trip for every key the batch reads from the store.
-        try load(order.filter { !held.contains($0) }, keyGroupOf: { keyGroupOf[$0] ?? 0 })
+        try load(order, keyGroupOf: { keyGroupOf[$0] ?? 0 })
         for key in order {
             update(key) { value, isDirty in job.fold(inputs[key] ?? [], into: &value, key: key, isDirty: isDirty) }
         }
     }
 
-    /// Reads the stored values of `keys` into memory.
-    @inlinable func load(_ keys: [Job.Key], keyGroupOf: (Job.Key) -> Int32) throws {
+    /// Reads the stored values of those of `keys` not held yet into memory, in one call.
+    @inlinable func load(_ wanted: [Job.Key], keyGroupOf: (Job.Key) -> Int32) throws {
+        let keys = wanted.filter { !held.contains($0) }
         guard !keys.isEmpty else { return }
         let keyGroups = keys.map(keyGroupOf)
         let values = try job.load(keys, keyGroups: keyGroups)
@@ -212,7 +215,7 @@ public final class LiveKeyedRunner<Job: LiveKeyedJob> {
         var fired = 0
         keyGroupWatermarks = keyGroupWatermarks.filter { owned.contains($0.key) }
         // A finished bounded source holds nothing back: every split counts as idle.
-        let wall = Self.wallMs() + (source.isExhausted ? options.idleTimeoutMs : 0)
+        let wall = clock.now() + (source.isExhausted ? options.idleTimeoutMs : 0)
         for keyGroup in owned.sorted() {
             let watermark = watermarks.watermark(keyGroup: keyGroup, wallMs: wall)
             guard watermark > .min else { continue }
@@ -223,7 +226,7 @@ public final class LiveKeyedRunner<Job: LiveKeyedJob> {
                 let keys = due.map(\.key)
                 var from: [Job.Key: Int64] = [:]
                 for timer in due { from[timer.key] = max(from[timer.key] ?? .min, timer.timeMs) }
-                try load(keys.filter { !held.contains($0) }, keyGroupOf: { _ in keyGroup })
+                try load(keys, keyGroupOf: { _ in keyGroup })
                 for key in keys {
                     let changed = update(key) { value, isDirty in
                         job.fireTimers(&value, key: key, from: from[key] ?? .min, upTo: watermark, isDirty: isDirty)
@@ -274,7 +277,7 @@ public final class LiveKeyedRunner<Job: LiveKeyedJob> {
                 continue
             }
             let page = try job.keys(of: keyGroup, cursor: cursor)
-            try load(page.keys.filter { !held.contains($0) }, keyGroupOf: { _ in keyGroup })
+            try load(page.keys, keyGroupOf: { _ in keyGroup })
             for key in page.keys where update(key, { value, isDirty in job.revisit(&value, key: key, isDirty: isDirty) }) { visited += 1 }
             visits[keyGroup] = page.cursor == "0" ? nil : page.cursor
             if held.dirtyCount >= options.checkpointKeys { try checkpoint(wait: false) }
@@ -297,7 +300,7 @@ public final class LiveKeyedRunner<Job: LiveKeyedJob> {
         if held.dirtyCount >= options.checkpointKeys { return true }
         let caughtUp = try polled == 0 || (source.backlog() ?? .max) < Int64(options.maxBatch)
         if caughtUp { return inFlight == nil }
-        return Self.wallMs() - lastCheckpointMs >= options.checkpointIntervalMs
+        return clock.now() - lastCheckpointMs >= options.checkpointIntervalMs
     }
 
     /// Writes every dirty key once (in the background while the loop folds on), then commits
@@ -306,7 +309,7 @@ public final class LiveKeyedRunner<Job: LiveKeyedJob> {
     /// completed first, so checkpoints land in order.
     @inlinable public func checkpoint(wait: Bool = true) throws {
         try completeCheckpoint()
-        lastCheckpointMs = Self.wallMs()
+        lastCheckpointMs = clock.now()
         if held.count > options.stateLimit { held.evictClean(downTo: options.stateLimit * 3 / 4) }
         var keys: [Job.Key] = []
         var keyGroups: [Int32] = []
@@ -365,7 +368,6 @@ public final class LiveKeyedRunner<Job: LiveKeyedJob> {
         job.forgetUncheckpointed()
     }
 
-    @inlinable static func wallMs() -> Int64 { Int64(Date().timeIntervalSince1970 * 1_000) }
 }
 
 /// What a ``LiveKeyedRunner`` tells its job (to log and count).
