@@ -17,6 +17,9 @@ struct HeldProfile {
     var latestMs: Int64?
     /// The newest event time folded in since the last flush (freshness is measured from it).
     var latestEventMs: Int64?
+    /// Inputs or timers were folded in without evaluating (a recompute evaluates once, before
+    /// the write: ``ProfileJob``'s `evaluatesLazily`).
+    var needsEvaluation = false
 
     init(state: ProfileState, stored: ProfileState?) {
         self.state = state

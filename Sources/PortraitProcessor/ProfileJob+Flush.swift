@@ -6,7 +6,13 @@ import StreamEngine
 /// The profile job's checkpoints: each changed user written once, as the difference from what
 /// Redis holds, on the background flush lanes while the runner folds on.
 extension ProfileJob {
-    func snapshot(_ held: inout HeldProfile, key: String, keyGroup: Int32) -> PendingProfileWrite { held.takeForWrite(partition: keyGroup) }
+    func snapshot(_ held: inout HeldProfile, key: String, keyGroup: Int32) -> PendingProfileWrite {
+        if held.needsEvaluation {
+            evaluator.evaluate(&held.state)
+            held.needsEvaluation = false
+        }
+        return held.takeForWrite(partition: keyGroup)
+    }
 
     /// Starts writing the changed profiles, each lane on its own Redis connection, fenced by
     /// the owner epochs (a recompute's scratch database has no rival writer).

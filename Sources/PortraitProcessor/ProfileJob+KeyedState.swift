@@ -49,7 +49,7 @@ extension ProfileJob {
         // An admitted input always changes the profile (its fence moves), so the state is taken
         // out of the held profile and changed in place instead of being copied (which would copy
         // every table it touches) and compared afterwards. An observer sees the state before.
-        update(&held, userId: userId, isDirty: isDirty, takesState: options.onProfilesWritten == nil) { state, folded in
+        update(&held, userId: userId, isDirty: isDirty, takesState: options.onProfilesWritten == nil, lazily: evaluatesLazily) { state, folded in
             var admitted = false
             for pending in inputs where state.admit(source: pending.source, offset: pending.offset) {
                 // Issue 17 item 4 hook: a retried event (same event_id) is not folded twice;
@@ -71,7 +71,7 @@ extension ProfileJob {
     /// Every timer up to the watermark, in order, in memory: the same state as firing them one
     /// by one, without a round trip each.
     func fireTimers(_ held: inout HeldProfile, key userId: String, from timeMs: Int64, upTo watermark: Int64, isDirty: Bool) -> Bool {
-        update(&held, userId: userId, isDirty: isDirty, takesState: false) { state, _ in
+        update(&held, userId: userId, isDirty: isDirty, takesState: false, lazily: evaluatesLazily) { state, _ in
             let count = evaluator.advanceThroughTimers(&state, from: timeMs, upTo: watermark)
             timersCounter.increment(by: count)
             return true
@@ -80,7 +80,7 @@ extension ProfileJob {
 
     /// Re-evaluates a profile with the definitions and models now in force.
     func revisit(_ held: inout HeldProfile, key userId: String, isDirty: Bool) -> Bool {
-        update(&held, userId: userId, isDirty: isDirty, takesState: false) { _, _ in true }
+        update(&held, userId: userId, isDirty: isDirty, takesState: false, lazily: false) { _, _ in true }
     }
 
     func keys(of partition: Int32, cursor: String) throws -> (keys: [String], cursor: String) {
@@ -94,11 +94,18 @@ extension ProfileJob {
         return try store.allTimers(partition: partition).map { ($0.userId, $0.timeMs) }
     }
 
+    /// A recompute reads no profile before it writes it, and sees no step of it (no observer):
+    /// folds and timers only move the metric windows and the timer, and the profile is
+    /// evaluated once, when its write is taken (``snapshot(_:key:keyGroup:)``). A user with ten
+    /// inputs and their timers is evaluated once instead of a dozen times.
+    var evaluatesLazily: Bool { options.deferWrites && options.onProfilesWritten == nil }
+
     /// Lets `change` fold inputs in or move the clock (returning whether anything changed),
-    /// then re-evaluates. A re-evaluation, timer or re-scoring that changes nothing writes
-    /// nothing. With `takesState`, the change always counts (see ``fold(_:into:key:isDirty:)``).
+    /// then re-evaluates (`lazily`: only schedules the next timer). A re-evaluation, timer or
+    /// re-scoring that changes nothing writes nothing. With `takesState` or `lazily`, the
+    /// change always counts (see ``fold(_:into:key:isDirty:)``).
     private func update(
-        _ held: inout HeldProfile, userId: String, isDirty: Bool, takesState: Bool,
+        _ held: inout HeldProfile, userId: String, isDirty: Bool, takesState: Bool, lazily: Bool,
         change: (inout ProfileState, inout FoldedInputs) -> Bool
     ) -> Bool {
         // Taken by a swap, not a copy: a copy retains every buffer of the profile.
@@ -114,8 +121,13 @@ extension ProfileJob {
             if takesState { swap(&state, &held.state) }
             return false
         }
-        evaluator.evaluate(&state)
-        if !takesState, folded.events.isEmpty, state == held.state { return false }
+        if lazily {
+            evaluator.scheduleTimer(&state)
+            held.needsEvaluation = true
+        } else {
+            evaluator.evaluate(&state)
+            if !takesState, folded.events.isEmpty, state == held.state { return false }
+        }
         // The profile this one replaces was never written: the observer still sees it.
         if isDirty, options.onProfilesWritten != nil { steps[userId, default: []].append(held.state) }
         held.state = state

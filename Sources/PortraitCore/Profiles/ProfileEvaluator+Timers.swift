@@ -17,6 +17,14 @@ extension ProfileEvaluator {
         return fired
     }
 
+    /// Expires the metric windows at the profile's clock and sets the next timer, without
+    /// computing values, tags or model outputs: for a run nothing reads before its end (a
+    /// recompute), which calls ``evaluate(_:)`` once before the profile is written. The result
+    /// equals evaluating after every step, for the reason above.
+    public func scheduleTimer(_ state: inout ProfileState) {
+        state.nextTimerMs = expireWindows(&state)
+    }
+
     /// Expires every metric window at the profile's clock and returns the next timer, as
     /// ``evaluate(_:)`` would set it, without computing values or tags.
     func expireWindows(_ state: inout ProfileState) -> Int64? {

@@ -80,7 +80,9 @@ public final class HistorySource: ProfileInputSource {
             }
             guard let oldest else {
                 cursors = []
-                continue
+                // A partition number's end ends the batch, so the runner lets its users go
+                // (``finishedKeyGroups``) before the next one's arrive.
+                return batch
             }
             batch.append(oldest.message)
             cursors[oldest.cursor].advance()
@@ -113,6 +115,15 @@ public final class HistorySource: ProfileInputSource {
 
     /// The history plan already checked the archive covers what Kafka no longer holds.
     public func gaps() throws -> [InputGap] { [] }
+
+    /// Partition numbers whose archive part is replayed and whose Kafka part (read after every
+    /// archive part) is read or empty.
+    public var finishedKeyGroups: Set<Int32> {
+        var open = Set(archiveQueue.joined().map(\.partition))
+        if let replaying = cursors.first?.history.partition { open.insert(replaying) }
+        for history in partitions where remaining[history.source] != nil { open.insert(history.partition) }
+        return Set(partitions.map(\.partition)).subtracting(open)
+    }
 
     public var isExhausted: Bool { remaining.isEmpty && archiveQueue.isEmpty && cursors.allSatisfy(\.isExhausted) }
 

@@ -13,6 +13,11 @@ public struct KeyGroupTimers<Key: StateHashable & StateCodable> {
         if let next { queues[keyGroup, default: TimerQueue()].register(next, key: key, namespace: VoidNamespace()) }
     }
 
+    /// Forgets every timer of `keyGroups`.
+    @inlinable public mutating func removeAll(inKeyGroups keyGroups: Set<Int32>) {
+        for keyGroup in keyGroups { queues[keyGroup] = nil }
+    }
+
     /// Removes and returns about `limit` keys (whole timestamps, the last one split) whose timer
     /// is due at or before `watermark`, earliest first.
     @inlinable public mutating func popDue(keyGroup: Int32, upTo watermark: Int64, limit: Int) -> [(key: Key, timeMs: Int64)] {

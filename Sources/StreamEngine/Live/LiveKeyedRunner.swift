@@ -36,6 +36,8 @@ public final class LiveKeyedRunner<Job: LiveKeyedJob> {
     @usableFromInline var inputsSinceCheckpoint = 0
     @usableFromInline var inFlight: CheckpointInFlight?
     @usableFromInline var lastCheckpointMs: Int64 = 0
+    /// Key groups a bounded source finished, whose keys were written and let go.
+    @usableFromInline var released: Set<Int32> = []
     /// Key groups whose keys are still to be visited, with where each one's scan stands.
     @usableFromInline var visits: [Int32: String] = [:]
     @usableFromInline var visited = 0
@@ -90,6 +92,7 @@ public final class LiveKeyedRunner<Job: LiveKeyedJob> {
                 records = try job.prepare(records, assignmentChanged: changed, runner: self)
                 if !records.isEmpty { try process(records) }
                 fired = try fireTimers()
+                try releaseFinishedKeyGroups()
                 try continueVisits()
                 try completeCheckpoint(blocking: false)
                 if try checkpointIsDue(polled: records.count) { try checkpoint(wait: false) }
@@ -140,6 +143,7 @@ public final class LiveKeyedRunner<Job: LiveKeyedJob> {
             for timer in stored { seeded.move(keyGroup: keyGroup, key: timer.key, from: nil, to: timer.timeMs) }
         }
         timers = seeded
+        released = []
     }
 
     /// The store failed mid-batch: waits (with a doubling backoff), forgets what is not
@@ -221,21 +225,31 @@ public final class LiveKeyedRunner<Job: LiveKeyedJob> {
             guard watermark > .min else { continue }
             keyGroupWatermarks[keyGroup] = watermark
             for _ in 0..<20 {  // bounded per loop so input keeps flowing
-                let due = dueTimers(keyGroup: keyGroup, upTo: watermark)
-                if due.isEmpty { break }
-                let keys = due.map(\.key)
-                var from: [Job.Key: Int64] = [:]
-                for timer in due { from[timer.key] = max(from[timer.key] ?? .min, timer.timeMs) }
-                try load(keys, keyGroupOf: { _ in keyGroup })
-                for key in keys {
-                    let changed = update(key) { value, isDirty in
-                        job.fireTimers(&value, key: key, from: from[key] ?? .min, upTo: watermark, isDirty: isDirty)
-                    }
-                    if changed { fired += 1 }
-                }
+                let round = try fireDueTimers(keyGroup: keyGroup, upTo: watermark)
+                if round.due == 0 { break }
+                fired += round.changed
             }
         }
         return fired
+    }
+
+    /// Fires up to about a thousand of `keyGroup`'s timers due by `watermark`: how many were
+    /// due (0: none left) and how many of them changed a value.
+    @inlinable func fireDueTimers(keyGroup: Int32, upTo watermark: Int64) throws -> (due: Int, changed: Int) {
+        let due = dueTimers(keyGroup: keyGroup, upTo: watermark)
+        if due.isEmpty { return (0, 0) }
+        let keys = due.map(\.key)
+        var from: [Job.Key: Int64] = [:]
+        for timer in due { from[timer.key] = max(from[timer.key] ?? .min, timer.timeMs) }
+        try load(keys, keyGroupOf: { _ in keyGroup })
+        var fired = 0
+        for key in keys {
+            let changed = update(key) { value, isDirty in
+                job.fireTimers(&value, key: key, from: from[key] ?? .min, upTo: watermark, isDirty: isDirty)
+            }
+            if changed { fired += 1 }
+        }
+        return (due.count, fired)
     }
 
     /// The keys of `keyGroup` whose timer is due by `watermark`. Moves keep the queue exact; an
@@ -251,6 +265,26 @@ public final class LiveKeyedRunner<Job: LiveKeyedJob> {
             }
             if !current.isEmpty { return current }
         }
+    }
+
+    /// Lets go of the key groups the source finished: their timers fire up to their final
+    /// watermark (as at the end of a bounded run), their dirty keys are written, and their keys
+    /// and timers leave memory. A replay read key group after key group then holds one key
+    /// group's keys at a time, each written once.
+    @inlinable func releaseFinishedKeyGroups() throws {
+        let finished = source.finishedKeyGroups.intersection(owned).subtracting(released)
+        guard !finished.isEmpty else { return }
+        let wall = clock.now() + options.idleTimeoutMs  // nothing more comes: every split is idle
+        for keyGroup in finished.sorted() {
+            let watermark = watermarks.watermark(keyGroup: keyGroup, wallMs: wall)
+            guard watermark > .min else { continue }
+            keyGroupWatermarks[keyGroup] = watermark
+            while try fireDueTimers(keyGroup: keyGroup, upTo: watermark).due > 0 {}
+        }
+        try checkpoint(wait: false)
+        held.removeAll(inKeyGroups: finished)
+        timers.removeAll(inKeyGroups: finished)
+        released.formUnion(finished)
     }
 
     // MARK: Visits (broadcast changes)
@@ -280,7 +314,9 @@ public final class LiveKeyedRunner<Job: LiveKeyedJob> {
             try load(page.keys, keyGroupOf: { _ in keyGroup })
             for key in page.keys where update(key, { value, isDirty in job.revisit(&value, key: key, isDirty: isDirty) }) { visited += 1 }
             visits[keyGroup] = page.cursor == "0" ? nil : page.cursor
-            if held.dirtyCount >= options.checkpointKeys { try checkpoint(wait: false) }
+            if options.checkpointsOnlyWhenFull ? held.count > options.stateLimit : held.dirtyCount >= options.checkpointKeys {
+                try checkpoint(wait: false)
+            }
         }
         if visits.isEmpty {
             job.note(.visitsDone(changed: visited, slices: visitSlices))

@@ -26,5 +26,14 @@ public protocol SplitSource<Record, Position>: AnyObject {
     func rewindToCommitted() throws -> Bool
     /// A bounded source that has delivered all it will.
     var isExhausted: Bool { get }
+    /// Key groups of a bounded source that will deliver no more records, while others still
+    /// do (a replay that reads key group after key group): the runner writes their keys and
+    /// lets them go, so memory holds the key groups being read, not the whole run's keys.
+    var finishedKeyGroups: Set<Int32> { get }
     func close()
+}
+
+extension SplitSource {
+    /// An unbounded source finishes nothing.
+    public var finishedKeyGroups: Set<Int32> { [] }
 }

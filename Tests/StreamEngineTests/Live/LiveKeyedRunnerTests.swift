@@ -85,6 +85,37 @@ private func expectedSums(_ records: [LiveTestRecord]) -> [String: Int64] {
         #expect(job.stored["k2"]?.fired == 0, "k2's timer is beyond everything read")
     }
 
+    @Test func aFinishedKeyGroupIsWrittenOnceAndLetGoWithTheSameResult() throws {
+        // A replay in key group order: key group 0's records, then key group 1's (later in
+        // event time). Each input sets its key's timer 15 ms after it, so timers fire while
+        // a key group is read.
+        let input = records(40, keys: 6).sorted { ($0.keyGroup, $0.offset) < ($1.keyGroup, $1.offset) }.map { record in
+            var record = record
+            record.eventMs = record.offset * 10 + (record.keyGroup == 0 ? 0 : 10_000)
+            return record
+        }
+        func run(releasing: Bool) throws -> (SumJob, LiveKeyedRunner<SumJob>) {
+            let source = ScriptedSplits(input, keyGroups: [0, 1])
+            source.reportsFinishedKeyGroups = releasing
+            let job = SumJob()
+            job.timerDelayMs = 15
+            let runner = LiveKeyedRunner.testing(job, source) {
+                $0.checkpointsOnlyWhenFull = true  // a bounded run: a write only when full or at the end
+                $0.stateLimit = 100
+            }
+            try runner.run()
+            return (job, runner)
+        }
+        let (whole, _) = try run(releasing: false)
+        let (released, runner) = try run(releasing: true)
+        #expect(released.stored == whole.stored, "sums, timers fired and timers left as when everything is held to the end")
+        #expect(released.stored.values.contains { $0.fired > 0 })
+        let written = released.writes.filter { !$0.isEmpty }
+        #expect(written.map { Set($0) } == [["k0", "k2", "k4"], ["k1", "k3", "k5"]], "one write per key group, each key once")
+        #expect(released.loads.count == 6, "a key group let go is never read again")
+        #expect(runner.state.count == 0, "both key groups left memory")
+    }
+
     @Test func aBroadcastChangeVisitsEveryStoredKeyOfTheOwnedKeyGroups() throws {
         let input = records(24, keys: 8)
         let source = ScriptedSplits(input, keyGroups: [0, 1])

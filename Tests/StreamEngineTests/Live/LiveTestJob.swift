@@ -17,6 +17,8 @@ final class ScriptedSplits: SplitSource {
     var commits: [[LiveTestPosition]] = []
     /// What `commit` answers (false: the assignment was changing).
     var acceptsCommits = true
+    /// Reports key groups with nothing left to read as finished (a replay in key group order).
+    var reportsFinishedKeyGroups = false
 
     init(_ records: [LiveTestRecord], keyGroups: Set<Int32>) {
         self.records = records
@@ -38,6 +40,10 @@ final class ScriptedSplits: SplitSource {
     func backlog() throws -> Int64? { Int64(records.count - next) }
     func rewindToCommitted() throws -> Bool { false }
     var isExhausted: Bool { next == records.count }
+    var finishedKeyGroups: Set<Int32> {
+        guard reportsFinishedKeyGroups else { return [] }
+        return keyGroups.subtracting(records[next...].map(\.keyGroup))
+    }
     func close() {}
 }
 
@@ -69,6 +75,8 @@ final class SumJob: LiveKeyedJob {
     var stored: [String: LiveTestValue] = [:]
     var storedKeyGroups: [Int32: [String]] = [:]
     var loads: [String] = []
+    /// The keys of each write started, in order.
+    var writes: [[String]] = []
     var refusing: Set<Int32> = []
     var assignments: [Set<Int32>] = []
     var events: [LiveRunnerEvent] = []
@@ -124,6 +132,7 @@ final class SumJob: LiveKeyedJob {
     func startWrite(_ dirty: PendingWrite, watermarks: [Int32: Int64], carriesProgress: Bool) -> PendingWrite? {
         guard !dirty.isEmpty || carriesProgress else { return nil }
         writing = dirty
+        writes.append(dirty.map(\.key))
         looks = 0
         return dirty
     }
