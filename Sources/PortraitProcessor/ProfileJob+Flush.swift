@@ -34,8 +34,17 @@ extension ProfileJob {
         let (tagVersions, generation, epochs) = (tagVersions, profileGeneration, options.deferWrites ? [:] : epochs)
         let byLane = lanes
         background.start { store, lane in
-            let writes = byLane[lane].map { dirty[$0].write(tagVersions: tagVersions) }
-            return try store.write(writes, updatedMs: Self.wallMs(), generation: generation, epochs: epochs)
+            // Built one transaction's worth at a time: a recompute's checkpoint of a whole
+            // partition would otherwise hold every user's write (fields, records) at once.
+            let indices = byLane[lane]
+            var outcomes: [WriteOutcome] = []
+            outcomes.reserveCapacity(indices.count)
+            for start in stride(from: 0, to: indices.count, by: RedisProfileStore.writesPerTransaction) {
+                let chunk = indices[start..<min(start + RedisProfileStore.writesPerTransaction, indices.count)]
+                let writes = chunk.map { dirty[$0].write(tagVersions: tagVersions) }
+                outcomes += try store.write(writes, updatedMs: Self.wallMs(), generation: generation, epochs: epochs)
+            }
+            return outcomes
         }
         return flight
     }

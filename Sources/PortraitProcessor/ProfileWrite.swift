@@ -64,6 +64,10 @@ struct ProfileWrite {
             if let key = Self.bitmapKey(tag: change.name, value: change.from, shard: shard) { bits.append((key, offset, 0)) }
             if let key = Self.bitmapKey(tag: change.name, value: change.to, shard: shard) { bits.append((key, offset, 1)) }
             if case .string(let value)? = change.to { tagValues.append((change.name, value)) }
+            // A boolean tag's first value is history only when it is set: a user first seen (or a
+            // tag first defined) with the tag false has nothing to show, and recording it cost
+            // every new user ~50 records and a new tag a record per user.
+            if change.from == nil, change.to == .bool(false) { continue }
             tagChanges.append(TagChange(tag: change.name, from: change.from, to: change.to, version: tagVersions[change.name]))
         }
         self.bits = bits

@@ -263,13 +263,13 @@ extension APIServiceTests {
             let orders = (timeline["metric_history"] as? [String: [[String: Any]]])?["orders"] ?? []
             #expect(orders.compactMap { $0["value"] as? Int } == [1, 2])
             #expect(orders.compactMap { $0["time_ms"] as? Int } == [2_000, 5_000])
+            // The first write's vip = false is no change to show; the flip to true is.
             let changes = timeline["tag_changes"] as? [[String: Any]] ?? []
-            #expect(changes.count == 2)
+            #expect(changes.count == 1)
             #expect(changes.first?["to"] as? Bool == true)
             #expect(changes.first?["from"] as? Bool == false)
             #expect(changes.first?["version"] as? Int == 3)
-            #expect(changes.last?["from"] is NSNull)
-            #expect(changes.last?["time_ms"] as? Int == 2_000)
+            #expect(changes.first?["time_ms"] as? Int == 5_000)
             let (limited, two) = try await client.call(.get, "/v1/profiles/7/timeline?limit=2", auth: env.reader)
             #expect(limited == .ok)
             #expect((two["events"] as? [Any])?.count == 2)
