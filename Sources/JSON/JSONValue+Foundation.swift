@@ -32,3 +32,47 @@ extension JSONValue {
         }
     }
 }
+
+extension JSONValue {
+    /// Parses JSON text from bytes: the byte parser for the common shape
+    /// (``parseCommon(_:)``), else `JSONSerialization`; `nil` for text that is not JSON.
+    public init?(jsonBytes bytes: [UInt8]) {
+        if let common = bytes.withUnsafeBufferPointer(JSONValue.parseCommon) {
+            self = common
+            return
+        }
+        guard let parsed = try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed]),
+              let value = JSONValue(serialized: parsed) else { return nil }
+        self = value
+    }
+
+    /// Converts what `JSONSerialization` produced, where every number and boolean is an
+    /// `NSNumber`: its type code tells a boolean ("c") from a number.
+    private init?(serialized value: Any) {
+        switch value {
+        case is NSNull: self = .null
+        case let number as NSNumber:
+            switch String(cString: number.objCType) {
+            case "c", "B": self = .bool(number.boolValue)
+            case "d", "f":
+                guard number.doubleValue.isFinite else { return nil }
+                self = .number(number.doubleValue)
+            case "Q" where number.uint64Value > UInt64(Int64.max):
+                self = .number(number.doubleValue)  // beyond Int64: a double, as elsewhere
+            default:
+                self = .integer(number.int64Value)
+            }
+        case let text as String: self = .string(text)
+        case let list as [Any]:
+            var items: [JSONValue] = []
+            items.reserveCapacity(list.count)
+            for item in list { guard let converted = JSONValue(serialized: item) else { return nil }; items.append(converted) }
+            self = .array(items)
+        case let map as [String: Any]:
+            var members: [String: JSONValue] = [:]
+            for (key, item) in map { guard let converted = JSONValue(serialized: item) else { return nil }; members[key] = converted }
+            self = .object(members)
+        default: return nil
+        }
+    }
+}

@@ -1,4 +1,4 @@
-import Foundation
+import JSON
 import PortraitCore
 import TagLang
 
@@ -39,23 +39,21 @@ public struct EventValidator: Sendable {
 
     /// Parses the event's JSON bytes as the processor does, then checks it.
     public func validate(bytes: [UInt8]) -> Result<ProfileEvent, Problem> {
-        guard let document = Self.parse(bytes) else { return .failure(Problem(field: nil, reason: "must be a JSON object")) }
+        guard case .object(let document)? = JSONValue(jsonBytes: bytes) else { return .failure(Problem(field: nil, reason: "must be a JSON object")) }
         return validate(document)
     }
 
-    /// The processor's parse: the flat fast path, else `JSONSerialization`.
-    static func parse(_ bytes: [UInt8]) -> [String: Any]? {
-        FlatJSONObject.parse(bytes) ?? (try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any])
-    }
-
     /// Checks a parsed event document and builds the profile event.
-    public func validate(_ document: [String: Any]) -> Result<ProfileEvent, Problem> {
+    public func validate(_ document: [String: JSONValue]) -> Result<ProfileEvent, Problem> {
         let userId: String
         switch document["user_id"] {
-        case nil, is NSNull: return .failure(Problem(field: "user_id", reason: "missing"))
-        case let text as String: userId = text
-        case let number as NSNumber where !JSONValueConversion.isBoolean(number) && Self.isWholeNumber(number): userId = String(number.int64Value)
-        case let other: return .failure(Problem(field: "user_id", reason: "must be a non-empty string or an integer, got \(JSONValueConversion.describe(other))"))
+        case nil, .null?: return .failure(Problem(field: "user_id", reason: "missing"))
+        case .string(let text)?: userId = text
+        case let other?:
+            guard let number = JSONValueConversion.wholeNumber(other) else {
+                return .failure(Problem(field: "user_id", reason: "must be a non-empty string or an integer, got \(JSONValueConversion.describe(other))"))
+            }
+            userId = String(number)
         }
         guard !userId.isEmpty else { return .failure(Problem(field: "user_id", reason: "missing")) }
         guard userId.utf8.count <= Self.maxUserIdBytes else {
@@ -64,14 +62,14 @@ public struct EventValidator: Sendable {
         guard case .timestamp(let ms)? = JSONValueConversion.value(document["ts"], as: .timestamp), ProfileEvaluator.supportedTimes.contains(ms) else {
             return .failure(Problem(field: "ts", reason: "must be epoch milliseconds or an ISO 8601 UTC time (2026-01-01T00:00:00Z) between 1970 and 2200, got \(JSONValueConversion.describe(document["ts"]))"))
         }
-        guard let type = document["type"] as? String, !type.isEmpty else {
-            let absent = document["type"] == nil || document["type"] is NSNull || (document["type"] as? String)?.isEmpty == true
+        guard case .string(let type)? = document["type"], !type.isEmpty else {
+            let absent = switch document["type"] { case nil, .null?, .string?: true; default: false }  // a string here is empty
             return .failure(Problem(field: "type", reason: absent ? "missing" : "must be a non-empty string"))
         }
         if let problem = Self.eventIdProblem(document[EventIdentity.field]) { return .failure(problem) }
         var fields: NamedValues = ["user_id": .string(userId), "type": .string(type), "ts": .timestamp(ms)]
         // Carried for EventDeduplication; no filter reads it.
-        if let id = document[EventIdentity.field] as? String { fields[EventIdentity.field] = .string(id) }
+        if case .string(let id)? = document[EventIdentity.field] { fields[EventIdentity.field] = .string(id) }
         for (name, raw) in document.sorted(by: { $0.key < $1.key }) where fields[name] == nil {
             guard let fieldType = eventFieldTypes[name] else { continue }  // unknown fields are not read by any filter
             guard let value = JSONValueConversion.value(raw, as: fieldType) else {
@@ -82,19 +80,14 @@ public struct EventValidator: Sendable {
         return .success(ProfileEvent(userId: userId, timestampMs: ms, fields: fields))
     }
 
-    private static func eventIdProblem(_ raw: Any?) -> Problem? {
-        guard let raw, !(raw is NSNull) else { return nil }
-        guard let text = raw as? String, !text.isEmpty else {
+    private static func eventIdProblem(_ raw: JSONValue?) -> Problem? {
+        guard let raw, raw != .null else { return nil }
+        guard case .string(let text) = raw, !text.isEmpty else {
             return Problem(field: EventIdentity.field, reason: "must be a non-empty string, got \(JSONValueConversion.describe(raw))")
         }
         guard text.utf8.count <= maxEventIdBytes else {
             return Problem(field: EventIdentity.field, reason: "is \(text.utf8.count) bytes; the limit is \(maxEventIdBytes) bytes (UTF-8)")
         }
         return nil
-    }
-
-    private static func isWholeNumber(_ number: NSNumber) -> Bool {
-        let double = number.doubleValue
-        return double == double.rounded() && abs(double) < 9e15
     }
 }

@@ -1,4 +1,4 @@
-import Foundation
+import JSON
 import PortraitCore
 import TagLang
 
@@ -39,9 +39,7 @@ public struct InputDecoder: Sendable {
     public func decode(topic: String, value: [UInt8]?) -> Outcome {
         guard let route = routes[topic] else { return .deadLetter(reason: "no mapping for topic \(topic)") }
         guard let value, !value.isEmpty else { return .deadLetter(reason: "empty message") }
-        guard let document = FlatJSONObject.parse(value) ?? (try? JSONSerialization.jsonObject(with: Data(value)) as? [String: Any]) else {
-            return .deadLetter(reason: "not a JSON object")
-        }
+        guard case .object(let document)? = JSONValue(jsonBytes: value) else { return .deadLetter(reason: "not a JSON object") }
         switch route {
         case .eventTopic: return decodeEvent(document)
         case .profileTable(let table): return decodeProfileRow(document, table: table)
@@ -50,14 +48,14 @@ public struct InputDecoder: Sendable {
     }
 
     /// Events are checked by `EventValidator`, the same rules the API applies before a 202.
-    private func decodeEvent(_ document: [String: Any]) -> Outcome {
+    private func decodeEvent(_ document: [String: JSONValue]) -> Outcome {
         switch EventValidator(eventFieldTypes: eventFieldTypes).validate(document) {
         case .success(let event): return .input(.event(event))
         case .failure(let problem): return .deadLetter(reason: problem.text)
         }
     }
 
-    private func decodeProfileRow(_ document: [String: Any], table: ProfileMapping.ProfileTable) -> Outcome {
+    private func decodeProfileRow(_ document: [String: JSONValue], table: ProfileMapping.ProfileTable) -> Outcome {
         let envelope: Envelope
         switch Envelope.parse(document) {
         case .success(let parsed): envelope = parsed
@@ -77,7 +75,7 @@ public struct InputDecoder: Sendable {
         return .input(.attributes(AttributeChange(userId: userId, timestampMs: envelope.timestampMs, values: values)))
     }
 
-    private func decodeEventRow(_ document: [String: Any], table: ProfileMapping.EventTable) -> Outcome {
+    private func decodeEventRow(_ document: [String: JSONValue], table: ProfileMapping.EventTable) -> Outcome {
         let envelope: Envelope
         switch Envelope.parse(document) {
         case .success(let parsed): envelope = parsed
@@ -112,17 +110,20 @@ struct Envelope {
 
     var op: String
     /// `after` for inserts, updates and reads; `before` for deletes.
-    var row: [String: Any]?
+    var row: [String: JSONValue]?
     var timestampMs: Int64
 
-    static func parse(_ document: [String: Any]) -> Result<Envelope, Problem> {
-        guard let op = document["op"] as? String, ["c", "u", "d", "r"].contains(op) else {
+    static func parse(_ document: [String: JSONValue]) -> Result<Envelope, Problem> {
+        guard case .string(let op)? = document["op"], ["c", "u", "d", "r"].contains(op) else {
             return .failure(Problem(text: "not a CDC envelope: op must be c, u, d or r"))
         }
-        guard let ts = (document["ts_ms"] as? NSNumber)?.int64Value else {
-            return .failure(Problem(text: "not a CDC envelope: ts_ms missing"))
+        let ts: Int64
+        switch document["ts_ms"] {
+        case .integer(let ms)?: ts = ms
+        case .number(let ms)? where abs(ms) < 9.2e18: ts = Int64(ms)
+        default: return .failure(Problem(text: "not a CDC envelope: ts_ms missing"))
         }
-        let row = (op == "d" ? document["before"] : document["after"]) as? [String: Any]
+        let row = (op == "d" ? document["before"] : document["after"])?.object
         return .success(Envelope(op: op, row: row, timestampMs: ts))
     }
 }

@@ -1,59 +1,70 @@
-import Foundation
+import JSON
 import TagLang
 
 /// Turns a value from a parsed JSON document (CDC row or event) into a TagLang value of the
 /// declared type. `nil` means the value cannot be that type: the input goes to the
 /// dead-letter topic with the reason.
 enum JSONValueConversion {
-    static func value(_ raw: Any?, as type: ValueType) -> Value? {
-        guard let raw, !(raw is NSNull) else { return .null }
+    static func value(_ raw: JSONValue?, as type: ValueType) -> Value? {
+        guard let raw else { return .null }
+        if case .null = raw { return .null }
         switch type {
         case .string:
             return text(raw).map(Value.string)
         case .number:
-            if let number = raw as? NSNumber, !isBoolean(number) { return .number(number.doubleValue) }
+            switch raw {
+            case .integer(let integer): return .number(Double(integer))
+            case .number(let number): return .number(number)
             // DECIMAL arrives as exact text; "nan", "inf" and hex floats are not numbers here.
-            if let string = raw as? String, string.allSatisfy({ $0.isASCII && ($0.isNumber || "+-.eE".contains($0)) }),
-               let number = Double(string), number.isFinite { return .number(number) }
-            return nil
+            case .string(let string) where string.allSatisfy({ $0.isASCII && ($0.isNumber || "+-.eE".contains($0)) }):
+                guard let number = Double(string), number.isFinite else { return nil }
+                return .number(number)
+            default: return nil
+            }
         case .timestamp:
-            if let number = raw as? NSNumber, !isBoolean(number) { return .timestamp(number.int64Value) }
-            if let string = raw as? String, let ms = TimestampText.epochMilliseconds(string) { return .timestamp(ms) }
-            return nil
+            switch raw {
+            case .integer(let ms): return .timestamp(ms)
+            case .number(let number) where abs(number) < 9.2e18: return .timestamp(Int64(number))  // toward zero
+            case .string(let string): return TimestampText.epochMilliseconds(string).map(Value.timestamp)
+            default: return nil
+            }
         case .bool:
-            if let number = raw as? NSNumber { return .bool(number.doubleValue != 0) }
-            if let string = raw as? String, ["true", "false"].contains(string) { return .bool(string == "true") }
-            return nil
+            switch raw {
+            case .bool(let flag): return .bool(flag)
+            case .integer(let integer): return .bool(integer != 0)
+            case .number(let number): return .bool(number != 0)
+            case .string(let string) where string == "true" || string == "false": return .bool(string == "true")
+            default: return nil
+            }
         default:
             return nil
         }
     }
 
     /// A user id or string field: strings as they are, integers without a decimal point.
-    static func text(_ raw: Any) -> String? {
-        if let string = raw as? String { return string }
-        if let number = raw as? NSNumber, !isBoolean(number) {
-            let double = number.doubleValue
-            if double == double.rounded(), abs(double) < 9e15 { return String(number.int64Value) }
-            return String(double)
+    static func text(_ raw: JSONValue) -> String? {
+        switch raw {
+        case .string(let string): return string
+        case .integer(let integer): return String(integer)
+        case .number(let number): return number == number.rounded() && abs(number) < 9e15 ? String(Int64(number)) : String(number)
+        default: return nil
         }
-        return nil
     }
 
-    static func isBoolean(_ number: NSNumber) -> Bool {
-        #if canImport(Darwin)
-        return CFGetTypeID(number) == CFBooleanGetTypeID()
-        #else
-        // JSONSerialization makes JSON booleans NSNumber(value: Bool), type code "c"; JSON
-        // numbers become Int ("q") or Double ("d") numbers.
-        return String(cString: number.objCType) == "c"
-        #endif
+    /// An integer written either way (`42`, `42.0`) below 9·10¹⁵, where doubles are still exact.
+    static func wholeNumber(_ raw: JSONValue) -> Int64? {
+        switch raw {
+        case .integer(let integer) where abs(Double(integer)) < 9e15: return integer
+        case .number(let number) where number == number.rounded() && abs(number) < 9e15: return Int64(number)
+        default: return nil
+        }
     }
 
-    static func describe(_ raw: Any?) -> String {
-        guard let raw else { return "nothing" }
-        if raw is NSNull { return "null" }
-        if let string = raw as? String { return "\"\(string.prefix(40))\"" }
-        return String(describing: raw).prefix(40).description
+    static func describe(_ raw: JSONValue?) -> String {
+        switch raw {
+        case nil: return "nothing"
+        case .string(let string)?: return "\"\(string.prefix(40))\""
+        case let other?: return String(other.description.prefix(40))
+        }
     }
 }

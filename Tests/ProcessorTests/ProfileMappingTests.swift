@@ -1,3 +1,4 @@
+import JSON
 import PortraitCore
 @testable import PortraitProcessor
 import TagLang
@@ -211,10 +212,10 @@ import Yams
 
 @Suite struct StrictInputValuesTests {
     @Test func notANumberAndImpossibleDatesAreRefused() {
-        #expect(JSONValueConversion.value("nan", as: .number) == nil)
-        #expect(JSONValueConversion.value("inf", as: .number) == nil)
-        #expect(JSONValueConversion.value("0x1p3", as: .number) == nil)
-        #expect(JSONValueConversion.value("-12.50", as: .number) == .number(-12.5))
+        #expect(JSONValueConversion.value(.string("nan"), as: .number) == nil)
+        #expect(JSONValueConversion.value(.string("inf"), as: .number) == nil)
+        #expect(JSONValueConversion.value(.string("0x1p3"), as: .number) == nil)
+        #expect(JSONValueConversion.value(.string("-12.50"), as: .number) == .number(-12.5))
         #expect(TimestampText.epochMilliseconds("2026-02-31") == nil)
         #expect(TimestampText.epochMilliseconds("2024-02-29") != nil)
         #expect(!ProfileMapping.isTopicSuffix("événements"))
