@@ -32,17 +32,21 @@ extension ProfileJob {
         steps.removeAll(keepingCapacity: true)
         writingLanes = lanes
         let (tagVersions, generation, epochs) = (tagVersions, profileGeneration, options.deferWrites ? [:] : epochs)
-        let byLane = lanes
+        let byLane = lanes.map { indices in LaneSnapshots(indices.map { dirty[$0] }) }
         background.start { store, lane in
-            // Built one transaction's worth at a time: a recompute's checkpoint of a whole
-            // partition would otherwise hold every user's write (fields, records) at once.
-            let indices = byLane[lane]
-            var outcomes: [WriteOutcome] = []
-            outcomes.reserveCapacity(indices.count)
-            for start in stride(from: 0, to: indices.count, by: RedisProfileStore.writesPerTransaction) {
-                let chunk = indices[start..<min(start + RedisProfileStore.writesPerTransaction, indices.count)]
-                let writes = chunk.map { dirty[$0].write(tagVersions: tagVersions) }
-                outcomes += try store.write(writes, updatedMs: Self.wallMs(), generation: generation, epochs: epochs)
+            // Taken one transaction's worth at a time, from the end, each snapshot let go once
+            // its write is built: a recompute's checkpoint of a whole partition would otherwise
+            // hold every user's snapshot and write until the last one is acknowledged.
+            let snapshots = byLane[lane]
+            var outcomes = [WriteOutcome](repeating: .written, count: snapshots.items.count)
+            while !snapshots.items.isEmpty {
+                let end = snapshots.items.count
+                let start = max(0, end - RedisProfileStore.writesPerTransaction)
+                var writes: [ProfileWrite] = []
+                writes.reserveCapacity(end - start)
+                for _ in start..<end { writes.append(snapshots.items.removeLast().write(tagVersions: tagVersions)) }
+                writes.reverse()
+                outcomes.replaceSubrange(start..<end, with: try store.write(writes, updatedMs: Self.wallMs(), generation: generation, epochs: epochs))
             }
             return outcomes
         }
@@ -92,4 +96,15 @@ extension ProfileJob {
 
     /// What was not written is read again: the observer's steps of it go too.
     func forgetUncheckpointed() { steps.removeAll() }
+}
+
+/// One lane's snapshots, handed over to the lane's thread, which empties it as it writes.
+/// `@unchecked Sendable`: after `BackgroundFlush.start` hands it over, only that lane's thread
+/// touches it (the thread's start orders the hand-over before any use).
+final class LaneSnapshots: @unchecked Sendable {
+    var items: [PendingProfileWrite]
+
+    init(_ items: [PendingProfileWrite]) {
+        self.items = items
+    }
 }
