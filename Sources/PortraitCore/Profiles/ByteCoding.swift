@@ -18,8 +18,11 @@ struct ByteWriter {
     }
 
     mutating func string(_ text: String) {
-        int(Int64(text.utf8.count))
-        bytes.append(contentsOf: text.utf8)
+        var text = text
+        text.withUTF8 { utf8 in  // contiguous bytes: one copy, not a walk of the UTF-8 view
+            int(Int64(utf8.count))
+            bytes.append(contentsOf: utf8)
+        }
     }
 
     mutating func value(_ value: Value) {

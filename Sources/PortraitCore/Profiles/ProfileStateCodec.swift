@@ -15,7 +15,7 @@ public enum ProfileStateCodec {
 
     public static func encode(_ state: ProfileState) -> [UInt8] {
         var writer = ByteWriter()
-        writer.bytes.reserveCapacity(256)
+        writer.bytes.reserveCapacity(4_096)  // a profile with a few weeks of buckets: grown once at most, not four times
         writer.bytes.append(formatVersion)
         writer.string(state.userId)
         writer.int(state.denseId ?? -1)
@@ -32,15 +32,14 @@ public enum ProfileStateCodec {
         }
         // By index, not by iterator: each element is read in place instead of copied out
         // (an accumulator holds a set and a value).
-        let metricStates = state.metricStates
-        writer.int(Int64(metricStates.count))
-        for index in 0..<metricStates.count {
-            writer.string(metricStates.names[index])
-            let metric = metricStates.values[index]
-            writer.int(Int64(metric.bucketStarts.count))
-            for bucket in metric.bucketStarts.indices {
-                writer.int(metric.bucketStarts[bucket])
-                write(metric.accumulators[bucket], to: &writer)
+        let (names, metrics) = (state.metricStates.names, state.metricStates.values)
+        writer.int(Int64(names.count))
+        for index in names.indices {
+            writer.string(names[index])
+            writer.int(Int64(metrics[index].bucketStarts.count))
+            for bucket in metrics[index].bucketStarts.indices {
+                writer.int(metrics[index].bucketStarts[bucket])
+                write(metrics[index].accumulators[bucket], to: &writer)
             }
         }
         writer.int(Int64(state.recentEventIds.entries.count))
