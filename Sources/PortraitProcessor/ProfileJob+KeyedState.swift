@@ -43,6 +43,15 @@ extension ProfileJob {
 
     func timer(of held: HeldProfile) -> Int64? { held.state.nextTimerMs }
 
+    /// About how many bytes a held profile takes, calibrated against `bench processor`'s peak
+    /// RSS (3.8 KB a profile with one event, 11 KB with ten: Benchmarks/README.md, fifth step):
+    /// the tables and fences, each metric bucket, each event waiting for the behaviour list.
+    func footprint(of held: HeldProfile) -> Int {
+        var buckets = 0
+        for metric in held.state.metricStates.values { buckets += metric.bucketStarts.count }
+        return 2_500 + 120 * buckets + 400 * held.events.count + 64 * held.state.recentEventIds.entries.count
+    }
+
     /// Folds a user's inputs in, each once: an input at or below the profile's fence for its
     /// source partition (a replay) or a retried event already folded is skipped.
     func fold(_ inputs: [Input], into held: inout HeldProfile, key userId: String, isDirty: Bool) -> Bool {

@@ -100,6 +100,7 @@ public struct ProfileRecompute {
         batch.sendsDeadLetters = false
         batch.deferWrites = true
         batch.maxBatch = 50_000  // fewer passes over the same users: each folds more inputs at once
+        batch.cacheBytes = options.cacheBytes ?? 1 << 30
         let partitions = Set(plans.map(\.partition)).sorted()
         let shares = max(1, min(workers, partitions.count))
         let (bootstrapServers, archive, live) = (options.bootstrapServers, archive, live)

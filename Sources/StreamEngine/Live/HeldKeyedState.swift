@@ -12,10 +12,14 @@ public struct HeldKeyedState<Key: Hashable, Value> {
         public var keyGroup: Int32
         /// Changed since the last checkpoint took it.
         public internal(set) var isDirty: Bool
+        /// About how many bytes the value takes, as the job last measured it.
+        public var footprint: Int { measured }
+        @usableFromInline var measured: Int
 
-        @usableFromInline init(value: Value, keyGroup: Int32) {
+        @usableFromInline init(value: Value, keyGroup: Int32, footprint: Int) {
             self.value = value
             self.keyGroup = keyGroup
+            measured = footprint
             isDirty = false
         }
 
@@ -27,11 +31,15 @@ public struct HeldKeyedState<Key: Hashable, Value> {
     /// Keys that became dirty since the last checkpoint, in that order (a key may have left the
     /// table since: a refused write or a reset drops it).
     @usableFromInline var dirtyKeys: [Key] = []
+    /// The values' footprints summed.
+    @usableFromInline var heldBytes = 0
 
     public init() {}
 
     /// Keys held.
     @inlinable public var count: Int { entries.count }
+    /// About how many bytes the held values take (their footprints, as measured).
+    @inlinable public var bytes: Int { heldBytes }
     /// Keys changed since the last checkpoint (an upper bound: some may have left).
     @inlinable public var dirtyCount: Int { dirtyKeys.count }
 
@@ -39,21 +47,31 @@ public struct HeldKeyedState<Key: Hashable, Value> {
     @inlinable public subscript(key: Key) -> Entry? { entries[key] }
 
     /// Holds `value` for `key` as it is stored (clean), unless the key is held already.
-    @inlinable public mutating func hold(_ key: Key, value: Value, keyGroup: Int32) {
-        if entries[key] == nil { entries[key] = Entry(value: value, keyGroup: keyGroup) }
+    @inlinable public mutating func hold(_ key: Key, value: Value, keyGroup: Int32, footprint: Int = 0) {
+        guard entries[key] == nil else { return }
+        entries[key] = Entry(value: value, keyGroup: keyGroup, footprint: footprint)
+        heldBytes += footprint
     }
 
     /// Lets `change` change the held value of `key` in place (given whether it is dirty
-    /// already, and its key group); a change (`true`) marks it dirty for the next checkpoint. Returns `nil` when the
-    /// key is not held, else whether it changed.
+    /// already, and its key group); a change (`true`) marks it dirty for the next checkpoint
+    /// and measures its footprint again with `measure` (if given: bytes are bounded).
+    /// Returns `nil` when the key is not held, else whether it changed.
     ///
     /// In place in the table: taking an entry out and putting it back costs a deletion, which
     /// re-hashes the run of entries after it.
     @inlinable
-    public mutating func update(_ key: Key, _ change: (_ value: inout Value, _ isDirty: Bool, _ keyGroup: Int32) -> Bool) -> Bool? {
+    public mutating func update(
+        _ key: Key, measure: ((Value) -> Int)? = nil, _ change: (_ value: inout Value, _ isDirty: Bool, _ keyGroup: Int32) -> Bool
+    ) -> Bool? {
         guard let index = entries.index(forKey: key) else { return nil }
         let wasDirty = entries.values[index].isDirty
         guard change(&entries.values[index].value, wasDirty, entries.values[index].keyGroup) else { return false }
+        if let measure {
+            let footprint = measure(entries.values[index].value)
+            heldBytes += footprint - entries.values[index].measured
+            entries.values[index].measured = footprint
+        }
         if !wasDirty {
             entries.values[index].markDirty()
             dirtyKeys.append(key)
@@ -76,27 +94,31 @@ public struct HeldKeyedState<Key: Hashable, Value> {
     /// them).
     public mutating func removeAll(inKeyGroups keyGroups: Set<Int32>) {
         entries = entries.filter { !keyGroups.contains($0.value.keyGroup) }
+        heldBytes = entries.values.reduce(0) { $0 + $1.footprint }
     }
 
     /// Forgets everything, dirty values included (they are read again from the source).
     @inlinable public mutating func removeAll() {
         entries.removeAll()
         dirtyKeys.removeAll()
+        heldBytes = 0
     }
 
-    /// Bounds memory: drops clean values until at most `limit` are held (dirty ones stay).
+    /// Bounds memory: drops clean values until at most `limit` are held and they take at most
+    /// `byteLimit` bytes (dirty ones stay).
     ///
     /// The table is rebuilt rather than thinned: deleting the first entries in bucket order
     /// leaves one long run of occupied buckets behind, and with 1M keys a lookup that missed
     /// then probed for ~40 µs instead of ~40 ns.
-    @inlinable public mutating func evictClean(downTo limit: Int) {
-        let excess = entries.count - limit
-        guard excess > 0 else { return }
-        var dropped = 0
+    @inlinable public mutating func evictClean(downTo limit: Int, bytes byteLimit: Int = .max) {
+        guard entries.count > limit || heldBytes > byteLimit else { return }
+        var (count, bytes) = (entries.count, heldBytes)
         entries = entries.filter { entry in
-            guard !entry.value.isDirty, dropped < excess else { return true }
-            dropped += 1
+            guard !entry.value.isDirty, count > limit || bytes > byteLimit else { return true }
+            count -= 1
+            bytes -= entry.value.footprint
             return false
         }
+        heldBytes = bytes
     }
 }

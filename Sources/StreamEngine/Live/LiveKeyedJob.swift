@@ -33,6 +33,9 @@ public protocol LiveKeyedJob: AnyObject {
     func load(_ keys: [Key], keyGroups: [Int32]) throws -> [Value]
     /// The value's pending event-time timer.
     func timer(of value: Value) -> Int64?
+    /// About how many bytes a held value takes (an estimate the runner bounds memory with,
+    /// `LiveRunnerOptions.stateByteLimit`; cheap, it is measured after every change).
+    func footprint(of value: Value) -> Int
     /// Folds a key's inputs (in arrival order) into its value; returns whether it changed.
     func fold(_ inputs: [Input], into value: inout Value, key: Key, isDirty: Bool) -> Bool
     /// Fires the value's timers from `timeMs` up to `watermark`; returns whether it changed.
@@ -111,12 +114,15 @@ public struct LiveRunnerOptions: Sendable {
     public var pollTimeoutMs = 100
     /// Values held in memory; beyond it, clean ones are dropped after a checkpoint.
     public var stateLimit = 200_000
+    /// Bytes the held values may take (their footprints); beyond it, clean ones are dropped
+    /// after a checkpoint, as beyond `stateLimit`.
+    public var stateByteLimit = Int.max
     /// How often a checkpoint is taken when behind, at most.
     public var checkpointIntervalMs: Int64 = 200
     /// Dirty keys that make a checkpoint due before the interval.
     public var checkpointKeys = 20_000
     /// A bounded run writes once at its end, or earlier only when it holds more than
-    /// `stateLimit` values (nothing reads its results before it ends).
+    /// `stateLimit` values or `stateByteLimit` bytes (nothing reads its results before it ends).
     public var checkpointsOnlyWhenFull = false
     /// How long each loop spends visiting keys after a broadcast change before it polls again.
     public var visitSliceMs = 100

@@ -194,14 +194,18 @@ public final class LiveKeyedRunner<Job: LiveKeyedJob> {
         guard !keys.isEmpty else { return }
         let keyGroups = keys.map(keyGroupOf)
         let values = try job.load(keys, keyGroups: keyGroups)
-        for index in keys.indices { held.hold(keys[index], value: values[index], keyGroup: keyGroups[index]) }
+        let measures = options.stateByteLimit != .max
+        for index in keys.indices {
+            held.hold(keys[index], value: values[index], keyGroup: keyGroups[index], footprint: measures ? job.footprint(of: values[index]) : 0)
+        }
     }
 
     /// Lets `change` change a held key's value; a change makes it dirty and moves its timer.
     @inlinable @discardableResult
     func update(_ key: Job.Key, _ change: (inout Job.Value, Bool) -> Bool) -> Bool {
         var timerMove: (keyGroup: Int32, from: Int64?, to: Int64?)?
-        let changed = held.update(key) { value, isDirty, keyGroup in
+        // Measured only when bytes are bounded: it runs after every change.
+        let changed = held.update(key, measure: options.stateByteLimit == .max ? nil : job.footprint) { value, isDirty, keyGroup in
             let before = job.timer(of: value)
             guard change(&value, isDirty) else { return false }
             timerMove = (keyGroup, before, job.timer(of: value))
@@ -314,7 +318,7 @@ public final class LiveKeyedRunner<Job: LiveKeyedJob> {
             try load(page.keys, keyGroupOf: { _ in keyGroup })
             for key in page.keys where update(key, { value, isDirty in job.revisit(&value, key: key, isDirty: isDirty) }) { visited += 1 }
             visits[keyGroup] = page.cursor == "0" ? nil : page.cursor
-            if options.checkpointsOnlyWhenFull ? held.count > options.stateLimit : held.dirtyCount >= options.checkpointKeys {
+            if options.checkpointsOnlyWhenFull ? isFull : held.dirtyCount >= options.checkpointKeys {
                 try checkpoint(wait: false)
             }
         }
@@ -332,12 +336,15 @@ public final class LiveKeyedRunner<Job: LiveKeyedJob> {
     /// `checkpointIntervalMs` or after `checkpointKeys` dirty keys, so a backlog coalesces many
     /// inputs per write. A bounded run: only when it holds more than `stateLimit` values.
     @inlinable func checkpointIsDue(polled: Int) throws -> Bool {
-        if options.checkpointsOnlyWhenFull { return held.count > options.stateLimit }
+        if options.checkpointsOnlyWhenFull { return isFull }
         if held.dirtyCount >= options.checkpointKeys { return true }
         let caughtUp = try polled == 0 || (source.backlog() ?? .max) < Int64(options.maxBatch)
         if caughtUp { return inFlight == nil }
         return clock.now() - lastCheckpointMs >= options.checkpointIntervalMs
     }
+
+    /// More values held, or more bytes, than the options allow.
+    @inlinable var isFull: Bool { held.count > options.stateLimit || held.bytes > options.stateByteLimit }
 
     /// Writes every dirty key once (in the background while the loop folds on), then commits
     /// the positions read so far once that write is acknowledged. With `wait` (before anything
@@ -346,7 +353,7 @@ public final class LiveKeyedRunner<Job: LiveKeyedJob> {
     @inlinable public func checkpoint(wait: Bool = true) throws {
         try completeCheckpoint()
         lastCheckpointMs = clock.now()
-        if held.count > options.stateLimit { held.evictClean(downTo: options.stateLimit * 3 / 4) }
+        if isFull { held.evictClean(downTo: options.stateLimit * 3 / 4, bytes: options.stateByteLimit / 4 * 3) }
         var keys: [Job.Key] = []
         var keyGroups: [Int32] = []
         var dirty: [Job.Snapshot] = []

@@ -39,9 +39,13 @@ struct RecomputeCommand: ParsableCommand {
     @Option(help: "Profiles each worker holds in memory; beyond that it writes them and drops the written ones (default: 200000).")
     var heldProfiles: Int?
 
+    @Option(help: "Megabytes each worker's held profiles may take (estimated), as --held-profiles (default: 1024).")
+    var heldMemoryMb: Int?
+
     func validate() throws {
         if let workers, workers < 1 { throw ValidationError("--workers must be at least 1") }
         if let heldProfiles, heldProfiles < 1 { throw ValidationError("--held-profiles must be at least 1") }
+        if let heldMemoryMb, heldMemoryMb < 1 { throw ValidationError("--held-memory-mb must be at least 1") }
     }
 
     func run() throws {
@@ -53,6 +57,7 @@ struct RecomputeCommand: ParsableCommand {
         do {
             var options = try computation.processorOptions(brokers: brokers, topicPrefix: configuration.topicPrefix)
             if let heldProfiles { options.cacheLimit = heldProfiles }
+            if let heldMemoryMb { options.cacheBytes = heldMemoryMb << 20 }
             let report = try Self.recompute(
                 configuration: configuration, options: options,
                 scratchDatabase: scratchDb, allowPartialHistory: allowPartialHistory, keepOld: keepOld, useArchive: !noArchive, workers: workers, logger: logger)

@@ -69,6 +69,18 @@ private func expectedSums(_ records: [LiveTestRecord]) -> [String: Int64] {
         #expect(runner.state.count <= 12)
     }
 
+    @Test func cleanValuesAreEvictedBeyondTheByteLimitToo() throws {
+        let input = records(60, keys: 12)
+        let source = ScriptedSplits(input, keyGroups: [0, 1])
+        let job = SumJob()
+        let runner = LiveKeyedRunner.testing(job, source) { $0.stateByteLimit = 600 }  // values grow past 100 bytes each
+        try runner.run()
+        #expect(job.stored.mapValues(\.sum) == expectedSums(input), "eviction loses nothing")
+        #expect(job.loads.count > 12, "evicted keys were loaded again")
+        let held = Set(input.map(\.key)).compactMap { runner.state[$0] }
+        #expect(runner.state.bytes == held.reduce(0) { $0 + 100 + Int($1.value.sum) }, "the byte count follows every change and eviction")
+    }
+
     @Test func timersFireOnTheirOwnKeyGroupsWatermark() throws {
         // k0 (key group 0) and k1 (key group 1) stop early; k2 carries key group 0's event time
         // far ahead. Each input sets its key's timer 500 ms after it.
@@ -167,6 +179,17 @@ private func expectedSums(_ records: [LiveTestRecord]) -> [String: Int64] {
         for key in 0..<10 { _ = state.update(key) { value, _, _ in value += 1; return true } }
         state.evictClean(downTo: 20)
         #expect(state.count == 20)
+        #expect((0..<10).allSatisfy { state[$0]?.isDirty == true }, "dirty values stay")
+    }
+
+    @Test func evictionAlsoBoundsTheHeldBytes() {
+        var state = HeldKeyedState<Int, Int>()
+        for key in 0..<100 { state.hold(key, value: key, keyGroup: 0, footprint: 10) }
+        for key in 0..<10 { _ = state.update(key, measure: { _ in 50 }) { value, _, _ in value += 1; return true } }
+        #expect(state.bytes == 90 * 10 + 10 * 50, "a change is measured again")
+        state.evictClean(downTo: 1_000, bytes: 600)
+        #expect(state.bytes == 600)
+        #expect(state.count == 20, "ten dirty values (500 bytes) and ten clean ones")
         #expect((0..<10).allSatisfy { state[$0]?.isDirty == true }, "dirty values stay")
     }
 }

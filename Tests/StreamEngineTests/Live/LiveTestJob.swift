@@ -102,6 +102,8 @@ final class SumJob: LiveKeyedJob {
         return keys.map { stored[$0] ?? LiveTestValue() }
     }
     func timer(of value: LiveTestValue) -> Int64? { value.timerMs }
+    /// A value's footprint grows with its sum, so tests can bound memory by bytes.
+    func footprint(of value: LiveTestValue) -> Int { 100 + Int(value.sum) }
     func fold(_ inputs: [LiveTestRecord], into value: inout LiveTestValue, key: String, isDirty: Bool) -> Bool {
         for input in inputs {
             value.sum += input.value
