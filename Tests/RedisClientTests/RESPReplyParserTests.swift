@@ -48,6 +48,28 @@ struct RESPReplyParserTests {
         }
     }
 
+    @Test("Reads that always end mid-reply keep only the partial reply, not everything read")
+    func keptBytesStayBounded() throws {
+        let reply = Array("$992\r\n\(String(repeating: "x", count: 992))\r\n".utf8)  // 1,000 bytes
+        var parser = RESPReplyParser()
+        var replies = 0
+        var largest = 0
+        // Reads of 1,001 bytes over back-to-back replies: all but one in a thousand end inside one.
+        let stream = Array(repeatElement(reply, count: 3_000).joined())
+        for start in stride(from: 0, to: stream.count, by: 1_001) {
+            var chunk = ByteBufferAllocator().buffer(capacity: 1_001)
+            chunk.writeBytes(stream[start..<min(stream.count, start + 1_001)])
+            parser.feed(chunk)
+            while let bytes = try parser.next() {
+                #expect(bytes.readableBytesView.elementsEqual(reply))
+                replies += 1
+            }
+            largest = max(largest, parser.bufferedCapacity)
+        }
+        #expect(replies == 3_000)
+        #expect(largest <= 8_192, "kept \(largest) bytes of capacity for a partial reply of under 1,000")
+    }
+
     @Test("Bytes that are not RESP are an error, not a wait")
     func invalidBytes() {
         for bad in ["?x\r\n", ":1x\r\n", "$2\r\nabc\r\n", "*x\r\n", "+a\rb\r\n", "$-2\r\n"] {

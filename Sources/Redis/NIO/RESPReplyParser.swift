@@ -17,6 +17,9 @@ struct RESPReplyParser {
     private var scanned = 0
     private var owed = 1
 
+    /// The bytes kept for a partial reply, with room to grow (tests check it stays bounded).
+    var bufferedCapacity: Int { buffer?.capacity ?? 0 }
+
     /// Takes newly read bytes (without copying them when nothing is left over from before).
     mutating func feed(_ bytes: ByteBuffer) {
         guard var kept = buffer, kept.readableBytes > 0 else {
@@ -32,7 +35,11 @@ struct RESPReplyParser {
             kept = own
             ownsBuffer = true
         }
-        buffer = nil  // one reference, so the write below appends in place
+        buffer = nil  // one reference, so the edits below happen in place
+        // Replies handed out before are gone (their callers read them at once): move the
+        // partial one to the front, or a connection whose reads always end mid-reply would
+        // grow this buffer forever.
+        if kept.readerIndex > 0 { kept.discardReadBytes() }
         kept.writeBuffer(&bytes)
         buffer = kept
     }
