@@ -127,6 +127,56 @@ extension APIServiceTests {
         #expect(fast.map(Self.withoutDate) == route.map(Self.withoutDate))
     }
 
+    /// The fast path writes its answers past NIO's response encoder, which matches each response
+    /// to its request's method (no body after a `HEAD`): a `HEAD` behind fast answers on one
+    /// connection must still get its head alone, and the answer after it must follow at once.
+    @Test func fastPathAnswersKeepAHeadRequestBodilessBehindThem() async throws {
+        let env = try APITestEnvironment()
+        for user in 1...3 { try Self.writeProfile(env.redis, userId: "u\(user)") }
+        var streams: [Bool: [UInt8]] = [:]
+        for fastPath in [true, false] {
+            let counters = ServingCounters()
+            let received = Answers()
+            try await Self.withWarmServer(env, fastPath: fastPath, counters: counters, warm: "/v1/profiles/u1") { port in
+                let head = Array("HEAD /v1/profiles/u2 HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: \(env.reader)\r\n\r\n".utf8)
+                let requests = Self.get("/v1/profiles/u1", auth: env.reader) + Self.get("/v1/profiles/u2", auth: env.reader) + head
+                    + Self.get("/v1/profiles/u3", auth: env.reader)
+                let fd = try RawHTTPClient.connected(port: port)
+                defer { close(fd) }
+                let sent = requests.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                #expect(sent == requests.count)
+                shutdown(fd, Int32(SHUT_WR))  // the server ends the connection after the last answer
+                var stream: [UInt8] = []
+                var buffer = [UInt8](repeating: 0, count: 65_536)
+                while true {
+                    let got = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+                    guard got > 0 else { break }
+                    stream += buffer[0..<got]
+                }
+                received.append(stream)
+            }
+            // u3 arrives while Hummingbird has the HEAD, so Hummingbird answers it too.
+            #expect(counters.profileFastPathAnswers == (fastPath ? 2 : 0))
+            streams[fastPath] = try #require(received.all.first)
+        }
+        for (fastPath, stream) in streams {
+            // Two answers with bodies, the HEAD's head alone (405: the route has no HEAD), then the last answer.
+            var rest = stream[...]
+            var answers: [[UInt8]] = []
+            for hasBody in [true, true, false, true] {
+                let end = try #require(rest.firstRange(of: Array("\r\n\r\n".utf8)), "fast path \(fastPath): \(answers.count) answers")
+                let length = hasBody ? Self.headerValue("content-length", in: Array(rest[..<end.upperBound])).flatMap { Int($0) } ?? 0 : 0
+                answers.append(Array(rest[..<(end.upperBound + length)]))
+                rest = rest[(end.upperBound + length)...]
+            }
+            #expect(rest.isEmpty, "fast path \(fastPath): nothing after the last answer")
+            #expect(answers.map(Self.status) == [200, 200, 405, 200], "fast path \(fastPath)")
+            #expect(answers.map { Self.json($0)?["user_id"] as? String } == ["u1", "u2", nil, "u3"], "fast path \(fastPath)")
+        }
+        let text = streams.mapValues { String(decoding: Self.withoutDate($0), as: UTF8.self) }
+        #expect(text[true] == text[false])
+    }
+
     @Test func fastPathAnswersALongPipelineInOrderPastItsPendingLimit() async throws {
         let env = try APITestEnvironment()
         for user in 0..<10 { try Self.writeProfile(env.redis, userId: "u\(user)") }

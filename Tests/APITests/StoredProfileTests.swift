@@ -1,3 +1,4 @@
+import Hummingbird
 @testable import PortraitAPI
 import Redis
 import Testing
@@ -34,6 +35,50 @@ import Testing
         Self.expectSameDocument(reply)
         Self.expectSameDocument(reply, sections: [.tags])
         Self.expectSameDocument(reply, sections: [.metrics, .attributes])
+    }
+
+    /// `reply` as Redis sends it (RESP2).
+    static func resp(_ reply: RedisReply) -> ByteBuffer {
+        var buffer = ByteBufferAllocator().buffer(capacity: 256)
+        func write(_ reply: RedisReply) {
+            switch reply {
+            case .bulk(let bytes): buffer.writeString("$\(bytes.count)\r\n"); buffer.writeBytes(bytes); buffer.writeString("\r\n")
+            case .status(let text): buffer.writeString("+\(text)\r\n")
+            case .error(let text): buffer.writeString("-\(text)\r\n")
+            case .integer(let value): buffer.writeString(":\(value)\r\n")
+            case .null: buffer.writeString("$-1\r\n")
+            case .array(let items): buffer.writeString("*\(items.count)\r\n"); items.forEach(write)
+            }
+        }
+        write(reply)
+        return buffer
+    }
+
+    /// The fast path reads `HGETALL`'s RESP bytes (``ASCIIProfileHash/init(resp:)``): the same
+    /// document as from the decoded reply, and `nil` (the decoded way) for anything else.
+    @Test func asciiHashesReadFromRESPBytesWriteTheSameDocument() throws {
+        let pairs: [(String, String)] = [
+            ("_id", "42"), ("_updated", "1700000000123"), ("a.city", "Lyon \"centre\" \\ \n\u{1}\r\n$3\r\n"), ("a.age", "37"),
+            ("a.score", "0.25"), ("a.big", "12345678901234567890"), ("a.lead", "007"), ("a.empty", ""), ("a.", "bare"),
+            ("m.clicks", "1500"), ("m.Z", "1"), ("m.a", "-1.5e-3"), ("t.vip", "true"), ("t.level", "gold"), ("x.other", "1"), ("m", "short"),
+        ]
+        for ordered in [pairs, pairs.reversed()] {
+            let reply = Self.reply(ordered.map { (Self.bytes($0.0), Self.bytes($0.1)) })
+            let ascii = try #require(ASCIIProfileHash(resp: Self.resp(reply)))
+            for sections in [ProfileDocument.Section.allCases, [.tags], [.metrics, .attributes]] {
+                var fromBytes: [UInt8] = [], fromReply: [UInt8] = []
+                StoredProfile(ascii: ascii).write(userId: "u-1", sections: sections, to: &fromBytes)
+                StoredProfile(hash: reply).write(userId: "u-1", sections: sections, to: &fromReply)
+                #expect(String(decoding: fromBytes, as: UTF8.self) == String(decoding: fromReply, as: UTF8.self))
+            }
+        }
+        #expect(ASCIIProfileHash(resp: Self.resp(.array([])))?.isEmpty == true)  // an unknown user
+        for other: RedisReply in [
+            Self.reply([(Self.bytes("a.city"), Self.bytes("Zürich"))]), .error("WRONGTYPE no"), .null, .status("OK"),
+            .array([.bulk(Self.bytes("a.x")), .integer(1)]),
+        ] {
+            #expect(ASCIIProfileHash(resp: Self.resp(other)) == nil, "\(other)")
+        }
     }
 
     /// All ASCII: written from the reply's bytes (``ASCIIProfileHash``), not through text.

@@ -1,4 +1,5 @@
 import JSON
+import NIOCore
 import Redis
 
 /// ``StoredProfile`` for the usual hash, whose fields and values are all ASCII bulk strings:
@@ -30,24 +31,101 @@ struct ASCIIProfileHash {
 
     /// `nil` when a pair is not two ASCII bulk strings: the text path handles those.
     init?(items: [RedisReply]) {
-        entries.reserveCapacity(items.count / 2)
-        text.reserveCapacity(items.count * 8)
+        var builder = Builder(capacity: items.count)
         var index = 0
         while index + 1 < items.count {
             guard case .bulk(let field) = items[index], case .bulk(let value) = items[index + 1],
                   Self.isASCII(field), Self.isASCII(value) else { return nil }
-            isEmpty = false
-            if field == Self.updatedName { updated = String(decoding: value, as: UTF8.self) }
-            if field.count >= 2, field[1] == UInt8(ascii: "."), let section = Self.section(of: field[0]) {
-                let nameStart = UInt32(text.count)
-                text.append(contentsOf: field[2...])
-                let valueStart = UInt32(text.count)
-                text.append(contentsOf: value)
-                entries.append(Entry(section: section, nameStart: nameStart, valueStart: valueStart, valueEnd: UInt32(text.count)))
-            }
+            field.withUnsafeBufferPointer { field in value.withUnsafeBufferPointer { value in builder.add(field: field, value: value) } }
             index += 2
         }
+        self.init(builder)
+    }
+
+    /// The same from an `HGETALL` reply's RESP bytes (``RedisClient/replyBytes(_:on:)``): no
+    /// ``RedisReply`` per field. `nil` when the reply is not an array of ASCII bulk strings
+    /// (an error, a `nil`, other bytes): ``RedisReply/init(resp:)`` and the text path take it.
+    init?(resp reply: ByteBuffer) {
+        // Into locals, not `self`, inside the closure: no dynamic exclusivity check per field.
+        let built: Builder? = reply.withUnsafeReadableBytes { raw in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            var index = 0
+            guard let count = Self.header(UInt8(ascii: "*"), in: bytes, at: &index) else { return nil }
+            var builder = Builder(capacity: count)
+            for _ in 0..<count / 2 {
+                guard let field = Self.bulk(in: bytes, at: &index), let value = Self.bulk(in: bytes, at: &index),
+                      Self.isASCII(field), Self.isASCII(value) else { return nil }
+                builder.add(field: field, value: value)
+            }
+            // An odd last item is skipped, as the other initialiser does, but must be a bulk string too.
+            guard count % 2 == 0 || Self.bulk(in: bytes, at: &index).map(Self.isASCII) == true else { return nil }
+            return builder
+        }
+        guard let built else { return nil }
+        self.init(built)
+    }
+
+    private init(_ builder: Builder) {
+        text = builder.text
+        entries = builder.entries
+        updated = builder.updated
+        isEmpty = builder.isEmpty
         sortEntries()
+    }
+
+    /// The fields as they are read, before the sort.
+    private struct Builder {
+        var text: [UInt8] = []
+        var entries: [Entry] = []
+        var updated: String?
+        var isEmpty = true
+
+        init(capacity items: Int) {
+            entries.reserveCapacity(items / 2)
+            text.reserveCapacity(items * 8)
+        }
+
+        mutating func add(field: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>) {
+            isEmpty = false
+            if field.count == ASCIIProfileHash.updatedName.count, field.elementsEqual(ASCIIProfileHash.updatedName) {
+                updated = String(decoding: value, as: UTF8.self)
+            }
+            guard field.count >= 2, field[1] == UInt8(ascii: "."), let section = ASCIIProfileHash.section(of: field[0]) else { return }
+            let nameStart = UInt32(text.count)
+            text.append(contentsOf: UnsafeBufferPointer(rebasing: field[2...]))
+            let valueStart = UInt32(text.count)
+            text.append(contentsOf: value)
+            entries.append(Entry(section: section, nameStart: nameStart, valueStart: valueStart, valueEnd: UInt32(text.count)))
+        }
+    }
+
+    /// The length in a RESP header `<type><digits>\r\n` at `index` (moved past it); `nil` for
+    /// another type or a negative length (a `nil` reply).
+    private static func header(_ type: UInt8, in bytes: UnsafeBufferPointer<UInt8>, at index: inout Int) -> Int? {
+        guard index < bytes.count, bytes[index] == type else { return nil }
+        var position = index + 1
+        var value = 0
+        while position < bytes.count, bytes[position] &- UInt8(ascii: "0") < 10, value < Int(Int32.max) {
+            value = value * 10 + Int(bytes[position] &- UInt8(ascii: "0"))
+            position += 1
+        }
+        guard position > index + 1, position + 1 < bytes.count, bytes[position] == UInt8(ascii: "\r"), bytes[position + 1] == UInt8(ascii: "\n") else { return nil }
+        index = position + 2
+        return value
+    }
+
+    /// The bulk string at `index` (moved past it), or `nil` for anything else.
+    private static func bulk(in bytes: UnsafeBufferPointer<UInt8>, at index: inout Int) -> UnsafeBufferPointer<UInt8>? {
+        var position = index
+        guard let length = header(UInt8(ascii: "$"), in: bytes, at: &position), position + length + 2 <= bytes.count else { return nil }
+        index = position + length + 2
+        return UnsafeBufferPointer(rebasing: bytes[position..<(position + length)])
+    }
+
+    private static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var union: UInt8 = 0
+        for byte in bytes { union |= byte }
+        return union < 0x80
     }
 
     private static func isASCII(_ bytes: [UInt8]) -> Bool {

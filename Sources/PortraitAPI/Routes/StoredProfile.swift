@@ -19,6 +19,13 @@ struct StoredProfile {
     /// Whether the hash held no field at all (an unknown user).
     private(set) var isEmpty = true
 
+    /// A hash already read from its reply's bytes (``ASCIIProfileHash/init(resp:)``).
+    init(ascii: ASCIIProfileHash) {
+        self.ascii = ascii
+        updated = ascii.updated
+        isEmpty = ascii.isEmpty
+    }
+
     /// Reads the field/value pairs of an `HGETALL` reply (pairs that are not two strings are
     /// skipped, a later duplicate wins, as in `RedisReply.hashFields`).
     init(hash reply: RedisReply) {

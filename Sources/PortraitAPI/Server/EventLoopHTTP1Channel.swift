@@ -11,7 +11,8 @@ import NIOCore
 ///
 /// With a ``ProfileFastPath``, each connection also gets a ``ProfileFastPathHandler`` right
 /// after Hummingbird's connection-state handler, so profile reads it can answer never reach
-/// Hummingbird's channel.
+/// Hummingbird's channel, and a ``PreformattedAnswerHandler`` below NIO's encoder, through which
+/// it writes its answers as whole buffers.
 struct EventLoopHTTP1Channel: ServerChildChannel {
     typealias Value = HTTP1Channel.Value
 
@@ -25,7 +26,8 @@ struct EventLoopHTTP1Channel: ServerChildChannel {
             guard let fastPath else { return value }
             let pipeline = channel.pipeline.syncOperations
             let state = try pipeline.handler(type: HTTPConnectionStateHandler.self)
-            try pipeline.addHandler(ProfileFastPathHandler(fastPath: fastPath), position: .after(state))
+            let answers = try PreformattedAnswerHandler.add(to: pipeline)
+            try pipeline.addHandler(ProfileFastPathHandler(fastPath: fastPath, answers: answers), position: .after(state))
             return value
         }
     }

@@ -123,18 +123,23 @@ final class ProfileFastPath: Sendable {
         }
     }
 
-    /// The profile's `HGETALL`, sent on a Redis connection of `eventLoop`.
-    func read(_ userId: String, on eventLoop: any EventLoop) -> EventLoopFuture<[RedisReply]> {
-        services.redis.pipeline([["HGETALL", ProfileKeys.profile(userId)]] as [[String]], on: eventLoop)
+    /// The profile's `HGETALL`, sent on a Redis connection of `eventLoop`; its reply as the
+    /// bytes Redis sent, read by ``answer(to:userId:sections:target:logger:)`` without a
+    /// ``RedisReply`` per field.
+    func read(_ userId: String, on eventLoop: any EventLoop) -> EventLoopFuture<ByteBuffer> {
+        services.redis.replyBytes(["HGETALL", ProfileKeys.profile(userId)], on: eventLoop)
     }
 
     /// The answer to a read's outcome, logging a failure as ``APIErrorMiddleware`` does.
     func answer(
-        to outcome: Result<[RedisReply], any Error>, userId: String, sections: [ProfileDocument.Section], target: String, logger: () -> Logger
+        to outcome: Result<ByteBuffer, any Error>, userId: String, sections: [ProfileDocument.Section], target: String, logger: () -> Logger
     ) -> Result<[UInt8], APIError> {
         do {
-            let reply = try outcome.get()[0].throwIfError()
-            return ProfileRoutes.document(StoredProfile(hash: reply), userId: userId, sections: sections)
+            let bytes = try outcome.get()
+            // The usual hash straight from the bytes; any other reply (an error, non-ASCII) decoded first.
+            let profile = try ASCIIProfileHash(resp: bytes).map(StoredProfile.init(ascii:))
+                ?? StoredProfile(hash: RedisReply(resp: bytes).throwIfError())
+            return ProfileRoutes.document(profile, userId: userId, sections: sections)
         } catch {
             if let mapped = APIError(mapping: error) {
                 if mapped.status.code >= 500 { logger().warning("request failed", metadata: ["error": "\(error)"]) }

@@ -15,13 +15,13 @@ final class RedisChannelHandler: ChannelDuplexHandler {
     private struct Waiting {
         var remaining: Int
         var replies: [RedisReply]
-        let promise: EventLoopPromise<[RedisReply]>
+        let answer: RedisRequest.Answer
         let deadline: NIODeadline
     }
 
     private let endpoint: String
     private let timeout: TimeAmount
-    private let reader = RedisReplyReader()
+    private var parser = RESPReplyParser()
     private var waiting = CircularBuffer<Waiting>(initialCapacity: 16)
     /// Set once the connection is unusable; later requests fail at once.
     private var failure: RedisError?
@@ -36,11 +36,11 @@ final class RedisChannelHandler: ChannelDuplexHandler {
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         let request = unwrapOutboundIn(data)
         if let failure {
-            request.promise.fail(failure)
+            request.fail(failure)
             promise?.fail(failure)
             return
         }
-        waiting.append(Waiting(remaining: request.count, replies: [], promise: request.promise, deadline: .now() + timeout))
+        waiting.append(Waiting(remaining: request.count, replies: [], answer: request.answer, deadline: .now() + timeout))
         if request.count == 0 { deliverCompleted() }
         scheduleTimeoutCheck(context)
         context.write(wrapOutboundOut(request.bytes), promise: promise)
@@ -58,14 +58,19 @@ final class RedisChannelHandler: ChannelDuplexHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let bytes = unwrapInboundIn(data)
+        parser.feed(unwrapInboundIn(data))
         do throws(RedisError) {
-            try reader.feed(bytes)
-            while let reply = try reader.next() {
-                guard !waiting.isEmpty else {
-                    throw .unexpectedReply(expected: "nothing (no request waiting)", got: reply.description)
+            while let bytes = try parser.next() {
+                guard let head = waiting.first else {
+                    throw .unexpectedReply(expected: "nothing (no request waiting)", got: "\(bytes.readableBytes) bytes")
                 }
-                waiting[waiting.startIndex].replies.append(reply)
+                if case .bytes(let promise) = head.answer {
+                    // A one-command request: its reply as it came, not decoded.
+                    waiting.removeFirst()
+                    promise.succeed(bytes)
+                    continue
+                }
+                waiting[waiting.startIndex].replies.append(try RedisReply(resp: bytes))
                 waiting[waiting.startIndex].remaining -= 1
                 deliverCompleted()
             }
@@ -86,9 +91,9 @@ final class RedisChannelHandler: ChannelDuplexHandler {
 
     /// Answers the requests at the head whose replies are all in.
     private func deliverCompleted() {
-        while let head = waiting.first, head.remaining == 0 {
+        while let head = waiting.first, head.remaining == 0, case .replies(let promise) = head.answer {
             waiting.removeFirst()
-            head.promise.succeed(head.replies)
+            promise.succeed(head.replies)
         }
     }
 
@@ -99,7 +104,12 @@ final class RedisChannelHandler: ChannelDuplexHandler {
 
     private func failAll(_ error: RedisError) {
         if failure == nil { failure = error }
-        while let head = waiting.popFirst() { head.promise.fail(error) }
+        while let head = waiting.popFirst() {
+            switch head.answer {
+            case .replies(let promise): promise.fail(error)
+            case .bytes(let promise): promise.fail(error)
+            }
+        }
     }
 
     /// One timer at a time, set to the oldest request's deadline; it is not moved as replies

@@ -54,6 +54,13 @@ public final class RedisClient: RedisCommandSending {
         slot(near: eventLoop).send(RESPEncoder.encode(commands), count: commands.count)
     }
 
+    /// One command for code running in a channel handler, as ``pipeline(_:on:)``, answered
+    /// with its reply as the RESP bytes Redis sent (``RedisReply/init(resp:)`` decodes them):
+    /// for a caller that reads a large reply itself, without a ``RedisReply`` per value.
+    public func replyBytes(_ command: [String], on eventLoop: any EventLoop) -> EventLoopFuture<ByteBuffer> {
+        slot(near: eventLoop).sendForBytes(RESPEncoder.encode([command]))
+    }
+
     /// A slot of `loop` when it is one of the pool's (round-robin among them), else any slot.
     private func slot(near loop: (any EventLoop)?) -> RedisConnectionSlot {
         let turn = self.turn.wrappingAdd(1, ordering: .relaxed).oldValue
@@ -99,11 +106,20 @@ final class RedisConnectionSlot: Sendable {
     /// Fails with a ``RedisError`` only: an open connection's requests fail with one already
     /// (no extra future per request to map errors), and so do the ones that wait for a connection.
     func send(_ bytes: ByteBuffer, count: Int) -> EventLoopFuture<[RedisReply]> {
+        send { $0.send(bytes, count: count) }
+    }
+
+    /// One command, answered with its reply's bytes (``RedisClientConnection/sendForBytes(_:)``).
+    func sendForBytes(_ bytes: ByteBuffer) -> EventLoopFuture<ByteBuffer> {
+        send { $0.sendForBytes(bytes) }
+    }
+
+    private func send<Reply: Sendable>(_ request: @escaping @Sendable (RedisClientConnection) -> EventLoopFuture<Reply>) -> EventLoopFuture<Reply> {
         switch connection() {
-        case .open(let open): return open.send(bytes, count: count)
+        case .open(let open): return request(open)
         case .opening(let pending):
             let endpoint = configuration.endpoint
-            return pending.flatMap { $0.send(bytes, count: count) }.flatMapErrorThrowing { error in
+            return pending.flatMap(request).flatMapErrorThrowing { error in
                 throw error as? RedisError ?? .connectionFailed(endpoint: endpoint, detail: "\(error)")
             }
         }

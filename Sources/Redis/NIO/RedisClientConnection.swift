@@ -66,20 +66,31 @@ public final class RedisClientConnection: RedisCommandSending {
     /// Writes encoded commands and answers with their `count` replies; fails with a ``RedisError``.
     func send(_ bytes: ByteBuffer, count: Int) -> EventLoopFuture<[RedisReply]> {
         let promise = channel.eventLoop.makePromise(of: [RedisReply].self)
+        submit(RedisRequest(bytes: bytes, count: count, answer: .replies(promise)))
+        return promise.futureResult
+    }
+
+    /// Writes one encoded command and answers with its reply's RESP bytes; fails with a ``RedisError``.
+    func sendForBytes(_ bytes: ByteBuffer) -> EventLoopFuture<ByteBuffer> {
+        let promise = channel.eventLoop.makePromise(of: ByteBuffer.self)
+        submit(RedisRequest(bytes: bytes, count: 1, answer: .bytes(promise)))
+        return promise.futureResult
+    }
+
+    private func submit(_ request: RedisRequest) {
         if channel.eventLoop.inEventLoop, channel.isActive {
             // Written synchronously: the handler takes the request now and answers or fails
             // it, so no promise is needed for the write (one future less per command).
-            channel.writeAndFlush(RedisRequest(bytes: bytes, count: count, promise: promise), promise: nil)
-            return promise.futureResult
+            channel.writeAndFlush(request, promise: nil)
+            return
         }
         let written = channel.eventLoop.makePromise(of: Void.self)
         let endpoint = configuration.endpoint
         // A write to a closed channel never reaches the handler: fail the request here.
         written.futureResult.whenFailure { error in
-            promise.fail(error as? RedisError ?? .connectionFailed(endpoint: endpoint, detail: "\(error)"))
+            request.fail(error as? RedisError ?? .connectionFailed(endpoint: endpoint, detail: "\(error)"))
         }
-        channel.writeAndFlush(RedisRequest(bytes: bytes, count: count, promise: promise), promise: written)
-        return promise.futureResult
+        channel.writeAndFlush(request, promise: written)
     }
 }
 
