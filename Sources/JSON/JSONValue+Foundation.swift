@@ -14,6 +14,13 @@ extension JSONValue {
 
     /// Converts what Yams or JSONSerialization produced; `nil` for anything JSON cannot hold.
     public init?(any value: Any?) {
+        // JSONSerialization's numbers and booleans are NSNumber objects, which would also cast
+        // to Bool and Int: the type code tells them apart. Yams gives Swift values.
+        if let value, type(of: value) is AnyClass, let number = value as? NSNumber {
+            guard let converted = JSONValue(number: number) else { return nil }
+            self = converted
+            return
+        }
         switch value {
         case nil, is NSNull: self = .null
         case let value as Bool: self = .bool(value)
@@ -31,6 +38,20 @@ extension JSONValue {
         default: return nil
         }
     }
+
+    /// A Foundation number: a boolean ("c") or a number, by its type code.
+    private init?(number: NSNumber) {
+        switch String(cString: number.objCType) {
+        case "c", "B": self = .bool(number.boolValue)
+        case "d", "f":
+            guard number.doubleValue.isFinite else { return nil }
+            self = .number(number.doubleValue)
+        case "Q" where number.uint64Value > UInt64(Int64.max):
+            self = .number(number.doubleValue)  // beyond Int64: a double, as elsewhere
+        default:
+            self = .integer(number.int64Value)
+        }
+    }
 }
 
 extension JSONValue {
@@ -42,37 +63,7 @@ extension JSONValue {
             return
         }
         guard let parsed = try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed]),
-              let value = JSONValue(serialized: parsed) else { return nil }
+              let value = JSONValue(any: parsed) else { return nil }
         self = value
-    }
-
-    /// Converts what `JSONSerialization` produced, where every number and boolean is an
-    /// `NSNumber`: its type code tells a boolean ("c") from a number.
-    private init?(serialized value: Any) {
-        switch value {
-        case is NSNull: self = .null
-        case let number as NSNumber:
-            switch String(cString: number.objCType) {
-            case "c", "B": self = .bool(number.boolValue)
-            case "d", "f":
-                guard number.doubleValue.isFinite else { return nil }
-                self = .number(number.doubleValue)
-            case "Q" where number.uint64Value > UInt64(Int64.max):
-                self = .number(number.doubleValue)  // beyond Int64: a double, as elsewhere
-            default:
-                self = .integer(number.int64Value)
-            }
-        case let text as String: self = .string(text)
-        case let list as [Any]:
-            var items: [JSONValue] = []
-            items.reserveCapacity(list.count)
-            for item in list { guard let converted = JSONValue(serialized: item) else { return nil }; items.append(converted) }
-            self = .array(items)
-        case let map as [String: Any]:
-            var members: [String: JSONValue] = [:]
-            for (key, item) in map { guard let converted = JSONValue(serialized: item) else { return nil }; members[key] = converted }
-            self = .object(members)
-        default: return nil
-        }
     }
 }
