@@ -34,7 +34,8 @@ public protocol LiveKeyedJob: AnyObject {
     /// The value's pending event-time timer.
     func timer(of value: Value) -> Int64?
     /// About how many bytes a held value takes (an estimate the runner bounds memory with,
-    /// `LiveRunnerOptions.stateByteLimit`; cheap, it is measured after every change).
+    /// `LiveRunnerOptions.stateByteLimit`; when that is set, it is measured after every change,
+    /// so it must be cheap).
     func footprint(of value: Value) -> Int
     /// Folds a key's inputs (in arrival order) into its value; returns whether it changed.
     func fold(_ inputs: [Input], into value: inout Value, key: Key, isDirty: Bool) -> Bool

@@ -334,7 +334,8 @@ public final class LiveKeyedRunner<Job: LiveKeyedJob> {
     /// Whether to checkpoint now. Caught up (the poll did not fill a batch): as soon as the
     /// previous checkpoint is acknowledged, for freshness. Behind: every
     /// `checkpointIntervalMs` or after `checkpointKeys` dirty keys, so a backlog coalesces many
-    /// inputs per write. A bounded run: only when it holds more than `stateLimit` values.
+    /// inputs per write. A bounded run: only when it holds more than `stateLimit` values or
+    /// `stateByteLimit` bytes.
     @inlinable func checkpointIsDue(polled: Int) throws -> Bool {
         if options.checkpointsOnlyWhenFull { return isFull }
         if held.dirtyCount >= options.checkpointKeys { return true }
