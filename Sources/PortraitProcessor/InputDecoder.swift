@@ -117,11 +117,8 @@ struct Envelope {
         guard case .string(let op)? = document["op"], ["c", "u", "d", "r"].contains(op) else {
             return .failure(Problem(text: "not a CDC envelope: op must be c, u, d or r"))
         }
-        let ts: Int64
-        switch document["ts_ms"] {
-        case .integer(let ms)?: ts = ms
-        case .number(let ms)? where abs(ms) < 9.2e18: ts = Int64(ms)
-        default: return .failure(Problem(text: "not a CDC envelope: ts_ms missing"))
+        guard let ts = document["ts_ms"].flatMap(JSONValueConversion.milliseconds) else {
+            return .failure(Problem(text: "not a CDC envelope: ts_ms missing"))
         }
         let row = (op == "d" ? document["before"] : document["after"])?.object
         return .success(Envelope(op: op, row: row, timestampMs: ts))

@@ -22,12 +22,8 @@ enum JSONValueConversion {
             default: return nil
             }
         case .timestamp:
-            switch raw {
-            case .integer(let ms): return .timestamp(ms)
-            case .number(let number) where abs(number) < 9.2e18: return .timestamp(Int64(number))  // toward zero
-            case .string(let string): return TimestampText.epochMilliseconds(string).map(Value.timestamp)
-            default: return nil
-            }
+            if case .string(let string) = raw { return TimestampText.epochMilliseconds(string).map(Value.timestamp) }
+            return milliseconds(raw).map(Value.timestamp)
         case .bool:
             switch raw {
             case .bool(let flag): return .bool(flag)
@@ -46,8 +42,18 @@ enum JSONValueConversion {
         switch raw {
         case .string(let string): return string
         case .integer(let integer): return String(integer)
-        case .number(let number): return number == number.rounded() && abs(number) < 9e15 ? String(Int64(number)) : String(number)
+        case .number(let number): return wholeNumber(raw).map(String.init) ?? String(number)
         default: return nil
+        }
+    }
+
+    /// Epoch milliseconds written as a number (a fraction is cut toward zero); `nil` for
+    /// anything else or a number beyond Int64.
+    static func milliseconds(_ raw: JSONValue) -> Int64? {
+        switch raw {
+        case .integer(let ms): ms
+        case .number(let number) where abs(number) < 9.2e18: Int64(number)
+        default: nil
         }
     }
 

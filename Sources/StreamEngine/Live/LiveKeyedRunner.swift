@@ -194,18 +194,19 @@ public final class LiveKeyedRunner<Job: LiveKeyedJob> {
         guard !keys.isEmpty else { return }
         let keyGroups = keys.map(keyGroupOf)
         let values = try job.load(keys, keyGroups: keyGroups)
-        let measures = options.stateByteLimit != .max
         for index in keys.indices {
-            held.hold(keys[index], value: values[index], keyGroup: keyGroups[index], footprint: measures ? job.footprint(of: values[index]) : 0)
+            held.hold(keys[index], value: values[index], keyGroup: keyGroups[index], footprint: measuresFootprints ? job.footprint(of: values[index]) : 0)
         }
     }
+
+    /// Values' footprints are measured only when bytes are bounded: it happens after every change.
+    @inlinable var measuresFootprints: Bool { options.stateByteLimit != .max }
 
     /// Lets `change` change a held key's value; a change makes it dirty and moves its timer.
     @inlinable @discardableResult
     func update(_ key: Job.Key, _ change: (inout Job.Value, Bool) -> Bool) -> Bool {
         var timerMove: (keyGroup: Int32, from: Int64?, to: Int64?)?
-        // Measured only when bytes are bounded: it runs after every change.
-        let changed = held.update(key, measure: options.stateByteLimit == .max ? nil : job.footprint) { value, isDirty, keyGroup in
+        let changed = held.update(key, measure: measuresFootprints ? job.footprint : nil) { value, isDirty, keyGroup in
             let before = job.timer(of: value)
             guard change(&value, isDirty) else { return false }
             timerMove = (keyGroup, before, job.timer(of: value))
