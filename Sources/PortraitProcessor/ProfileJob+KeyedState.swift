@@ -79,8 +79,14 @@ extension ProfileJob {
 
     /// Every timer up to the watermark, in order, in memory: the same state as firing them one
     /// by one, without a round trip each.
+    ///
+    /// A timer later than the profile's clock always changes it (the clock moves), so its state
+    /// is taken and changed in place as a fold's is: a copy would be copied again, table by
+    /// table and bucket by bucket, as the windows expire. Only a stale timer (at or before the
+    /// clock) is compared, as it may change nothing.
     func fireTimers(_ held: inout HeldProfile, key userId: String, from timeMs: Int64, upTo watermark: Int64, isDirty: Bool) -> Bool {
-        update(&held, userId: userId, isDirty: isDirty, takesState: false, lazily: evaluatesLazily) { state, _ in
+        let movesClock = ProfileEvaluator.movesClock(of: held.state, to: timeMs)
+        return update(&held, userId: userId, isDirty: isDirty, takesState: movesClock && options.onProfilesWritten == nil, lazily: evaluatesLazily) { state, _ in
             let count = evaluator.advanceThroughTimers(&state, from: timeMs, upTo: watermark)
             timersCounter.increment(by: count)
             return true

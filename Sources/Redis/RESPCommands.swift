@@ -64,6 +64,12 @@ public struct RESPCommands {
     }
 
     private mutating func decimalLine(_ value: Int) {
+        if value >= 0, value < 100 {  // most counts and lengths: no digit buffer
+            if value >= 10 { bytes.append(UInt8(ascii: "0") + UInt8(value / 10)) }
+            bytes.append(UInt8(ascii: "0") + UInt8(value % 10))
+            crlf()
+            return
+        }
         var digits = DecimalDigits(Int64(value))
         digits.withBytes { bytes.append(contentsOf: $0) }
         crlf()

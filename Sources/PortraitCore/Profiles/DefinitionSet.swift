@@ -4,7 +4,11 @@ import TagLang
 /// (a tag that reads another tag comes after it). Built whenever a definition changes; a
 /// definition that no longer compiles against the others (a metric it reads was retired, a
 /// cycle) is left out and reported in `problems`, never half-applied.
-public struct DefinitionSet: Sendable {
+///
+/// A class (it never changes once built): the evaluator holding it is copied on every call a
+/// processor makes through its job, and a copy of a struct of ~20 arrays and tables retained
+/// and released each of them, per event (Benchmarks/README.md, issue 15 seventh step).
+public final class DefinitionSet: Sendable {
     public struct Versioned<Definition: Sendable>: Sendable {
         public var definition: Definition
         public var version: Int

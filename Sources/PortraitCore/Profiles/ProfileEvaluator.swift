@@ -52,7 +52,16 @@ public struct ProfileEvaluator: Sendable {
 
     /// A timer: moves the clock to `timeMs` (if later) before the next ``evaluate(_:)``.
     public func advance(_ state: inout ProfileState, to timeMs: Int64) {
-        state.clockMs = max(state.clockMs, min(max(timeMs, Self.supportedTimes.lowerBound), Self.supportedTimes.upperBound))
+        state.clockMs = max(state.clockMs, Self.clamped(timeMs))
+    }
+
+    /// Whether a timer at `timeMs` moves `state`'s clock (and so changes the state).
+    public static func movesClock(of state: ProfileState, to timeMs: Int64) -> Bool {
+        clamped(timeMs) > state.clockMs
+    }
+
+    private static func clamped(_ timeMs: Int64) -> Int64 {
+        min(max(timeMs, supportedTimes.lowerBound), supportedTimes.upperBound)
     }
 
     /// Re-computes every metric, tag and model output at the profile's clock, drops what no

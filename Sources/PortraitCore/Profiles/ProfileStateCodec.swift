@@ -30,16 +30,22 @@ public enum ProfileStateCodec {
             writer.string(source)
             writer.int(offset)
         }
-        // By index, not by iterator: each element is read in place instead of copied out
-        // (an accumulator holds a set and a value).
-        let (names, metrics) = (state.metricStates.names, state.metricStates.values)
+        // Through buffer pointers: each element is read in place, where an array's subscript
+        // copied every accumulator out (retaining its set and value) and released it again.
+        let names = state.metricStates.names
         writer.int(Int64(names.count))
-        for index in names.indices {
-            writer.string(names[index])
-            writer.int(Int64(metrics[index].bucketStarts.count))
-            for bucket in metrics[index].bucketStarts.indices {
-                writer.int(metrics[index].bucketStarts[bucket])
-                write(metrics[index].accumulators[bucket], to: &writer)
+        state.metricStates.values.withUnsafeBufferPointer { metrics in
+            for index in names.indices {
+                writer.string(names[index])
+                writer.int(Int64(metrics[index].bucketStarts.count))
+                metrics[index].bucketStarts.withUnsafeBufferPointer { starts in
+                    metrics[index].accumulators.withUnsafeBufferPointer { accumulators in
+                        for bucket in starts.indices {
+                            writer.int(starts[bucket])
+                            write(accumulators[bucket], to: &writer)
+                        }
+                    }
+                }
             }
         }
         writer.int(Int64(state.recentEventIds.entries.count))
@@ -125,15 +131,15 @@ public enum ProfileStateCodec {
     /// The mask of fields that hold something, then those fields (doubles compared by their
     /// bits, so -0 and NaN survive).
     private static func write(_ accumulator: MetricAccumulator, to writer: inout ByteWriter) {
-        let empty = MetricAccumulator()
+        // An empty accumulator's fields (``MetricAccumulator/init()``), as constants.
         var fields: AccumulatorFields = []
-        if accumulator.count != empty.count { fields.insert(.count) }
-        if accumulator.sum.bitPattern != empty.sum.bitPattern { fields.insert(.sum) }
-        if accumulator.minimum.bitPattern != empty.minimum.bitPattern { fields.insert(.minimum) }
-        if accumulator.maximum.bitPattern != empty.maximum.bitPattern { fields.insert(.maximum) }
-        if accumulator.firstMs != empty.firstMs { fields.insert(.firstMs) }
-        if accumulator.lastMs != empty.lastMs { fields.insert(.lastMs) }
-        if accumulator.lastValue != empty.lastValue { fields.insert(.lastValue) }
+        if accumulator.count != 0 { fields.insert(.count) }
+        if accumulator.sum.bitPattern != Double(0).bitPattern { fields.insert(.sum) }
+        if accumulator.minimum.bitPattern != Double.infinity.bitPattern { fields.insert(.minimum) }
+        if accumulator.maximum.bitPattern != (-Double.infinity).bitPattern { fields.insert(.maximum) }
+        if accumulator.firstMs != .max { fields.insert(.firstMs) }
+        if accumulator.lastMs != .min { fields.insert(.lastMs) }
+        if case .null = accumulator.lastValue {} else { fields.insert(.lastValue) }
         if !accumulator.distinct.isEmpty { fields.insert(.distinct) }
         writer.bytes.append(fields.rawValue)
         if fields.contains(.count) { writer.int(accumulator.count) }
