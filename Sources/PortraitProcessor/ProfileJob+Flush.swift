@@ -36,17 +36,25 @@ extension ProfileJob {
         background.start { store, lane in
             // Taken one transaction's worth at a time, from the end, each snapshot let go once
             // its write is built: a recompute's checkpoint of a whole partition would otherwise
-            // hold every user's snapshot and write until the last one is acknowledged.
+            // hold every user's snapshot and write until the last one is acknowledged. The next
+            // transaction is built while Redis runs the one sent: compute and I/O overlap.
             let snapshots = byLane[lane]
             var outcomes = [WriteOutcome](repeating: .written, count: snapshots.items.count)
-            while !snapshots.items.isEmpty {
-                let end = snapshots.items.count
-                let start = max(0, end - RedisProfileStore.writesPerTransaction)
-                var writes: [ProfileWrite] = []
-                writes.reserveCapacity(end - start)
-                for _ in start..<end { writes.append(snapshots.items.removeLast().write(tagVersions: tagVersions)) }
-                writes.reverse()
-                outcomes.replaceSubrange(start..<end, with: try store.write(writes, updatedMs: Self.wallMs(), generation: generation, epochs: epochs))
+            var sent: (range: Range<Int>, transaction: SentTransaction)?
+            while true {
+                var next: (range: Range<Int>, prepared: PreparedTransaction)?
+                if !snapshots.items.isEmpty {
+                    let end = snapshots.items.count
+                    let start = max(0, end - RedisProfileStore.writesPerTransaction)
+                    var writes: [ProfileWrite] = []
+                    writes.reserveCapacity(end - start)
+                    for _ in start..<end { writes.append(snapshots.items.removeLast().write(tagVersions: tagVersions)) }
+                    writes.reverse()
+                    next = (start..<end, store.prepare(writes, updatedMs: Self.wallMs(), fenced: !epochs.isEmpty))
+                }
+                if let sent { outcomes.replaceSubrange(sent.range, with: try store.finish(sent.transaction, generation: generation, epochs: epochs)) }
+                guard let next else { break }
+                sent = (next.range, try store.begin(next.prepared, generation: generation, epochs: epochs))
             }
             return outcomes
         }

@@ -3,7 +3,8 @@ import Redis
 
 /// Profiles, engine state, timers and tag bitmaps in Redis (layout in ``ProfileKeys``). Reads
 /// are one pipelined round trip each; a flush's write is two per transaction (the fence read,
-/// then `MULTI`/`EXEC`). Calls block: the processor makes them from its own threads.
+/// then `MULTI`/`EXEC`, whose answer may be read later). Calls block: the processor makes them
+/// from its own threads.
 public struct RedisProfileStore: Sendable {
     public let connection: RedisConnection
     /// Where dense ids are handed out and looked up: the live database. A recompute writes a
@@ -85,52 +86,68 @@ public struct RedisProfileStore: Sendable {
     /// either shows in the read (the writes of that partition are refused) or, if it lands
     /// between the read and `EXEC`, aborts the transaction, which is then tried again.
     func write(_ writes: [ProfileWrite], updatedMs: Int64, generation: Int64 = 0, epochs: [Int32: Int64] = [:]) throws -> [WriteOutcome] {
-        var outcomes = [WriteOutcome](repeating: .written, count: writes.count)
+        var outcomes: [WriteOutcome] = []
+        outcomes.reserveCapacity(writes.count)
         for start in stride(from: 0, to: writes.count, by: Self.writesPerTransaction) {
-            let chunk = start..<min(start + Self.writesPerTransaction, writes.count)
-            try writeTransaction(writes[chunk], updatedMs: updatedMs, generation: generation, epochs: epochs, outcomes: &outcomes)
+            let chunk = Array(writes[start..<min(start + Self.writesPerTransaction, writes.count)])
+            let prepared = prepare(chunk, updatedMs: updatedMs, fenced: !epochs.isEmpty)
+            outcomes += try finish(try begin(prepared, generation: generation, epochs: epochs), generation: generation, epochs: epochs)
         }
         return outcomes
     }
 
-    private func writeTransaction(
-        _ writes: ArraySlice<ProfileWrite>, updatedMs: Int64, generation: Int64, epochs: [Int32: Int64], outcomes: inout [WriteOutcome]
-    ) throws {
-        let partitions = epochs.isEmpty ? [] : Set(writes.map(\.partition)).sorted()
-        let watched: [any RedisArgument] = [ProfileKeys.generation] + partitions.map { ProfileKeys.ownerEpoch(partition: $0) }
-        while true {
-            let read = try connection.pipeline([["WATCH"] + watched, ["MGET"] + watched])
-            let values = try read[1].throwIfError().array ?? []
-            guard values.count == watched.count, (values[0].int ?? 0) == generation else {
-                _ = try connection.command("UNWATCH")
-                throw ProfileGenerationChanged()
-            }
-            var lost: Set<Int32> = []
-            for (index, partition) in partitions.enumerated() where values[index + 1].int != epochs[partition] { lost.insert(partition) }
-            let kept = writes.indices.filter { !lost.contains(writes[$0].partition) }
-            for index in writes.indices where lost.contains(writes[index].partition) { outcomes[index] = .notOwner }
+    /// Builds a transaction's commands, before its fence is read: a flush lane builds the next
+    /// one while Redis runs the one it sent (``begin(_:generation:epochs:)``,
+    /// ``finish(_:generation:epochs:)``).
+    func prepare(_ writes: [ProfileWrite], updatedMs: Int64, fenced: Bool) -> PreparedTransaction {
+        var commands = RESPCommands(capacity: 2_048 * writes.count)
+        ProfileFlushCommands.append(writes, updatedMs: updatedMs, to: &commands)
+        return PreparedTransaction(
+            writes: writes, updatedMs: updatedMs, commands: commands, partitions: fenced ? Set(writes.map(\.partition)).sorted() : [])
+    }
+
+    /// Reads the fence (`WATCH`ed) and, where this writer still holds it, sends the writes in
+    /// `MULTI`/`EXEC` without waiting for them to run. The writes of a partition another
+    /// processor took over are refused (their commands are built again without them).
+    func begin(_ prepared: PreparedTransaction, generation: Int64, epochs: [Int32: Int64]) throws -> SentTransaction {
+        let watched: [any RedisArgument] = [ProfileKeys.generation] + prepared.partitions.map { ProfileKeys.ownerEpoch(partition: $0) }
+        let read = try connection.pipeline([["WATCH"] + watched, ["MGET"] + watched])
+        let values = try read[1].throwIfError().array ?? []
+        guard values.count == watched.count, (values[0].int ?? 0) == generation else {
+            _ = try connection.command("UNWATCH")
+            throw ProfileGenerationChanged()
+        }
+        var lost: Set<Int32> = []
+        for (index, partition) in prepared.partitions.enumerated() where values[index + 1].int != epochs[partition] { lost.insert(partition) }
+        var sent = SentTransaction(prepared: prepared, outcomes: Array(repeating: .written, count: prepared.writes.count), queued: nil)
+        var commands = prepared.commands
+        if !lost.isEmpty {
+            let kept = prepared.writes.indices.filter { !lost.contains(prepared.writes[$0].partition) }
+            for index in prepared.writes.indices where lost.contains(prepared.writes[index].partition) { sent.outcomes[index] = .notOwner }
             guard !kept.isEmpty else {
                 _ = try connection.command("UNWATCH")
-                return
+                return sent
             }
-            var commands = RESPCommands(capacity: 2_048 * kept.count)
-            ProfileFlushCommands.append(kept.lazy.map { writes[$0] }, updatedMs: updatedMs, to: &commands)
-            let replies = try connection.pipeline { pipe in
-                pipe.append("MULTI")
-                pipe.append(encoded: commands)
-                pipe.append("EXEC")
-            }
-            switch replies.last {
-            case .array(let results)?:
-                if let failed = results.first(where: { if case .error = $0 { true } else { false } }) { _ = try failed.throwIfError() }
-                return
-            case .null?:
-                continue  // a watched key changed between the read and EXEC: read the epochs again
-            case .error(let message)?:
-                throw RedisError.server(message)  // EXECABORT: a command was refused when queued
-            case let other:
-                throw RedisError.unexpectedReply(expected: "EXEC array", got: other.map { "\($0)" } ?? "nothing")
-            }
+            commands = RESPCommands(capacity: 2_048 * kept.count)
+            ProfileFlushCommands.append(kept.lazy.map { prepared.writes[$0] }, updatedMs: prepared.updatedMs, to: &commands)
+        }
+        sent.queued = try connection.send { pipe in
+            pipe.append("MULTI")
+            pipe.append(encoded: commands)
+            pipe.append("EXEC")
+        } - 2
+        return sent
+    }
+
+    /// Waits for a transaction ``begin(_:generation:epochs:)`` sent; per write, whether it was
+    /// written. One a watched key aborted (an epoch moved between the read and `EXEC`) is
+    /// begun again: the epochs are read anew.
+    func finish(_ sent: SentTransaction, generation: Int64, epochs: [Int32: Int64]) throws -> [WriteOutcome] {
+        guard let queued = sent.queued else { return sent.outcomes }
+        switch try connection.receiveTransaction(queued: queued) {
+        case .committed: return sent.outcomes
+        case .aborted: return try finish(try begin(sent.prepared, generation: generation, epochs: epochs), generation: generation, epochs: epochs)
+        case .failed(let message), .refused(let message): throw RedisError.server(message)
         }
     }
 

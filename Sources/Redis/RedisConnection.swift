@@ -84,6 +84,32 @@ public final class RedisConnection: Sendable {
         }
     }
 
+    /// Runs `body` on the context under the lock: connected first (`reconnecting`), or, for
+    /// replies owed on this connection, refused if it broke (a new connection owes nothing).
+    /// A connection error from `body` marks the connection broken.
+    func withContext<Result: Sendable>(
+        reconnecting: Bool = true, _ body: (UnsafeMutablePointer<redisContext>) throws(RedisError) -> Result
+    ) throws(RedisError) -> Result {
+        try state.withLock { (box: inout ContextBox) throws(RedisError) -> Result in
+            let context: UnsafeMutablePointer<redisContext>
+            if reconnecting {
+                context = try ensureConnected(&box)
+            } else {
+                guard let current = box.context, !box.broken else { throw .connectionFailed(endpoint: configuration.endpoint, detail: "connection lost before its replies were read") }
+                context = current
+            }
+            do throws(RedisError) {
+                return try body(context)
+            } catch {
+                if case .connectionFailed = error {
+                    box.broken = true
+                    throw context.pointee.err != 0 ? connectionError(context) : error
+                }
+                throw error
+            }
+        }
+    }
+
     /// Runs `script` by SHA, loading it first (or again after `SCRIPT FLUSH`) when Redis lacks it.
     @discardableResult
     public func evaluate(_ script: RedisScript, keys: [any RedisArgument] = [], arguments: [any RedisArgument] = []) throws(RedisError) -> RedisReply {
