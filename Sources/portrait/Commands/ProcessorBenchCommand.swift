@@ -69,8 +69,13 @@ struct ProcessorBenchCommand: ParsableCommand {
         let progress = Mutex<(inputs: Int, written: Int, first: Date?, firstInputs: Int, last: Date?)>((0, 0, nil, 0, nil))
         let total = events
         let lags = Mutex<[Int64]>([])
+        // Per 10 s of the run, its freshness lags: whether a p99 comes from the start (every
+        // user new) or holds throughout.
+        let lagsByWindow = Mutex<[Int: [Int64]]>([:])
+        let runStart = Date()
         options.onBatch = { inputs, written, freshness in
             lags.withLock { $0.append(contentsOf: freshness) }
+            lagsByWindow.withLock { $0[Int(Date().timeIntervalSince(runStart) / 10), default: []].append(contentsOf: freshness) }
             progress.withLock { state in
                 state.inputs += inputs
                 state.written += written
@@ -97,7 +102,9 @@ struct ProcessorBenchCommand: ParsableCommand {
         func percentile(_ p: Double) -> Int64 { sorted.isEmpty ? -1 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] }
         printBenchmarkLine([
             ("bench", rate == nil ? "processor" : "processor_live"), ("rate", rate ?? 0),
-            ("freshness_p50_ms", rate == nil ? -1 : percentile(0.5)), ("freshness_p99_ms", rate == nil ? -1 : percentile(0.99)), ("events", events), ("users", users), ("metrics", metrics), ("tags", tags),
+            ("freshness_p50_ms", rate == nil ? -1 : percentile(0.5)), ("freshness_p99_ms", rate == nil ? -1 : percentile(0.99)),
+            ("freshness_p99_ms_per_10s", Self.windowPercentiles(lagsByWindow.withLock { $0 }, 0.99)),
+            ("events", events), ("users", users), ("metrics", metrics), ("tags", tags),
             ("produce_events_per_s", rate == nil ? Double(events) / produceSeconds : Double(rate!)), ("wall_s", seconds),
             ("events_per_s", Double(events) / seconds),
             ("after_join_events_per_s", finished.first.flatMap { first in
@@ -150,6 +157,15 @@ struct ProcessorBenchCommand: ParsableCommand {
             guard low == 0 else {
                 throw ValidationError("the mock cluster dropped \(low) events of \(topic)[\(partition)] (it keeps about 5 MiB per partition): use more --partitions or fewer --events")
             }
+        }
+    }
+
+    /// The `p` percentile of each window's lags, windows in order (empty windows left out).
+    static func windowPercentiles(_ windows: [Int: [Int64]], _ p: Double) -> [Int64] {
+        windows.sorted { $0.key < $1.key }.compactMap { _, lags in
+            guard !lags.isEmpty else { return nil }
+            let sorted = lags.sorted()
+            return sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
         }
     }
 
