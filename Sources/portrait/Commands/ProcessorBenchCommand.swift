@@ -27,6 +27,7 @@ struct ProcessorBenchCommand: ParsableCommand {
     @Option(help: "Partitions of the events topic (the mock keeps about 5 MiB each).") var partitions = 64
     @Option(help: "Redis database used (emptied).") var redisDb = 7
     @Option(help: "Live mode: produce this many events/s (timed now) while the processor runs, and report freshness.") var rate: Int?
+    @Option(help: "Live mode: events over the same users read before the timed ones start, so these meet profiles that exist already (a platform in use) instead of a new user each.") var warmEvents = 0
     @Option(help: "Flush lanes (threads with their own Redis connection).") var flushLanes = ProcessorOptions.defaultFlushLanes
     @Option(help: "Most inputs read per poll.") var maxBatch = ProcessorOptions.defaultMaxBatch
 
@@ -42,10 +43,17 @@ struct ProcessorBenchCommand: ParsableCommand {
         try cluster.createTopic("bench.events", partitions: partitions)
         let produceStart = Date()
         let bootstrap = cluster.bootstrapServers
-        let (events, users, rate) = (events, users, rate)
+        let (events, users, rate, warmEvents) = (events, users, rate, rate == nil ? 0 : warmEvents)
+        // Read (flushed) inputs so far, and whether the timed events have begun (freshness is
+        // counted from then on).
+        let progress = Mutex<(inputs: Int, written: Int, first: Date?, firstInputs: Int, last: Date?)>((0, 0, nil, 0, nil))
+        let timed = Atomic<Bool>(warmEvents == 0)
         if let rate {  // live: the processor starts first, events arrive at `rate` with the current time
+            if warmEvents > 0 { try BenchEvents.produce(bootstrap: bootstrap, topic: "bench.events", events: warmEvents, users: users, rate: nil) }
             Thread {
                 Thread.sleep(forTimeInterval: 3)  // group join
+                while progress.withLock({ $0.inputs < warmEvents }) { Thread.sleep(forTimeInterval: 0.1) }
+                timed.store(true, ordering: .releasing)
                 try? BenchEvents.produce(bootstrap: bootstrap, topic: "bench.events", events: events, users: users, rate: rate)
             }.start()
         } else {
@@ -66,16 +74,17 @@ struct ProcessorBenchCommand: ParsableCommand {
         options.maxBatch = maxBatch
         // `first`: when the first flush was acknowledged, and the inputs it held (the rate after
         // it leaves out the consumer group's join, a few seconds that a short run would count).
-        let progress = Mutex<(inputs: Int, written: Int, first: Date?, firstInputs: Int, last: Date?)>((0, 0, nil, 0, nil))
-        let total = events
+        let total = events + warmEvents
         let lags = Mutex<[Int64]>([])
         // Per 10 s of the run, its freshness lags: whether a p99 comes from the start (every
         // user new) or holds throughout.
         let lagsByWindow = Mutex<[Int: [Int64]]>([:])
         let runStart = Date()
         options.onBatch = { inputs, written, freshness in
-            lags.withLock { $0.append(contentsOf: freshness) }
-            lagsByWindow.withLock { $0[Int(Date().timeIntervalSince(runStart) / 10), default: []].append(contentsOf: freshness) }
+            if timed.load(ordering: .acquiring) {
+                lags.withLock { $0.append(contentsOf: freshness) }
+                lagsByWindow.withLock { $0[Int(Date().timeIntervalSince(runStart) / 10), default: []].append(contentsOf: freshness) }
+            }
             progress.withLock { state in
                 state.inputs += inputs
                 state.written += written
@@ -104,15 +113,15 @@ struct ProcessorBenchCommand: ParsableCommand {
             ("bench", rate == nil ? "processor" : "processor_live"), ("rate", rate ?? 0),
             ("freshness_p50_ms", rate == nil ? -1 : percentile(0.5)), ("freshness_p99_ms", rate == nil ? -1 : percentile(0.99)),
             ("freshness_p99_ms_per_10s", Self.windowPercentiles(lagsByWindow.withLock { $0 }, 0.99)),
-            ("events", events), ("users", users), ("metrics", metrics), ("tags", tags),
+            ("events", events), ("warm_events", warmEvents), ("users", users), ("metrics", metrics), ("tags", tags),
             ("produce_events_per_s", rate == nil ? Double(events) / produceSeconds : Double(rate!)), ("wall_s", seconds),
-            ("events_per_s", Double(events) / seconds),
+            ("events_per_s", Double(total) / seconds),
             ("after_join_events_per_s", finished.first.flatMap { first in
-                finished.last.map { Double(events - finished.firstInputs) / max(0.001, $0.timeIntervalSince(first)) } } ?? -1),
+                finished.last.map { Double(total - finished.firstInputs) / max(0.001, $0.timeIntervalSince(first)) } } ?? -1),
             ("inputs_read", finished.inputs),
             // Writes per event: every input changes its profile, timers and re-evaluations add
             // writes, coalescing within a flush removes them.
-            ("profile_writes_per_event", Double(finished.written) / Double(max(1, events))),
+            ("profile_writes_per_event", Double(finished.written) / Double(max(1, total))),
             ("redis_keys", profiles),
             ("redis_bytes_per_user", bytesPerProfile), ("peak_rss_mb", peakResidentMegabytes()),
         ])
