@@ -43,12 +43,12 @@ public struct HeldKeyedState<Key: Hashable, Value> {
     /// Keys changed since the last checkpoint (an upper bound: some may have left).
     @inlinable public var dirtyCount: Int { dirtyKeys.count }
 
-    @inlinable public func contains(_ key: Key) -> Bool { entries[key] != nil }
+    @inlinable public func contains(_ key: Key) -> Bool { entries.index(forKey: key) != nil }  // `entries[key]` would copy the entry out
     @inlinable public subscript(key: Key) -> Entry? { entries[key] }
 
     /// Holds `value` for `key` as it is stored (clean), unless the key is held already.
     @inlinable public mutating func hold(_ key: Key, value: Value, keyGroup: Int32, footprint: Int = 0) {
-        guard entries[key] == nil else { return }
+        guard entries.index(forKey: key) == nil else { return }
         entries[key] = Entry(value: value, keyGroup: keyGroup, footprint: footprint)
         heldBytes += footprint
     }
@@ -65,29 +65,55 @@ public struct HeldKeyedState<Key: Hashable, Value> {
         _ key: Key, measure: ((Value) -> Int)? = nil, _ change: (_ value: inout Value, _ isDirty: Bool, _ keyGroup: Int32) -> Bool
     ) -> Bool? {
         guard let index = entries.index(forKey: key) else { return nil }
-        let wasDirty = entries.values[index].isDirty
-        guard change(&entries.values[index].value, wasDirty, entries.values[index].keyGroup) else { return false }
-        if let measure {
-            let footprint = measure(entries.values[index].value)
-            heldBytes += footprint - entries.values[index].measured
-            entries.values[index].measured = footprint
-        }
-        if !wasDirty {
-            entries.values[index].markDirty()
-            dirtyKeys.append(key)
-        }
+        var footprintChange = 0
+        let (changed, wasDirty) = Self.change(&entries.values[index], measure: measure, footprintChange: &footprintChange, change)
+        guard changed else { return false }
+        heldBytes += footprintChange
+        if !wasDirty { dirtyKeys.append(key) }
         return true
+    }
+
+    /// What `read` makes of `key`'s held value, read in place (`self[key]` copies the entry,
+    /// retaining everything the value holds); `nil` when the key is not held.
+    @inlinable
+    public mutating func read<Result>(_ key: Key, _ read: (_ value: inout Value) -> Result) -> Result? {
+        guard let index = entries.index(forKey: key) else { return nil }
+        return read(&entries.values[index].value)
+    }
+
+    /// One in-place access to an entry: reading a field through `entries.values[index]` copied
+    /// the whole entry out (retaining everything the value holds) and released it again.
+    @inlinable
+    static func change(
+        _ entry: inout Entry, measure: ((Value) -> Int)?, footprintChange: inout Int,
+        _ change: (_ value: inout Value, _ isDirty: Bool, _ keyGroup: Int32) -> Bool
+    ) -> (changed: Bool, wasDirty: Bool) {
+        let (wasDirty, keyGroup) = (entry.isDirty, entry.keyGroup)
+        guard change(&entry.value, wasDirty, keyGroup) else { return (false, wasDirty) }
+        if let measure {
+            let footprint = measure(entry.value)
+            footprintChange = footprint - entry.measured
+            entry.measured = footprint
+        }
+        if !wasDirty { entry.markDirty() }
+        return (true, wasDirty)
     }
 
     /// Takes every dirty value for a checkpoint, in the order they became dirty: `take` sees
     /// each (and may mark it written in place); afterwards it is clean.
     @inlinable public mutating func takeDirty(_ take: (_ key: Key, _ entry: inout Entry) -> Void) {
         for key in dirtyKeys {
-            guard let index = entries.index(forKey: key), entries.values[index].isDirty else { continue }
-            take(key, &entries.values[index])
-            entries.values[index].markClean()
+            guard let index = entries.index(forKey: key) else { continue }
+            Self.takeIfDirty(key, &entries.values[index], take)
         }
         dirtyKeys.removeAll(keepingCapacity: true)
+    }
+
+    @inlinable
+    static func takeIfDirty(_ key: Key, _ entry: inout Entry, _ take: (_ key: Key, _ entry: inout Entry) -> Void) {
+        guard entry.isDirty else { return }
+        take(key, &entry)
+        entry.markClean()
     }
 
     /// Forgets every key of `keyGroups` (their writes were refused: whoever owns them now has

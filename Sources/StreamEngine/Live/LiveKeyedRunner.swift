@@ -265,7 +265,7 @@ public final class LiveKeyedRunner<Job: LiveKeyedJob> {
             if popped.isEmpty { return [] }
             var seen: Set<Job.Key> = []
             let current = popped.filter { entry in
-                if let current = held[entry.key], job.timer(of: current.value) != entry.timeMs { return false }
+                if let timer = held.read(entry.key, { job.timer(of: $0) }), timer != entry.timeMs { return false }
                 return seen.insert(entry.key).inserted
             }
             if !current.isEmpty { return current }
