@@ -112,7 +112,7 @@ struct ProcessorBenchCommand: ParsableCommand {
         printBenchmarkLine([
             ("bench", rate == nil ? "processor" : "processor_live"), ("rate", rate ?? 0),
             ("freshness_p50_ms", rate == nil ? -1 : percentile(0.5)), ("freshness_p99_ms", rate == nil ? -1 : percentile(0.99)),
-            ("freshness_p99_ms_per_10s", Self.windowPercentiles(lagsByWindow.withLock { $0 }, 0.99)),
+            ("freshness_p99_ms_per_10s", rate == nil ? [] : Self.windowPercentiles(lagsByWindow.withLock { $0 }, 0.99)),
             ("events", events), ("warm_events", warmEvents), ("users", users), ("metrics", metrics), ("tags", tags),
             ("produce_events_per_s", rate == nil ? Double(events) / produceSeconds : Double(rate!)), ("wall_s", seconds),
             ("events_per_s", Double(total) / seconds),
