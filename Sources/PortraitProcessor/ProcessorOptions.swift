@@ -57,6 +57,9 @@ public struct ProcessorOptions: Sendable {
     /// recompute writes a generation no one reads until it is swapped in), or earlier when
     /// more than `cacheLimit` are held, so memory stays bounded.
     public var deferWrites = false
+    /// The store held nothing of these users when the run began (a recompute's emptied scratch
+    /// database): a user is read from it only if its partition was written since.
+    public var storeStartsEmpty = false
     /// Send unusable inputs to the dead-letter topic (a recompute replays inputs already sent there).
     public var sendsDeadLetters = true
     /// The model versions to score profiles with, taken once per batch (so a batch never mixes

@@ -22,6 +22,7 @@ extension ProfileJob {
         var lanes = [[Int]](repeating: [], count: background.stores.count)
         for index in dirty.indices {  // by index: iterating would copy each profile
             let partition = dirty[index].partition
+            if options.storeStartsEmpty { writtenPartitions.insert(partition) }  // from the write on, the store may hold its users
             flight.latestEventMs.append(dirty[index].latestEventMs)
             if options.onProfilesWritten != nil {
                 let state = dirty[index].new

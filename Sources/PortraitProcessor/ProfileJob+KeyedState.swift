@@ -27,7 +27,7 @@ extension ProfileJob {
     /// flush transaction running there, so fewer trips mean less waiting), giving new users
     /// dense ids.
     func load(_ users: [String], keyGroups: [Int32]) throws -> [HeldProfile] {
-        let loaded = try store.loadStates(users)
+        let loaded = try loadStates(users, keyGroups: keyGroups)
         let newUsers = zip(users, loaded).filter { $0.1 == nil }.map(\.0)
         let existingIds = try store.existingDenseIds(newUsers)
         let needed = newUsers.filter { existingIds[$0] == nil }.count
@@ -39,6 +39,17 @@ extension ProfileJob {
             }
             return HeldProfile(state: state, stored: stored)
         }
+    }
+
+    /// The stored states of `users`: in a store that started empty, only users of partitions
+    /// written since can have one (the others are new; a recompute reads no state it would
+    /// only find missing, a round trip per batch waiting behind the flushes in Redis).
+    private func loadStates(_ users: [String], keyGroups: [Int32]) throws -> [ProfileState?] {
+        guard options.storeStartsEmpty else { return try store.loadStates(users) }
+        let stored = users.indices.filter { writtenPartitions.contains(keyGroups[$0]) }
+        var states = [ProfileState?](repeating: nil, count: users.count)
+        for (index, state) in zip(stored, try store.loadStates(stored.map { users[$0] })) { states[index] = state }
+        return states
     }
 
     func timer(of held: HeldProfile) -> Int64? { held.state.nextTimerMs }

@@ -46,6 +46,9 @@ final class ProfileJob: LiveKeyedJob {
     let background: BackgroundFlush
     /// Per lane of the flush in flight, the indices (in the order handed over) of its users.
     var writingLanes: [[Int]] = []
+    /// The partitions this run has written users of (with ``ProcessorOptions/storeStartsEmpty``,
+    /// the only ones whose users the store may hold).
+    var writtenPartitions: Set<Int32> = []
     /// The watermarks the observer last heard of.
     var reportedWatermarks: [Int32: Int64] = [:]
     /// The partitions owned, as the runner last took them.

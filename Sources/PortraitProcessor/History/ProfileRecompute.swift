@@ -99,6 +99,7 @@ public struct ProfileRecompute {
         batch.reportsStatus = false
         batch.sendsDeadLetters = false
         batch.deferWrites = true
+        batch.storeStartsEmpty = true  // the scratch database was emptied
         batch.maxBatch = 50_000  // fewer passes over the same users: each folds more inputs at once
         batch.cacheBytes = options.cacheBytes ?? 1 << 30
         let partitions = Set(plans.map(\.partition)).sorted()
