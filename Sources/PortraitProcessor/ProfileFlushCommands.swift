@@ -82,14 +82,14 @@ enum ProfileFlushCommands {
         commands.argument("SET")
         commands.argument(ProfileKeys.state(write.userId))
         commands.argument(bytes: write.state)
-        appendList(ProfileKeys.recentEvents(write.userId), write.events, limit: BehaviourRecord.eventLimit, to: &commands) {
+        appendList(ProfileKeys.recentEvents(write.userId), write.events, limit: BehaviourRecord.eventLimit, isNew: write.isFirstWrite, to: &commands) {
             BehaviourRecord.write(event: $0, to: &$1)
         }
-        appendList(ProfileKeys.tagHistory(write.userId), write.tagChanges, limit: BehaviourRecord.tagChangeLimit, to: &commands) {
+        appendList(ProfileKeys.tagHistory(write.userId), write.tagChanges, limit: BehaviourRecord.tagChangeLimit, isNew: write.isFirstWrite, to: &commands) {
             BehaviourRecord.write(tagChange: $0, timeMs: write.timeMs, to: &$1)
         }
         if !write.metricChanges.isEmpty {
-            appendList(ProfileKeys.metricHistory(write.userId), [write.metricChanges], limit: BehaviourRecord.metricHistoryLimit, to: &commands) {
+            appendList(ProfileKeys.metricHistory(write.userId), [write.metricChanges], limit: BehaviourRecord.metricHistoryLimit, isNew: write.isFirstWrite, to: &commands) {
                 BehaviourRecord.write(metricValues: $0, timeMs: write.timeMs, to: &$1)
             }
         }
@@ -103,15 +103,19 @@ enum ProfileFlushCommands {
         for member in members { commands.argument(member) }
     }
 
-    /// Entries are oldest first; `LPUSH` leaves the newest at the head, as readers expect.
+    /// Entries are oldest first; `LPUSH` leaves the newest at the head, as readers expect. A
+    /// user's first write (`isNew`: Redis holds nothing of it, and its lists are only ever
+    /// written with its state) trims only if it pushes more than `limit`: in a recompute every
+    /// write is a first one, and the `LTRIM`s were a million commands per million users.
     private static func appendList<Entry>(
-        _ key: String, _ entries: [Entry], limit: Int, to commands: inout RESPCommands, record: (Entry, inout [UInt8]) -> Void
+        _ key: String, _ entries: [Entry], limit: Int, isNew: Bool, to commands: inout RESPCommands, record: (Entry, inout [UInt8]) -> Void
     ) {
         guard !entries.isEmpty else { return }
         commands.command(arguments: 2 + entries.count)
         commands.argument("LPUSH")
         commands.argument(key)
         for entry in entries { commands.argument { record(entry, &$0) } }
+        if isNew, entries.count <= limit { return }
         commands.command(arguments: 4)
         commands.argument("LTRIM")
         commands.argument(key)
