@@ -3,18 +3,45 @@
 /// once, at the last timer, by the caller's ``ProfileEvaluator/evaluate(_:)``. The final state equals evaluating at every timer, because tags
 /// never feed metrics or timers — and a processor writes a profile once per firing anyway.
 extension ProfileEvaluator {
-    /// Moves through the timer at `firstMs` and every later one up to `watermark`, in order;
-    /// returns how many. Call ``evaluate(_:)`` afterwards.
+    /// Moves through the timer at `firstMs` and every later one up to `watermark`; returns how
+    /// many. Call ``evaluate(_:)`` afterwards.
+    ///
+    /// In one step, not timer by timer: between two timers nothing is added to the windows,
+    /// and expiring at a later time drops a superset of what an earlier time drops, so the
+    /// state after the last timer due is the state expired once at that timer's time. The
+    /// timers are the departures of the buckets held (each bucket is aligned and its window a
+    /// whole number of buckets, so every departure is a timer in turn) and, when a tag reads
+    /// the time, the ticks: the last of them by `watermark` is where the clock ends. Stepping
+    /// through them expired every metric at every one of them (a user idle for a week had
+    /// dozens).
     public func advanceThroughTimers(_ state: inout ProfileState, from firstMs: Int64, upTo watermark: Int64) -> Int {
-        var time = firstMs
-        var fired = 0
-        while true {
-            advance(&state, to: time)
-            fired += 1
-            guard let next = expireWindows(&state), next <= watermark else { break }
-            time = next
+        let after = max(firstMs, state.clockMs)  // timers at or before the clock change nothing
+        var last = firstMs
+        var departures: [Int64] = []
+        for metric in definitions.metrics {
+            guard case .sliding(let length, _) = metric.window, let index = state.metricStates.index(of: metric.stateKey) else { continue }
+            for start in state.metricStates[position: index].bucketStarts {
+                let departure = start + length
+                if departure > after, departure <= watermark { departures.append(departure) }
+            }
         }
-        return fired
+        var ticks: Int64 = 0
+        if definitions.anyTagDependsOnTime {
+            let tick = definitions.timeTickMs
+            let lastTick = MetricState.floor(watermark, tick)
+            if lastTick > after {
+                ticks = (lastTick - MetricState.floor(after, tick)) / tick
+                last = max(last, lastTick)
+            }
+        }
+        if let latest = departures.max() { last = max(last, latest) }
+        advance(&state, to: last)
+        _ = expireWindows(&state)
+        // As many as firing them one by one: the first, then each distinct later time (a
+        // departure on the tick grid is that tick's timer too).
+        let distinct = Set(departures)
+        let onTicks = ticks > 0 ? distinct.count { $0 % definitions.timeTickMs == 0 } : 0
+        return 1 + distinct.count + Int(ticks) - onTicks
     }
 
     /// Expires the metric windows at the profile's clock and sets the next timer, without
