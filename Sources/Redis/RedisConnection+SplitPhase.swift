@@ -24,14 +24,7 @@ extension RedisConnection {
     /// Reads `count` replies owed by ``send(_:)`` (error replies stay in the array).
     public func receive(_ count: Int) throws(RedisError) -> [RedisReply] {
         try withContext(reconnecting: false) { (context: UnsafeMutablePointer<redisContext>) throws(RedisError) -> [RedisReply] in
-            var replies: [RedisReply] = []
-            replies.reserveCapacity(count)
-            for _ in 0..<count {
-                let raw = try Self.nextReply(context)
-                replies.append(RedisReply(raw.assumingMemoryBound(to: redisReply.self)))
-                freeReplyObject(raw)
-            }
-            return replies
+            try Self.replies(count, from: context)
         }
     }
 
@@ -48,19 +41,26 @@ extension RedisConnection {
             case REDIS_REPLY_ARRAY:
                 for index in 0..<reply.elements {
                     guard let element = reply.element[index], element.pointee.type == REDIS_REPLY_ERROR else { continue }
-                    return .failed(Self.text(of: element.pointee))
+                    return .failed(RedisReply.text(of: element.pointee))
                 }
                 return .committed
             case REDIS_REPLY_NIL: return .aborted
-            case REDIS_REPLY_ERROR: return .refused(Self.text(of: reply))
+            case REDIS_REPLY_ERROR: return .refused(RedisReply.text(of: reply))
             default: throw .unexpectedReply(expected: "EXEC array", got: RedisReply(raw.assumingMemoryBound(to: redisReply.self)).description)
             }
         }
     }
 
-    private static func text(of reply: redisReply) -> String {
-        guard let pointer = reply.str else { return "" }
-        return String(decoding: UnsafeRawBufferPointer(start: pointer, count: reply.len), as: UTF8.self)
+    /// The next `count` replies on `context`, copied into Swift values.
+    static func replies(_ count: Int, from context: UnsafeMutablePointer<redisContext>) throws(RedisError) -> [RedisReply] {
+        var replies: [RedisReply] = []
+        replies.reserveCapacity(count)
+        for _ in 0..<count {
+            let raw = try nextReply(context)
+            replies.append(RedisReply(raw.assumingMemoryBound(to: redisReply.self)))
+            freeReplyObject(raw)
+        }
+        return replies
     }
 
     private static func nextReply(_ context: UnsafeMutablePointer<redisContext>) throws(RedisError) -> UnsafeMutableRawPointer {

@@ -63,24 +63,11 @@ public final class RedisConnection: Sendable {
 
     /// Lets `build` append commands straight into the output buffer, then reads every reply.
     public func pipeline(_ build: (inout RedisPipeline) throws(RedisError) -> Void) throws(RedisError) -> [RedisReply] {
-        try state.withLock { (box: inout ContextBox) throws(RedisError) -> [RedisReply] in
-            let context = try ensureConnected(&box)
+        try withContext { (context: UnsafeMutablePointer<redisContext>) throws(RedisError) -> [RedisReply] in
             var pipe = RedisPipeline(context: context)
             try build(&pipe)
             if let failure = pipe.failure { throw failure }
-            var replies: [RedisReply] = []
-            replies.reserveCapacity(pipe.count)
-            for _ in 0..<pipe.count {
-                var raw: UnsafeMutableRawPointer?
-                if redisGetReply(context, &raw) != REDIS_OK || raw == nil {
-                    let failure = connectionError(context)
-                    box.broken = true
-                    throw failure
-                }
-                replies.append(RedisReply(raw!.assumingMemoryBound(to: redisReply.self)))
-                freeReplyObject(raw)
-            }
-            return replies
+            return try Self.replies(pipe.count, from: context)
         }
     }
 
@@ -189,19 +176,17 @@ public final class RedisConnection: Sendable {
         if configuration.database != 0 { setup.append(["SELECT", configuration.database]) }
         var pipe = RedisPipeline(context: context)
         for command in setup { pipe.append(command) }
-        for _ in 0..<pipe.count {
-            var raw: UnsafeMutableRawPointer?
-            guard redisGetReply(context, &raw) == REDIS_OK, let raw else {
-                let detail = errorText(context)
-                redisFree(context)
-                throw .connectionFailed(endpoint: configuration.endpoint, detail: detail)
-            }
-            let reply = RedisReply(raw.assumingMemoryBound(to: redisReply.self))
-            freeReplyObject(raw)
-            if case .error(let message) = reply {
-                redisFree(context)
-                throw .connectionFailed(endpoint: configuration.endpoint, detail: message)
-            }
+        let replies: [RedisReply]
+        do throws(RedisError) {
+            replies = try Self.replies(pipe.count, from: context)
+        } catch {
+            let detail = errorText(context)
+            redisFree(context)
+            throw .connectionFailed(endpoint: configuration.endpoint, detail: detail)
+        }
+        for case .error(let message) in replies {  // the first refusal (a wrong password) says why
+            redisFree(context)
+            throw .connectionFailed(endpoint: configuration.endpoint, detail: message)
         }
         return context
     }

@@ -4,10 +4,7 @@ extension RedisReply {
     /// Copies a hiredis reply tree into Swift values (the caller frees the original).
     init(_ reply: UnsafeMutablePointer<redisReply>) {
         let value = reply.pointee
-        func text() -> String {
-            guard let pointer = value.str else { return "" }
-            return String(decoding: UnsafeRawBufferPointer(start: pointer, count: value.len), as: UTF8.self)
-        }
+        func text() -> String { Self.text(of: value) }
         switch value.type {
         case REDIS_REPLY_STRING:
             self = .bulk(value.str.map { Array(UnsafeRawBufferPointer(start: $0, count: value.len)) } ?? [])
@@ -22,5 +19,11 @@ extension RedisReply {
         default:
             self = .null
         }
+    }
+
+    /// A status, error or string reply's text (UTF-8 repaired).
+    static func text(of reply: redisReply) -> String {
+        guard let pointer = reply.str else { return "" }
+        return String(decoding: UnsafeRawBufferPointer(start: pointer, count: reply.len), as: UTF8.self)
     }
 }
