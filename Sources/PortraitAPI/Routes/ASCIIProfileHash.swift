@@ -47,18 +47,19 @@ struct ASCIIProfileHash {
     /// (an error, a `nil`, other bytes): ``RedisReply/init(resp:)`` and the text path take it.
     init?(resp reply: ByteBuffer) {
         // Into locals, not `self`, inside the closure: no dynamic exclusivity check per field.
-        let built: Builder? = reply.withUnsafeReadableBytes { raw in
-            let bytes = raw.bindMemory(to: UInt8.self)
+        let built: Builder? = reply.withUnsafeReadableBytes { bytes in
+            func bulk(_ index: inout Int) -> UnsafeBufferPointer<UInt8>? {
+                RESPBytes.bulk(in: bytes, at: &index)?.assumingMemoryBound(to: UInt8.self)
+            }
             var index = 0
-            guard let count = Self.header(UInt8(ascii: "*"), in: bytes, at: &index) else { return nil }
+            guard let count = RESPBytes.header(UInt8(ascii: "*"), in: bytes, at: &index) else { return nil }
             var builder = Builder(capacity: count)
             for _ in 0..<count / 2 {
-                guard let field = Self.bulk(in: bytes, at: &index), let value = Self.bulk(in: bytes, at: &index),
-                      Self.isASCII(field), Self.isASCII(value) else { return nil }
+                guard let field = bulk(&index), let value = bulk(&index), Self.isASCII(field), Self.isASCII(value) else { return nil }
                 builder.add(field: field, value: value)
             }
             // An odd last item is skipped, as the other initialiser does, but must be a bulk string too.
-            guard count % 2 == 0 || Self.bulk(in: bytes, at: &index).map(Self.isASCII) == true else { return nil }
+            guard count % 2 == 0 || bulk(&index).map(Self.isASCII) == true else { return nil }
             return builder
         }
         guard let built else { return nil }
@@ -99,29 +100,6 @@ struct ASCIIProfileHash {
         }
     }
 
-    /// The length in a RESP header `<type><digits>\r\n` at `index` (moved past it); `nil` for
-    /// another type or a negative length (a `nil` reply).
-    private static func header(_ type: UInt8, in bytes: UnsafeBufferPointer<UInt8>, at index: inout Int) -> Int? {
-        guard index < bytes.count, bytes[index] == type else { return nil }
-        var position = index + 1
-        var value = 0
-        while position < bytes.count, bytes[position] &- UInt8(ascii: "0") < 10, value < Int(Int32.max) {
-            value = value * 10 + Int(bytes[position] &- UInt8(ascii: "0"))
-            position += 1
-        }
-        guard position > index + 1, position + 1 < bytes.count, bytes[position] == UInt8(ascii: "\r"), bytes[position + 1] == UInt8(ascii: "\n") else { return nil }
-        index = position + 2
-        return value
-    }
-
-    /// The bulk string at `index` (moved past it), or `nil` for anything else.
-    private static func bulk(in bytes: UnsafeBufferPointer<UInt8>, at index: inout Int) -> UnsafeBufferPointer<UInt8>? {
-        var position = index
-        guard let length = header(UInt8(ascii: "$"), in: bytes, at: &position), position + length + 2 <= bytes.count else { return nil }
-        index = position + length + 2
-        return UnsafeBufferPointer(rebasing: bytes[position..<(position + length)])
-    }
-
     private static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var union: UInt8 = 0
         for byte in bytes { union |= byte }
@@ -129,11 +107,7 @@ struct ASCIIProfileHash {
     }
 
     private static func isASCII(_ bytes: [UInt8]) -> Bool {
-        bytes.withUnsafeBufferPointer { buffer in
-            var union: UInt8 = 0
-            for byte in buffer { union |= byte }
-            return union < 0x80
-        }
+        bytes.withUnsafeBufferPointer(isASCII)
     }
 
     private static func section(of first: UInt8) -> UInt8? {

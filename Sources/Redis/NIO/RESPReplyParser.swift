@@ -68,10 +68,7 @@ struct RESPReplyParser {
     /// Advances ``scanned`` over whole values, up to the end of the reply or of the bytes.
     private mutating func scan(_ bytes: UnsafeRawBufferPointer) -> Progress {
         while owed > 0 {
-            // The line: from after the type byte to the first CR, which must start a CRLF.
-            var lineEnd = scanned + 1
-            while lineEnd < bytes.count, bytes[lineEnd] != UInt8(ascii: "\r") { lineEnd += 1 }
-            guard lineEnd + 1 < bytes.count else { return .needMore }
+            guard let lineEnd = RESPBytes.lineEnd(in: bytes, valueAt: scanned) else { return .needMore }
             guard bytes[lineEnd + 1] == UInt8(ascii: "\n") else { return .invalid("CR without LF") }
             let type = bytes[scanned]
             let line = UnsafeRawBufferPointer(rebasing: bytes[(scanned + 1)..<lineEnd])
@@ -79,10 +76,10 @@ struct RESPReplyParser {
             case UInt8(ascii: "+"), UInt8(ascii: "-"):
                 scanned = lineEnd + 2
             case UInt8(ascii: ":"):
-                guard Self.integer(line) != nil else { return .invalid("integer \(String(decoding: line, as: UTF8.self))") }
+                guard RESPBytes.integer(line) != nil else { return .invalid("integer \(String(decoding: line, as: UTF8.self))") }
                 scanned = lineEnd + 2
             case UInt8(ascii: "$"):
-                guard let length = Self.integer(line), length >= -1, length <= Int32.max else { return .invalid("bulk length \(String(decoding: line, as: UTF8.self))") }
+                guard let length = RESPBytes.integer(line), length >= -1, length <= Int32.max else { return .invalid("bulk length \(String(decoding: line, as: UTF8.self))") }
                 if length >= 0 {
                     let end = lineEnd + 2 + Int(length)
                     guard bytes.count >= end + 2 else { return .needMore }
@@ -92,7 +89,7 @@ struct RESPReplyParser {
                     scanned = lineEnd + 2
                 }
             case UInt8(ascii: "*"):
-                guard let count = Self.integer(line), count >= -1, count <= Int32.max else { return .invalid("array length \(String(decoding: line, as: UTF8.self))") }
+                guard let count = RESPBytes.integer(line), count >= -1, count <= Int32.max else { return .invalid("array length \(String(decoding: line, as: UTF8.self))") }
                 scanned = lineEnd + 2
                 owed += max(0, Int(count))
             default:
@@ -102,9 +99,22 @@ struct RESPReplyParser {
         }
         return .complete
     }
+}
+
+/// One RESP value's parts read in place, shared by the scan above, the decoder below and
+/// callers that walk a reply's bytes themselves (the API's profile read, field by field).
+public enum RESPBytes {
+    /// Where the line of the value at `start` (its type byte, then text) ends: the index of the
+    /// first CR after the type byte; `nil` when the bytes end before that CR and one more byte.
+    @inlinable
+    static func lineEnd(in bytes: UnsafeRawBufferPointer, valueAt start: Int) -> Int? {
+        var end = start + 1
+        while end < bytes.count, bytes[end] != UInt8(ascii: "\r") { end += 1 }
+        return end + 1 < bytes.count ? end : nil
+    }
 
     /// A decimal integer with an optional `-`, as RESP writes lengths and integers.
-    static func integer(_ line: UnsafeRawBufferPointer) -> Int64? {
+    @inlinable static func integer(_ line: UnsafeRawBufferPointer) -> Int64? {
         guard !line.isEmpty else { return nil }
         let negative = line[0] == UInt8(ascii: "-")
         let digits = negative ? UnsafeRawBufferPointer(rebasing: line[1...]) : line
@@ -118,6 +128,26 @@ struct RESPReplyParser {
             value = sum
         }
         return negative ? -value : value
+    }
+
+    /// The count in a header `<type><count>\r\n` at `index` (moved past it); `nil` for another
+    /// type, a malformed line, or a negative count (a `nil` reply).
+    @inlinable
+    public static func header(_ type: UInt8, in bytes: UnsafeRawBufferPointer, at index: inout Int) -> Int? {
+        guard index < bytes.count, bytes[index] == type, let end = lineEnd(in: bytes, valueAt: index), bytes[end + 1] == UInt8(ascii: "\n"),
+              let count = RESPBytes.integer(UnsafeRawBufferPointer(rebasing: bytes[(index + 1)..<end])), count >= 0, count <= Int32.max
+        else { return nil }
+        index = end + 2
+        return Int(count)
+    }
+
+    /// The bulk string at `index` (moved past it, and past its CRLF), or `nil` for anything else.
+    @inlinable
+    public static func bulk(in bytes: UnsafeRawBufferPointer, at index: inout Int) -> UnsafeRawBufferPointer? {
+        var position = index
+        guard let length = header(UInt8(ascii: "$"), in: bytes, at: &position), length + 2 <= bytes.count - position else { return nil }
+        index = position + length + 2
+        return UnsafeRawBufferPointer(rebasing: bytes[position..<(position + length)])
     }
 }
 
@@ -134,19 +164,16 @@ extension RedisReply {
 
     /// The value at `index` (moved past it); `nil` for bytes that are not a whole value.
     private static func decode(_ bytes: UnsafeRawBufferPointer, at index: inout Int) -> RedisReply? {
-        guard index < bytes.count else { return nil }
-        var lineEnd = index + 1
-        while lineEnd < bytes.count, bytes[lineEnd] != UInt8(ascii: "\r") { lineEnd += 1 }
-        guard lineEnd + 1 < bytes.count else { return nil }
+        guard index < bytes.count, let lineEnd = RESPBytes.lineEnd(in: bytes, valueAt: index) else { return nil }
         let type = bytes[index]
         let line = UnsafeRawBufferPointer(rebasing: bytes[(index + 1)..<lineEnd])
         index = lineEnd + 2
         switch type {
         case UInt8(ascii: "+"): return .status(String(decoding: line, as: UTF8.self))
         case UInt8(ascii: "-"): return .error(String(decoding: line, as: UTF8.self))
-        case UInt8(ascii: ":"): return RESPReplyParser.integer(line).map { .integer($0) }
+        case UInt8(ascii: ":"): return RESPBytes.integer(line).map { .integer($0) }
         case UInt8(ascii: "$"):
-            guard let length = RESPReplyParser.integer(line) else { return nil }
+            guard let length = RESPBytes.integer(line) else { return nil }
             guard length >= 0 else { return .null }
             let end = index + Int(length)
             guard end + 2 <= bytes.count else { return nil }
@@ -154,7 +181,7 @@ extension RedisReply {
             index = end + 2
             return .bulk(value)
         case UInt8(ascii: "*"):
-            guard let count = RESPReplyParser.integer(line) else { return nil }
+            guard let count = RESPBytes.integer(line) else { return nil }
             guard count >= 0 else { return .null }
             var items: [RedisReply] = []
             items.reserveCapacity(Int(count))
