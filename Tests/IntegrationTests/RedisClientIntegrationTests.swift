@@ -45,10 +45,8 @@ struct RedisClientIntegrationTests {
     }
 
     @Test func poolLendsWorkingConnections() throws {
-        var configuration = try RedisConfiguration(url: TestServices.redisURL)
-        configuration.database = 15
         let redis = try TestServices.scratchRedis()
-        let pool = RedisPool(configuration: configuration, size: 2)
+        let pool = RedisPool(configuration: try TestServices.redisConfiguration(database: 15), size: 2)
         let counts = try (0..<6).map { _ in
             try pool.withConnection { connection in try connection.command("INCR", "pooled").int ?? 0 }
         }
@@ -66,9 +64,7 @@ struct RedisClientIntegrationTests {
         #expect(try redis.command("PING") == .status("PONG"))
         #expect(try redis.command("CLIENT", "ID").int != id)
         try redis.command("SET", "after-reconnect", "1")
-        var sameDatabase = try RedisConfiguration(url: TestServices.redisURL)
-        sameDatabase.database = 15
-        #expect(try RedisConnection(configuration: sameDatabase).command("GET", "after-reconnect").string == "1")
+        #expect(try RedisConnection(configuration: TestServices.redisConfiguration(database: 15)).command("GET", "after-reconnect").string == "1")
     }
 
     @Test func unreachableRedisIsOneClearError() throws {

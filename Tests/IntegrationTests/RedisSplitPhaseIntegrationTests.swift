@@ -7,12 +7,9 @@ import Testing
 struct RedisSplitPhaseIntegrationTests {
     /// Database 17: no other test uses it (the shared scratch database is emptied by others).
     @Test func eachWayATransactionEndsIsReported() throws {
-        var configuration = try RedisConfiguration(url: TestServices.redisURL)
-        configuration.database = 17
-        let redis = try RedisConnection(configuration: configuration)
-        try redis.command("FLUSHDB")
+        let redis = try TestServices.emptiedRedis(database: 17)
         defer { _ = try? redis.command("FLUSHDB") }
-        let other = try RedisConnection(configuration: configuration)
+        let other = try RedisConnection(configuration: redis.configuration)
 
         // Committed: the answer is read after other work, and the writes are there.
         let queued = try redis.send { pipe in

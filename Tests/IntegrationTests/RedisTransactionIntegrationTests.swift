@@ -9,8 +9,7 @@ struct RedisTransactionIntegrationTests {
     /// swapped over and over (what a recompute's switch does) while a reader reads both keys in
     /// one transaction: every read sees one database, never one key from each.
     @Test func aTransactionReadsSeveralKeysAsOfOneMoment() throws {
-        var configuration = try RedisConfiguration(url: TestServices.redisURL)
-        configuration.database = 2
+        let configuration = try TestServices.redisConfiguration(database: 2)
         let reader = try RedisConnection(configuration: configuration)
         // Enough keys that the request spans several of Redis's reads: a plain pipeline of them
         // is served in parts, with other clients' commands in between.

@@ -26,13 +26,24 @@ enum TestServices {
         return try MySQLConnection(configuration: scoped)
     }
 
-    /// A Redis connection on database 15, emptied first, so tests never touch real data.
-    static func scratchRedis() throws -> RedisConnection {
+    /// The test Redis, on `database`.
+    static func redisConfiguration(database: Int) throws -> RedisConfiguration {
         var configuration = try RedisConfiguration(url: redisURL)
-        configuration.database = 15
-        let connection = try RedisConnection(configuration: configuration)
+        configuration.database = database
+        return configuration
+    }
+
+    /// A Redis connection on `database`, emptied first, so tests never touch real data.
+    static func emptiedRedis(database: Int) throws -> RedisConnection {
+        let connection = try RedisConnection(configuration: redisConfiguration(database: database))
         try connection.command("FLUSHDB")
         return connection
+    }
+
+    /// The shared scratch database, 15 (other suites empty it too: a test that must not be
+    /// disturbed takes a database of its own).
+    static func scratchRedis() throws -> RedisConnection {
+        try emptiedRedis(database: 15)
     }
 
     /// A TCP port on loopback where nothing listens (bound, then released).

@@ -108,7 +108,7 @@ struct ProcessorBenchCommand: ParsableCommand {
         let profiles = try redis.command("DBSIZE").int ?? 0
         let bytesPerProfile = Double(try Self.usedMemory(redis) - memoryBefore) / Double(max(1, users))
         let sorted = lags.withLock { $0.sorted() }
-        func percentile(_ p: Double) -> Int64 { sorted.isEmpty ? -1 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] }
+        func percentile(_ p: Double) -> Int64 { Self.percentile(sorted, p) ?? -1 }
         printBenchmarkLine([
             ("bench", rate == nil ? "processor" : "processor_live"), ("rate", rate ?? 0),
             ("freshness_p50_ms", rate == nil ? -1 : percentile(0.5)), ("freshness_p99_ms", rate == nil ? -1 : percentile(0.99)),
@@ -171,11 +171,12 @@ struct ProcessorBenchCommand: ParsableCommand {
 
     /// The `p` percentile of each window's lags, windows in order (empty windows left out).
     static func windowPercentiles(_ windows: [Int: [Int64]], _ p: Double) -> [Int64] {
-        windows.sorted { $0.key < $1.key }.compactMap { _, lags in
-            guard !lags.isEmpty else { return nil }
-            let sorted = lags.sorted()
-            return sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
-        }
+        windows.sorted { $0.key < $1.key }.compactMap { percentile($0.value.sorted(), p) }
+    }
+
+    /// The `p` percentile of `sorted` (ascending); `nil` when it is empty.
+    static func percentile(_ sorted: [Int64], _ p: Double) -> Int64? {
+        sorted.isEmpty ? nil : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
     }
 
     static func usedMemory(_ redis: RedisConnection) throws -> Int64 {
