@@ -123,7 +123,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["Kafka", "MySQL", "Redis", "PortraitMetadata", "PortraitConfig", "PortraitCore"]
+            dependencies: ["Kafka", "MySQL", "Redis", "PortraitMetadata", "PortraitConfig", "PortraitCore", "PortraitProcessor"]
         ),
         // The Redis client's async face against the real Redis (`scripts/services up`).
         .testTarget(name: "RedisClientTests", dependencies: ["Redis", .product(name: "NIOCore", package: "swift-nio")]),

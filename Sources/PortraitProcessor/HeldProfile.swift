@@ -9,6 +9,9 @@ struct HeldProfile {
     var state: ProfileState
     /// As Redis holds it (`nil`: never written, so the flush registers the user).
     var stored: ProfileState?
+    /// Redis holds the user's hash in the flat layout (``ProfileHash``): the next write
+    /// replaces it.
+    var storedHashIsFlat: Bool
     /// Events folded in since the last flush, for the behaviour list (the newest only, as the
     /// stored list keeps).
     var events: [ProfileEvent] = []
@@ -21,9 +24,10 @@ struct HeldProfile {
     /// the write: ``ProfileJob``'s `evaluatesLazily`).
     var needsEvaluation = false
 
-    init(state: ProfileState, stored: ProfileState?) {
+    init(state: ProfileState, stored: ProfileState?, storedHashIsFlat: Bool = false) {
         self.state = state
         self.stored = stored
+        self.storedHashIsFlat = storedHashIsFlat
     }
 
     /// Records a change and what it folded in.
@@ -47,8 +51,11 @@ struct HeldProfile {
         defer {
             latestMs = nil
             latestEventMs = nil
+            storedHashIsFlat = false
         }
-        return PendingProfileWrite(old: old, new: state, partition: partition, events: taken, inputMs: latestMs, latestEventMs: latestEventMs)
+        return PendingProfileWrite(
+            old: old, new: state, partition: partition, events: taken, inputMs: latestMs, latestEventMs: latestEventMs,
+            storedHashIsFlat: storedHashIsFlat)
     }
 }
 
@@ -62,10 +69,13 @@ struct PendingProfileWrite: Sendable {
     var inputMs: Int64?
     /// The newest event time folded in since the last flush (freshness is measured from it).
     var latestEventMs: Int64?
+    var storedHashIsFlat = false
 
     /// The difference to write.
     func write(tagVersions: [String: Int]) -> ProfileWrite {
-        ProfileWrite(old: old, new: new, partition: partition, events: events, inputMs: inputMs, tagVersions: tagVersions)
+        ProfileWrite(
+            old: old, new: new, partition: partition, events: events, inputMs: inputMs, tagVersions: tagVersions,
+            storedHashIsFlat: storedHashIsFlat)
     }
 }
 

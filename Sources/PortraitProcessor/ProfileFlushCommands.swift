@@ -3,7 +3,8 @@ import Redis
 /// The plain Redis commands that apply a batch of profile writes, encoded inside the flush's
 /// `MULTI`/`EXEC` (``RedisProfileStore/write(_:updatedMs:generation:epochs:)``).
 ///
-/// Per user, only keys under the user's hash tag: the changed profile fields, the state blob,
+/// Per user, only keys under the user's hash tag: the changed sections of the profile hash
+/// (``ProfileHash``) and model outputs, the state blob,
 /// and one `LPUSH` per behaviour list. Keys shared by many users are written once per batch,
 /// whatever the number of users: one `ZADD`/`ZREM` of timers and one `SADD` of users per
 /// partition, one `BITFIELD` per bitmap shard (tag bitmaps and the population), one `HSET` of
@@ -69,14 +70,18 @@ enum ProfileFlushCommands {
     /// The commands on the user's own keys (all under its hash tag).
     private static func appendUserCommands(_ write: ProfileWrite, updatedMs: Int64, to commands: inout RESPCommands) {
         let profile = ProfileKeys.profile(write.userId)
-        commands.command(arguments: 6 + 2 * write.sets.count)
+        commands.command(arguments: 6 + 2 * (write.sections.count + write.modelFields.count))
         commands.argument("HSET")
         commands.argument(profile)
         commands.argument("_id")
         commands.argument(write.denseId)
         commands.argument("_updated")
         commands.argument(updatedMs)
-        for set in write.sets { commands.argument(set.field); commands.argument(set.value) }
+        for section in write.sections {
+            commands.argument(section.section.field)
+            commands.argument { ProfileHash.writeSection(section.values, to: &$0) }
+        }
+        for field in write.modelFields { commands.argument(field.field); commands.argument(field.value) }
         if !write.deletes.isEmpty { appendMembers("HDEL", profile, write.deletes, to: &commands) }
         commands.command(arguments: 3)
         commands.argument("SET")

@@ -33,21 +33,21 @@ extension ProfileJob {
         let needed = newUsers.filter { existingIds[$0] == nil }.count
         var nextDense = needed == 0 ? 0 : try store.reserveDenseIds(needed)
         return zip(users, loaded).map { userId, stored in
-            var state = stored ?? ProfileState(userId: userId)
+            var state = stored?.state ?? ProfileState(userId: userId)
             if state.denseId == nil {
                 if let existing = existingIds[userId] { state.denseId = existing } else { state.denseId = nextDense; nextDense += 1 }
             }
-            return HeldProfile(state: state, stored: stored)
+            return HeldProfile(state: state, stored: stored?.state, storedHashIsFlat: stored?.hashIsFlat ?? false)
         }
     }
 
     /// The stored states of `users`: in a store that started empty, only users of partitions
     /// written since can have one (the others are new; a recompute reads no state it would
     /// only find missing, a round trip per batch waiting behind the flushes in Redis).
-    private func loadStates(_ users: [String], keyGroups: [Int32]) throws -> [ProfileState?] {
+    private func loadStates(_ users: [String], keyGroups: [Int32]) throws -> [StoredState?] {
         guard options.storeStartsEmpty else { return try store.loadStates(users) }
         let stored = users.indices.filter { writtenPartitions.contains(keyGroups[$0]) }
-        var states = [ProfileState?](repeating: nil, count: users.count)
+        var states = [StoredState?](repeating: nil, count: users.count)
         for (index, state) in zip(stored, try store.loadStates(stored.map { users[$0] })) { states[index] = state }
         return states
     }

@@ -4,9 +4,9 @@ public enum ProfileKeys {
     /// Users per bitmap shard: 8M bits, 1 MiB per shard bitmap.
     public static let bitmapShardSize: Int64 = 1 << 23
 
-    /// The profile hash: `a.*` attributes, `m.*` metrics, `t.*` tags, `model.*` outputs, `_id`,
-    /// `_updated`. (Hashes written before 2026-12-07 may also hold `f.*` fences, now kept only in
-    /// the state blob; readers ignore them.)
+    /// The profile hash: sections `a` attributes, `m` metrics and `t` tags (``ProfileHash``),
+    /// `model.*` outputs, `_id`, `_updated`. (Hashes written before 2026-12-07 hold flat `a.*`,
+    /// `m.*`, `t.*` fields instead, and may hold `f.*` fences, now kept only in the state blob.)
     public static func profile(_ userId: String) -> String { "p:{\(userId)}" }
     /// The engine state blob (ProfileStateCodec).
     public static func state(_ userId: String) -> String { "s:{\(userId)}" }

@@ -13,7 +13,13 @@ struct ProfileWrite {
     /// Redis holds nothing of the user yet: the flush registers it (partition users, dense id,
     /// population).
     var isFirstWrite: Bool
-    var sets: [(field: String, value: String)]
+    /// The sections of the profile hash (``ProfileHash``) whose stored text changed, written
+    /// whole from these values.
+    var sections: [(section: ProfileHash.Section, values: NamedValues)]
+    /// The model-output fields whose stored text changed.
+    var modelFields: [(field: String, value: String)]
+    /// Hash fields to delete: sections and model outputs left empty, and the flat fields of a
+    /// hash written in the old layout.
     var deletes: [String]
     var bits: [(key: String, offset: Int64, bit: Int)]
     /// Enumerated tag values newly set (their value sets gain them).
@@ -31,7 +37,7 @@ struct ProfileWrite {
     /// `inputMs` (the newest input) while no event has set the clock.
     init(
         old: ProfileState?, new: ProfileState, partition: Int32,
-        events: [ProfileEvent] = [], inputMs: Int64? = nil, tagVersions: [String: Int] = [:]
+        events: [ProfileEvent] = [], inputMs: Int64? = nil, tagVersions: [String: Int] = [:], storedHashIsFlat: Bool = false
     ) {
         let denseId = new.denseId ?? 0
         userId = new.userId
@@ -42,16 +48,37 @@ struct ProfileWrite {
         timerChanged = old?.nextTimerMs != new.nextTimerMs
         isFirstWrite = old == nil
         // Each category is compared once (one lookup per field, none on a first write); the
-        // changes feed the hash fields, the tag bitmaps and histories, and the metric history.
-        var sets: [(field: String, value: String)] = []
+        // changes feed the hash's sections, the tag bitmaps and histories, and the metric history.
+        // A hash still in the flat layout gets every section, and loses its flat fields.
+        let migrates = storedHashIsFlat && old != nil
+        var sections: [(section: ProfileHash.Section, values: NamedValues)] = []
         var deletes: [String] = []
-        Self.appendFields(Self.changes(old?.attributes, new.attributes), prefix: "a.", sets: &sets, deletes: &deletes)
+        func section(_ section: ProfileHash.Section, _ changes: [(name: String, from: Value?, to: Value?)], _ values: NamedValues) {
+            if migrates, let old {
+                let stored = [old.attributes, old.metricValues, old.tags][section.rawValue]
+                for (name, value) in zip(stored.names, stored.values) where value != .null { deletes.append(section.flatPrefix + name) }
+            } else if !Self.textChanged(changes) {
+                return
+            }
+            if ProfileHash.hasStoredValues(values) {
+                sections.append((section, values))
+            } else if !migrates {
+                deletes.append(section.field)
+            }
+        }
+        section(.attributes, Self.changes(old?.attributes, new.attributes), new.attributes)
         let metricChanges = Self.changes(old?.metricValues, new.metricValues)
-        Self.appendFields(metricChanges, prefix: "m.", sets: &sets, deletes: &deletes)
+        section(.metrics, metricChanges, new.metricValues)
         let changedTags = Self.changes(old?.tags, new.tags)
-        Self.appendFields(changedTags, prefix: "t.", sets: &sets, deletes: &deletes)
-        Self.appendFields(Self.changes(old?.modelOutputs, new.modelOutputs), prefix: "", sets: &sets, deletes: &deletes)
-        self.sets = sets  // HSET and HDEL take fields in any order
+        section(.tags, changedTags, new.tags)
+        var modelFields: [(field: String, value: String)] = []
+        for change in Self.changes(old?.modelOutputs, new.modelOutputs) {
+            let text = change.to?.storedText
+            if text == change.from?.storedText { continue }
+            if let text { modelFields.append((change.name, text)) } else { deletes.append(change.name) }
+        }
+        self.sections = sections
+        self.modelFields = modelFields  // HSET and HDEL take fields in any order
         self.deletes = deletes
         let shard = denseId / ProfileKeys.bitmapShardSize
         let offset = denseId % ProfileKeys.bitmapShardSize
@@ -104,17 +131,9 @@ struct ProfileWrite {
         return changes
     }
 
-    /// The hash fields of `changes` (prefixed): set where the stored text changed, deleted where
-    /// there is no text any more (null is absent).
-    private static func appendFields(
-        _ changes: [(name: String, from: Value?, to: Value?)], prefix: String,
-        sets: inout [(field: String, value: String)], deletes: inout [String]
-    ) {
-        for change in changes {
-            let text = change.to?.storedText
-            if text == change.from?.storedText { continue }
-            if let text { sets.append((prefix + change.name, text)) } else { deletes.append(prefix + change.name) }
-        }
+    /// Whether any change alters the stored text (`1` and `1.0` are stored alike; null is absent).
+    private static func textChanged(_ changes: [(name: String, from: Value?, to: Value?)]) -> Bool {
+        changes.contains { $0.to?.storedText != $0.from?.storedText }
     }
 
     /// Boolean tags keep the bitmap of `true`; enumerated tags one bitmap per value.

@@ -19,14 +19,15 @@ public struct RedisProfileStore: Sendable {
 
     /// The stored states of `userIds`, `nil` for users never seen. A state that cannot be
     /// decoded is an error: overwriting it would lose the user's history.
-    func loadStates(_ userIds: [String]) throws -> [ProfileState?] {
+    func loadStates(_ userIds: [String]) throws -> [StoredState?] {
         guard !userIds.isEmpty else { return [] }
         let replies = try connection.pipeline { pipe in
             for userId in userIds { pipe.append("GET", ProfileKeys.state(userId)) }
         }
         return try zip(userIds, replies).map { userId, reply in
             switch try reply.throwIfError() {
-            case .bulk(let bytes): return try ProfileStateCodec.decode(bytes, userId: userId)
+            case .bulk(let bytes):
+                return StoredState(state: try ProfileStateCodec.decode(bytes, userId: userId), hashIsFlat: !ProfileStateCodec.writesSectionedHash(bytes))
             default: return nil
             }
         }
@@ -177,22 +178,23 @@ public struct RedisProfileStore: Sendable {
     }
 
     /// The stored profile hash of one user (empty when unknown).
+    /// The stored profile hash of `userId` in the flat form (``ProfileHash/flatFields(_:)``).
     public func profile(_ userId: String) throws -> [String: String] {
         try profiles([userId])[0]
     }
 
-    /// The stored profile hashes of `userIds`, in order (empty when unknown), in one round trip;
+    /// The stored profile hashes of `userIds` in the flat form, in order (empty when unknown), in one round trip;
     /// several in one transaction, so all come from one generation (docs/RECOMPUTE.md).
     public func profiles(_ userIds: [String]) throws -> [[String: String]] {
         guard !userIds.isEmpty else { return [] }
         let commands: [[any RedisArgument]] = userIds.map { ["HGETALL", ProfileKeys.profile($0)] }
         let replies = userIds.count == 1 ? try connection.pipeline(commands) : try connection.transaction(commands)
-        return try replies.map { try $0.throwIfError().hashFields }
+        return try replies.map { ProfileHash.flatFields(try $0.throwIfError().hashFields) }
     }
 
     /// The stored state of one user, for `--dry-run` and explanations.
     public func state(_ userId: String) throws -> ProfileState? {
-        try loadStates([userId]).first ?? nil
+        try loadStates([userId]).first??.state
     }
 
     /// The profile generation this database holds.
@@ -236,4 +238,11 @@ enum WriteOutcome: Equatable {
 /// The database was swapped to another profile generation while a batch was being written.
 public struct ProfileGenerationChanged: Error, CustomStringConvertible {
     public var description: String { "the profile generation changed (a recompute was swapped in)" }
+}
+
+/// A user's state as Redis holds it, and whether the profile hash beside it still has the flat
+/// layout of before 2026-12-07 (its next write replaces that: ``ProfileHash``).
+struct StoredState {
+    var state: ProfileState
+    var hashIsFlat: Bool
 }

@@ -1,5 +1,6 @@
 import Hummingbird
 @testable import PortraitAPI
+import PortraitProcessor
 import Redis
 import Testing
 
@@ -17,7 +18,7 @@ import Testing
     static func expectSameDocument(_ reply: RedisReply, userId: String = "u-1", sections: [ProfileDocument.Section] = ProfileDocument.Section.allCases) {
         var written: [UInt8] = []
         StoredProfile(hash: reply).write(userId: userId, sections: sections, to: &written)
-        let expected = ProfileDocument.json(userId: userId, fields: reply.hashFields, sections: sections).bytes
+        let expected = ProfileDocument.json(userId: userId, fields: ProfileHash.flatFields(reply.hashFields), sections: sections).bytes
         #expect(String(decoding: written, as: UTF8.self) == String(decoding: expected, as: UTF8.self))
         #expect(written == expected)
     }
@@ -60,7 +61,7 @@ import Testing
         let pairs: [(String, String)] = [
             ("_id", "42"), ("_updated", "1700000000123"), ("a.city", "Lyon \"centre\" \\ \n\u{1}\r\n$3\r\n"), ("a.age", "37"),
             ("a.score", "0.25"), ("a.big", "12345678901234567890"), ("a.lead", "007"), ("a.empty", ""), ("a.", "bare"),
-            ("m.clicks", "1500"), ("m.Z", "1"), ("m.a", "-1.5e-3"), ("t.vip", "true"), ("t.level", "gold"), ("x.other", "1"), ("m", "short"),
+            ("m.clicks", "1500"), ("m.Z", "1"), ("m.a", "-1.5e-3"), ("t.vip", "true"), ("t.level", "gold"), ("x.other", "1"),
         ]
         for ordered in [pairs, pairs.reversed()] {
             let reply = Self.reply(ordered.map { (Self.bytes($0.0), Self.bytes($0.1)) })
@@ -76,6 +77,9 @@ import Testing
         for other: RedisReply in [
             Self.reply([(Self.bytes("a.city"), Self.bytes("Zürich"))]), .error("WRONGTYPE no"), .null, .status("OK"),
             .array([.bulk(Self.bytes("a.x")), .integer(1)]),
+            // Sections that are not a JSON object of plain strings: the text path reads them.
+            Self.reply([(Self.bytes("m"), Self.bytes("short"))]), Self.reply([(Self.bytes("a"), Self.bytes(#"{"q":"a\"b"}"#))]),
+            Self.reply([(Self.bytes("t"), Self.bytes(#"{"x": "1"}"#))]),
         ] {
             #expect(ASCIIProfileHash(resp: Self.resp(other)) == nil, "\(other)")
         }
@@ -102,6 +106,44 @@ import Testing
         Self.expectSameDocument(Self.reply(pairs.reversed().map { (Self.bytes($0.0), Self.bytes($0.1)) }))
         // An ASCII hash with a non-bulk item goes the text way, like any other.
         Self.expectSameDocument(.array([.bulk(Self.bytes("a.x")), .status("1"), .bulk(Self.bytes("m.y")), .bulk(Self.bytes("2"))]))
+    }
+
+    /// The sectioned layout (``ProfileHash``) answers what the same values in flat fields did,
+    /// from bytes and from text, and a section replaces the flat fields of its own section only.
+    @Test func sectionedHashesWriteTheDocumentOfTheirFlatFields() throws {
+        let flat: [(String, String)] = [
+            ("_id", "42"), ("_updated", "1700000000123"), ("a.city", "Lyon"), ("a.lead", "007"), ("a.", "bare"),
+            ("m.clicks", "1500"), ("m.avg", "2.5"), ("m.Z", "1"), ("t.vip", "true"), ("t.level", "gold"), ("model.churn.score", "0.5"),
+        ]
+        let sectioned: [(String, String)] = [
+            ("_id", "42"), ("_updated", "1700000000123"), ("model.churn.score", "0.5"),
+            ("a", #"{"":"bare","city":"Lyon","lead":"007"}"#), ("m", #"{"Z":"1","avg":"2.5","clicks":"1500"}"#),
+            ("t", #"{"level":"gold","vip":"true"}"#),
+        ]
+        func document(_ pairs: [(String, String)], _ sections: [ProfileDocument.Section]) throws -> String {
+            let reply = Self.reply(pairs.map { (Self.bytes($0.0), Self.bytes($0.1)) })
+            var fromBytes: [UInt8] = [], fromReply: [UInt8] = []
+            StoredProfile(ascii: try #require(ASCIIProfileHash(resp: Self.resp(reply)))).write(userId: "u-1", sections: sections, to: &fromBytes)
+            StoredProfile(hash: reply).write(userId: "u-1", sections: sections, to: &fromReply)
+            #expect(fromBytes == fromReply)
+            Self.expectSameDocument(reply, sections: sections)
+            return String(decoding: fromBytes, as: UTF8.self)
+        }
+        for sections in [ProfileDocument.Section.allCases, [.tags], [.metrics, .attributes]] {
+            #expect(try document(sectioned, sections) == document(flat, sections))
+            #expect(try document(sectioned.reversed(), sections) == document(flat, sections))
+        }
+        // Mid-migration: the `m` section wins over stale flat `m.` fields; flat `a.` fields stay.
+        let mixed = [("m.clicks", "1"), ("m.old", "9"), ("m", #"{"clicks":"1500"}"#), ("a.city", "Lyon")]
+        #expect(try document(mixed, [.attributes, .metrics]) == document([("m.clicks", "1500"), ("a.city", "Lyon")], [.attributes, .metrics]))
+        #expect(ProfileHash.flatFields(["m.old": "9", "m": #"{"clicks":"1500"}"#, "a.city": "Lyon", "_id": "3"])
+            == ["m.clicks": "1500", "a.city": "Lyon", "_id": "3"])
+        // Escapes and non-ASCII go the text way, with the same answer as flat fields.
+        let escaped = Self.reply([(Self.bytes("a"), Self.bytes(#"{"city":"Z\u00fcrich \"centre\"","中":"文"}"#))])
+        #expect(ASCIIProfileHash(resp: Self.resp(escaped)) == nil)
+        var written: [UInt8] = []
+        StoredProfile(hash: escaped).write(userId: "u", sections: [.attributes], to: &written)
+        #expect(String(decoding: written, as: UTF8.self) == #"{"attributes":{"city":"Zürich \"centre\"","中":"文"},"updated_at":null,"user_id":"u"}"#)
     }
 
     @Test func invalidUTF8AndDuplicatesAfterRepairMatchToo() {

@@ -2,6 +2,7 @@ import Foundation
 import MySQL
 import PortraitCore
 import PortraitIngest
+import PortraitProcessor
 import Redis
 
 /// What the process-level processor tests share: a metadata database of their own (so the
@@ -85,9 +86,9 @@ struct ProcessorTestEnvironment {
         try ChildProcess(executable: executable, arguments: arguments, environment: environment, log: log)
     }
 
-    /// The profile hash of `userId`.
+    /// The profile hash of `userId`, flat (``ProfileHash/flatFields(_:)``).
     func profile(_ userId: String) throws -> [String: String] {
-        try redis().command("HGETALL", "p:{\(userId)}").hashFields
+        ProfileHash.flatFields(try redis().command("HGETALL", "p:{\(userId)}").hashFields)
     }
 
     /// Polls until `condition` holds for `userId`'s profile; returns the last profile seen. The

@@ -2,6 +2,7 @@ import EventArchive
 import Foundation
 import Kafka
 import MySQL
+import PortraitProcessor
 import Redis
 import Synchronization
 import Testing
@@ -274,11 +275,11 @@ final class GenerationReader: Sendable {
     private func poll() throws {
         let redis = try RedisConnection(url: redisURL)
         while !stopped.load(ordering: .relaxed) {
-            let commands: [[any RedisArgument]] = [["GET", "gen"]] + users.map { ["HEXISTS", "p:{\($0)}", "m.views_lifetime"] }
+            let commands: [[any RedisArgument]] = [["GET", "gen"]] + users.map { ["HGETALL", "p:{\($0)}"] }
             let results = try redis.transaction(commands)
             guard results.count == users.count + 1 else { throw CrashTestError("EXEC did not answer every command") }
             let generation = results[0].string.flatMap(Int64.init) ?? 0
-            let withMetric = results.dropFirst().filter { $0.int == 1 }.count
+            let withMetric = results.dropFirst().filter { ProfileHash.flatFields($0.hashFields)["m.views_lifetime"] != nil }.count
             let consistent = generation == 0 ? withMetric == 0 : withMetric == users.count
             state.withLock { current in
                 current.counts[generation, default: 0] += 1

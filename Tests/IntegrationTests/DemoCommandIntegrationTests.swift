@@ -2,6 +2,7 @@ import Foundation
 import MySQL
 import PortraitCore
 import PortraitMetadata
+import PortraitProcessor
 import Redis
 import Testing
 
@@ -62,15 +63,11 @@ struct DemoCommandIntegrationTests {
         #expect(untouched.version == 1 && untouched.definition == own)
     }
 
-    /// The demo's tags of one user (`t.<name>` fields of `p:{id}`).
+    /// The demo's tags of one user (the `t` section of `p:{id}`, read as the API reads it).
     static func tags(of userId: String, redis: RedisConnection) throws -> [String: String] {
-        let reply = try redis.command("HGETALL", "p:{\(userId)}")
-        let items = reply.array ?? []
+        let fields = ProfileHash.flatFields(try redis.command("HGETALL", "p:{\(userId)}").hashFields)
         var tags: [String: String] = [:]
-        for index in stride(from: 0, to: items.count - 1, by: 2) {
-            guard let field = items[index].string, field.hasPrefix("t."), let value = items[index + 1].string else { continue }
-            tags[String(field.dropFirst(2))] = value
-        }
+        for (field, value) in fields where field.hasPrefix("t.") { tags[String(field.dropFirst(2))] = value }
         return tags
     }
 

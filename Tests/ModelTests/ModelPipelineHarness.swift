@@ -88,13 +88,13 @@ extension ModelTestEnvironment {
         return try RedisConnection(configuration: configuration)
     }
 
-    /// Every field of `users`' profile hashes (each HGETALL sees one write or the next, never part of one).
+    /// Every field of `users`' profile hashes, flat (each HGETALL sees one write or the next, never part of one).
     static func profiles(_ redis: RedisConnection, _ users: [String]) throws -> [String: [String: String]] {
         let replies = try redis.pipeline { pipe in
             for user in users { pipe.append("HGETALL", ProfileKeys.profile(user)) }
         }
         var profiles: [String: [String: String]] = [:]
-        for (user, reply) in zip(users, replies) { profiles[user] = reply.hashFields }
+        for (user, reply) in zip(users, replies) { profiles[user] = ProfileHash.flatFields(reply.hashFields) }
         return profiles
     }
 

@@ -702,7 +702,7 @@ extension ProfileEvaluatorTests {
             #expect(throws: ProfileStateCodec.DecodingError.self) { try ProfileStateCodec.decode(bytes, userId: "someone-else") }
             #expect(throws: ProfileStateCodec.DecodingError.self) { try ProfileStateCodec.decode(bytes + [0], userId: state.userId) }
             var otherVersion = bytes
-            otherVersion[0] = 5  // 4 writes accumulators by mask; 5 is unknown
+            otherVersion[0] = 6  // 5 (a sectioned hash beside it) is the newest; 6 is unknown
             #expect(throws: ProfileStateCodec.DecodingError.self) { try ProfileStateCodec.decode(otherVersion, userId: state.userId) }
             let error = #expect(throws: ProfileStateCodec.DecodingError.self) { try ProfileStateCodec.decode(bytes, userId: "someone-else") }
             #expect(error?.userId == "someone-else")

@@ -179,8 +179,8 @@ import Yams
         #expect(write.denseId == 8_388_610)
         #expect(write.timerMs == 99)
         #expect(write.state == ProfileStateCodec.encode(new))
-        #expect(write.sets.map { "\($0.field)=\($0.value)" }.sorted() == ["m.orders_30d=3", "t.buyer=false", "t.tier=silver"])
-        #expect(write.deletes.sorted() == ["a.city"])
+        #expect(Self.fields(write) == [#"a={"gender":"f"}"#, #"m={"orders_30d":"3"}"#, #"t={"buyer":"false","tier":"silver"}"#])
+        #expect(write.deletes.isEmpty)
         #expect(write.bits.map { "\($0.key)@\($0.offset)=\($0.bit)" } == [
             "bm:buyer:1@2=0",
             "bm:tier=gold:1@2=0",
@@ -193,9 +193,39 @@ import Yams
         new.denseId = 5
         new.tags = ["buyer": .bool(true), "churned": .bool(false), "tier": .string("gold"), "score": .null]
         let write = ProfileWrite(old: nil, new: new, partition: 0)
-        #expect(write.sets.map(\.field).sorted() == ["t.buyer", "t.churned", "t.tier"])
+        #expect(Self.fields(write) == [#"t={"buyer":"true","churned":"false","tier":"gold"}"#])
         #expect(write.deletes.isEmpty)
         #expect(write.bits.map { "\($0.key)@\($0.offset)=\($0.bit)" } == ["bm:buyer:0@5=1", "bm:tier=gold:0@5=1"])
+    }
+
+    @Test func aSectionLeftEmptyIsDeletedAndModelOutputsStayFlat() {
+        var old = ProfileState(userId: "u")
+        old.denseId = 1
+        old.attributes = ["city": .string("Lyon")]
+        old.modelOutputs = ["model.churn.score": .number(0.25), "model.churn.version": .number(2)]
+        var new = old
+        new.attributes = ["city": .null]
+        new.modelOutputs = ["model.churn.score": .number(0.5)]
+        let write = ProfileWrite(old: old, new: new, partition: 0)
+        #expect(write.sections.isEmpty)
+        #expect(write.modelFields.map { "\($0.field)=\($0.value)" } == ["model.churn.score=0.5"])
+        #expect(write.deletes.sorted() == ["a", "model.churn.version"])
+    }
+
+    @Test func aHashInTheFlatLayoutGetsEverySectionAndLosesItsFlatFields() {
+        var old = ProfileState(userId: "u")
+        old.denseId = 1
+        old.attributes = ["city": .string("Lyon"), "gone": .null]
+        old.metricValues = ["orders": .number(2)]
+        old.tags = ["buyer": .bool(true)]
+        var new = old
+        new.metricValues = ["orders": .number(3)]
+        let write = ProfileWrite(old: old, new: new, partition: 0, storedHashIsFlat: true)
+        #expect(Self.fields(write) == [#"a={"city":"Lyon"}"#, #"m={"orders":"3"}"#, #"t={"buyer":"true"}"#])
+        #expect(write.deletes.sorted() == ["a.city", "m.orders", "t.buyer"])
+        // A user new to Redis has no flat fields to replace.
+        let first = ProfileWrite(old: nil, new: new, partition: 0, storedHashIsFlat: true)
+        #expect(first.deletes.isEmpty)
     }
 
     @Test func unchangedStateWritesNoFieldsOrBits() {
@@ -204,9 +234,37 @@ import Yams
         state.attributes = ["city": .string("Lyon")]
         state.tags = ["buyer": .bool(true)]
         let write = ProfileWrite(old: state, new: state, partition: 0)
-        #expect(write.sets.isEmpty)
+        #expect(write.sections.isEmpty && write.modelFields.isEmpty)
         #expect(write.deletes.isEmpty)
         #expect(write.bits.isEmpty)
+    }
+
+    /// A section holds each value's stored text, written as bytes where it can: the same text
+    /// as `storedText`, as a JSON string.
+    @Test func aSectionHoldsTheStoredTextOfEachValue() throws {
+        let values: [Value] = [
+            .bool(true), .bool(false), .number(0), .number(-0.0), .number(42), .number(-7), .number(2.5), .number(1e15), .number(999_999_999_999_999),
+            .number(-1e300), .number(.infinity), .timestamp(1_700_000_000_123), .duration(-5), .string("Lyon \"centre\" \\ \n"),
+            .string(""), .string("中文"), .list([.number(1), .string("a")]), .null,
+        ]
+        var table = NamedValues()
+        for (index, value) in values.enumerated() { _ = table.appendInOrder((index < 10 ? "v0\(index)" : "v\(index)"), value) }
+        var json: [UInt8] = []
+        ProfileHash.writeSection(table, to: &json)
+        let entries = try #require(ProfileHash.sectionEntries(String(decoding: json, as: UTF8.self)))
+        #expect(entries.count == values.count - 1)
+        for (index, value) in values.enumerated() {
+            #expect(entries[(index < 10 ? "v0\(index)" : "v\(index)")] == value.storedText, "\(value)")
+        }
+    }
+
+    /// The sections a write sets, as `field=JSON`, in section order.
+    static func fields(_ write: ProfileWrite) -> [String] {
+        write.sections.map { section in
+            var json: [UInt8] = []
+            ProfileHash.writeSection(section.values, to: &json)
+            return section.section.field + "=" + String(decoding: json, as: UTF8.self)
+        }
     }
 }
 

@@ -14,6 +14,8 @@ struct ASCIIProfileHash {
     /// A field of a section: its name (without the section prefix) and value in ``text``.
     private struct Entry {
         var section: UInt8
+        /// Read from a flat `a.<name>` field (``ProfileHash``'s old layout), not a section's.
+        var isFlat: Bool
         var nameStart: UInt32
         var valueStart: UInt32
         var valueEnd: UInt32
@@ -29,14 +31,16 @@ struct ASCIIProfileHash {
 
     private static let updatedName = Array("_updated".utf8)
 
-    /// `nil` when a pair is not two ASCII bulk strings: the text path handles those.
+    /// `nil` when a pair is not two ASCII bulk strings, or a section is not in the form the
+    /// processor writes without escapes: the text path handles those.
     init?(items: [RedisReply]) {
         var builder = Builder(capacity: items.count)
         var index = 0
         while index + 1 < items.count {
             guard case .bulk(let field) = items[index], case .bulk(let value) = items[index + 1],
-                  Self.isASCII(field), Self.isASCII(value) else { return nil }
-            field.withUnsafeBufferPointer { field in value.withUnsafeBufferPointer { value in builder.add(field: field, value: value) } }
+                  Self.isASCII(field), Self.isASCII(value),
+                  field.withUnsafeBufferPointer({ field in value.withUnsafeBufferPointer { value in builder.add(field: field, value: value) } })
+            else { return nil }
             index += 2
         }
         self.init(builder)
@@ -55,8 +59,8 @@ struct ASCIIProfileHash {
             guard let count = RESPBytes.header(UInt8(ascii: "*"), in: bytes, at: &index) else { return nil }
             var builder = Builder(capacity: count)
             for _ in 0..<count / 2 {
-                guard let field = bulk(&index), let value = bulk(&index), Self.isASCII(field), Self.isASCII(value) else { return nil }
-                builder.add(field: field, value: value)
+                guard let field = bulk(&index), let value = bulk(&index), Self.isASCII(field), Self.isASCII(value),
+                      builder.add(field: field, value: value) else { return nil }
             }
             // An odd last item is skipped, as the other initialiser does, but must be a bulk string too.
             guard count % 2 == 0 || bulk(&index).map(Self.isASCII) == true else { return nil }
@@ -68,7 +72,8 @@ struct ASCIIProfileHash {
 
     private init(_ builder: Builder) {
         text = builder.text
-        entries = builder.entries
+        // A section field replaces the flat fields of its section (``ProfileHash/flatFields(_:)``).
+        entries = builder.sectionFields == 0 ? builder.entries : builder.entries.filter { !$0.isFlat || builder.sectionFields & (1 << $0.section) == 0 }
         updated = builder.updated
         isEmpty = builder.isEmpty
         sortEntries()
@@ -80,23 +85,63 @@ struct ASCIIProfileHash {
         var entries: [Entry] = []
         var updated: String?
         var isEmpty = true
+        /// A bit per section read from its section field.
+        var sectionFields: UInt8 = 0
 
         init(capacity items: Int) {
             entries.reserveCapacity(items / 2)
             text.reserveCapacity(items * 8)
         }
 
-        mutating func add(field: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>) {
+        /// `false` when a section field is not a JSON object of plain strings.
+        mutating func add(field: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>) -> Bool {
             isEmpty = false
+            if field.count == 1, let section = ASCIIProfileHash.section(of: field[0]) {
+                sectionFields |= 1 << section
+                return addSection(section, value)
+            }
             if field.count == ASCIIProfileHash.updatedName.count, field.elementsEqual(ASCIIProfileHash.updatedName) {
                 updated = String(decoding: value, as: UTF8.self)
             }
-            guard field.count >= 2, field[1] == UInt8(ascii: "."), let section = ASCIIProfileHash.section(of: field[0]) else { return }
+            guard field.count >= 2, field[1] == UInt8(ascii: "."), let section = ASCIIProfileHash.section(of: field[0]) else { return true }
+            add(section: section, isFlat: true, name: UnsafeBufferPointer(rebasing: field[2...]), value: value)
+            return true
+        }
+
+        private mutating func add(section: UInt8, isFlat: Bool, name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>) {
             let nameStart = UInt32(text.count)
-            text.append(contentsOf: UnsafeBufferPointer(rebasing: field[2...]))
+            text.append(contentsOf: name)
             let valueStart = UInt32(text.count)
             text.append(contentsOf: value)
-            entries.append(Entry(section: section, nameStart: nameStart, valueStart: valueStart, valueEnd: UInt32(text.count)))
+            entries.append(Entry(section: section, isFlat: isFlat, nameStart: nameStart, valueStart: valueStart, valueEnd: UInt32(text.count)))
+        }
+
+        /// Reads `{"name":"text",…}` as ``ProfileHash`` writes it: no spaces, no escapes.
+        private mutating func addSection(_ section: UInt8, _ json: UnsafeBufferPointer<UInt8>) -> Bool {
+            var index = 0
+            func expect(_ byte: UInt8) -> Bool {
+                guard index < json.count, json[index] == byte else { return false }
+                index += 1
+                return true
+            }
+            func string() -> UnsafeBufferPointer<UInt8>? {
+                guard expect(UInt8(ascii: "\"")) else { return nil }
+                let start = index
+                while index < json.count, json[index] != UInt8(ascii: "\"") {
+                    if json[index] == UInt8(ascii: "\\") { return nil }
+                    index += 1
+                }
+                let end = index
+                guard expect(UInt8(ascii: "\"")) else { return nil }
+                return UnsafeBufferPointer(rebasing: json[start..<end])
+            }
+            guard expect(UInt8(ascii: "{")) else { return false }
+            if expect(UInt8(ascii: "}")) { return index == json.count }
+            repeat {
+                guard let name = string(), expect(UInt8(ascii: ":")), let value = string() else { return false }
+                add(section: section, isFlat: false, name: name, value: value)
+            } while expect(UInt8(ascii: ","))
+            return expect(UInt8(ascii: "}")) && index == json.count
         }
     }
 

@@ -7,9 +7,9 @@ import Redis
 struct ProfileReads {
     let redis: RedisClient
 
-    /// One user's profile hash; empty when unknown.
+    /// One user's profile hash in the flat form (``ProfileHash/flatFields(_:)``); empty when unknown.
     func profile(_ userId: String) async throws -> [String: String] {
-        try await redis.command("HGETALL", ProfileKeys.profile(userId)).hashFields
+        ProfileHash.flatFields(try await redis.command("HGETALL", ProfileKeys.profile(userId)).hashFields)
     }
 
     /// One user's profile hash, sorted for writing (``StoredProfile/isEmpty`` when unknown).
@@ -26,13 +26,13 @@ struct ProfileReads {
         return try replies.map { StoredProfile(hash: try $0.throwIfError()) }
     }
 
-    /// The profile hashes of `userIds`, in order (empty when unknown), in one round trip;
-    /// several in one transaction, so all come from one generation (docs/RECOMPUTE.md).
+    /// The profile hashes of `userIds` in the flat form, in order (empty when unknown), in one
+    /// round trip; several in one transaction, so all come from one generation (docs/RECOMPUTE.md).
     func profiles(_ userIds: [String]) async throws -> [[String: String]] {
         guard !userIds.isEmpty else { return [] }
         let commands: [[any RedisArgument]] = userIds.map { ["HGETALL", ProfileKeys.profile($0)] }
         let replies = userIds.count == 1 ? try await redis.pipeline(commands) : try await redis.transaction(commands)
-        return try replies.map { try $0.throwIfError().hashFields }
+        return try replies.map { ProfileHash.flatFields(try $0.throwIfError().hashFields) }
     }
 
     /// One user's engine state, `nil` for a user never seen.

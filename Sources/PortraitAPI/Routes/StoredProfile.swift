@@ -8,7 +8,8 @@ import Redis
 /// issue #16). The document is the one ``ProfileDocument/json(userId:fields:sections:)``
 /// builds, byte for byte; that function stays for answers that add to the document (`explain`).
 /// A hash of ASCII fields and values (the usual one) is written from the reply's bytes
-/// (``ASCIIProfileHash``); any other is decoded to text here, with UTF-8 repair.
+/// (``ASCIIProfileHash``); any other is decoded to text here, with UTF-8 repair, and flattened
+/// (``ProfileHash/flatFields(_:)``).
 struct StoredProfile {
     private let ascii: ASCIIProfileHash?
     /// `(name without the "a."/"m."/"t." prefix, stored text)` per section, in
@@ -26,8 +27,9 @@ struct StoredProfile {
         isEmpty = ascii.isEmpty
     }
 
-    /// Reads the field/value pairs of an `HGETALL` reply (pairs that are not two strings are
-    /// skipped, a later duplicate wins, as in `RedisReply.hashFields`).
+    /// Reads the field/value pairs of an `HGETALL` reply in either layout (``ProfileHash``):
+    /// pairs that are not two strings are skipped, a later duplicate wins, as in
+    /// `RedisReply.hashFields`.
     init(hash reply: RedisReply) {
         let items = reply.array ?? []
         if let ascii = ASCIIProfileHash(items: items) {
@@ -37,15 +39,19 @@ struct StoredProfile {
             return
         }
         ascii = nil
+        var hash: [String: String] = [:]
         var index = 0
         while index + 1 < items.count {
             defer { index += 2 }
             guard let field = items[index].string, let text = items[index + 1].string else { continue }
-            isEmpty = false
+            hash[field] = text
+        }
+        isEmpty = hash.isEmpty
+        for (field, text) in ProfileHash.flatFields(hash) {
             if field == "_updated" { updated = text }
             if let section = Self.section(of: field) { sections[section].append((String(field.dropFirst(2)), text)) }
         }
-        for section in sections.indices where sections[section].count > 1 { sections[section] = Self.sortedUnique(sections[section]) }
+        for section in sections.indices { sections[section].sort { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) } }
     }
 
     /// The index of the section `field` belongs to. Matches `String.hasPrefix("a.")`: when the
@@ -65,20 +71,6 @@ struct StoredProfile {
             return field.hasPrefix(ProfileDocument.Section.allCases[index].fieldPrefix) ? index : nil
         }
         return index
-    }
-
-    /// Sorted by name bytes; of equal names (only possible after UTF-8 repair) the last stays.
-    private static func sortedUnique(_ pairs: [(name: String, text: String)]) -> [(name: String, text: String)] {
-        let sorted = pairs.enumerated().sorted { lhs, rhs in
-            if lhs.element.name == rhs.element.name { return lhs.offset < rhs.offset }
-            return lhs.element.name.utf8.lexicographicallyPrecedes(rhs.element.name.utf8)
-        }
-        var unique: [(name: String, text: String)] = []
-        unique.reserveCapacity(sorted.count)
-        for (_, pair) in sorted {
-            if let last = unique.last, last.name == pair.name { unique[unique.count - 1] = pair } else { unique.append(pair) }
-        }
-        return unique
     }
 
     /// `{"attributes":…,"metrics":…,"tags":…,"updated_at":…,"user_id":…}` with the sections

@@ -59,7 +59,8 @@ public struct ProfileState: Sendable, Equatable {
 
 extension Value {
     /// How a value is written into a profile hash: numbers without a needless `.0`, times as
-    /// epoch milliseconds, strings raw; `nil` for null.
+    /// epoch milliseconds, strings raw; `nil` for null. (The processor's `ProfileHash` writes
+    /// booleans and integers as the same bytes without a `String`; a test compares them.)
     public var storedText: String? {
         switch self {
         case .null: nil

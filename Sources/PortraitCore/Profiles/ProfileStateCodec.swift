@@ -5,8 +5,16 @@ import TagLang
 /// equal bytes (a recompute can be compared byte for byte with the stream's result).
 public enum ProfileStateCodec {
     /// 2 added the model outputs; 3 the recent event ids (issue 17); 4 writes only the fields of
-    /// an accumulator that hold something (a mask first). Older blobs still read.
-    static let formatVersion: UInt8 = 4
+    /// an accumulator that hold something (a mask first); 5 encodes as 4 but says the profile
+    /// hash beside it has sections (the processor's `ProfileHash`), not one field per value.
+    /// Older blobs still read.
+    static let formatVersion: UInt8 = 5
+
+    /// Whether the profile hash written with `bytes` has sections (version 5 on); a hash
+    /// written with an older blob holds one field per value, which the next write replaces.
+    public static func writesSectionedHash(_ bytes: [UInt8]) -> Bool {
+        (bytes.first ?? 0) >= 5
+    }
 
     public struct DecodingError: Error, CustomStringConvertible {
         public let userId: String

@@ -54,10 +54,12 @@ public struct ProfileFeatureTable: Sendable {
     /// the sets hold exactly the users with a profile, while a keyspace scan would walk every
     /// state, history, timer and bitmap key too (several per user) to filter them out. The
     /// partitions are found with one `SCAN MATCH u:*`. Fields come with one pipelined `HMGET`
-    /// per user, `batchSize` users per round trip.
+    /// per user (of the sections holding them, and their flat fields in the old layout:
+    /// ``ProfileHash``), `batchSize` users per round trip.
     public static func read(from redis: RedisConnection, features: [String], label: FeatureLabel?, batchSize: Int = 500) throws -> ProfileFeatureTable {
         let users = try registeredUsers(redis).sorted()
-        let fields = ["_updated"] + features + (label.map { [$0.field] } ?? [])
+        let wanted = ["_updated"] + features + (label.map { [$0.field] } ?? [])
+        let fields = ProfileHash.storedFields(for: wanted)
         var profiles: [(userId: String, fields: [String: String])] = []
         profiles.reserveCapacity(users.count)
         var start = 0
@@ -68,9 +70,9 @@ public struct ProfileFeatureTable: Sendable {
                 guard let items = try reply.throwIfError().array, items.count == fields.count else {
                     throw RedisError.unexpectedReply(expected: "\(fields.count) HMGET values", got: reply.description)
                 }
-                var values: [String: String] = [:]
-                for (field, item) in zip(fields, items) { values[field] = item.string }
-                profiles.append((user, values))
+                var stored: [String: String] = [:]
+                for (field, item) in zip(fields, items) { stored[field] = item.string }
+                profiles.append((user, ProfileHash.flatFields(stored).filter { wanted.contains($0.key) }))
             }
             start += batch.count
         }
