@@ -16,7 +16,7 @@ extension ProfileJob {
 
     /// Starts writing the changed profiles, each lane on its own Redis connection, fenced by
     /// the owner epochs (a recompute's scratch database has no rival writer).
-    func startWrite(_ dirty: [PendingProfileWrite], watermarks: [Int32: Int64], carriesProgress: Bool) -> FlushInFlight? {
+    func startWrite(_ dirty: consuming [PendingProfileWrite], watermarks: [Int32: Int64], carriesProgress: Bool) -> FlushInFlight? {
         guard !dirty.isEmpty || carriesProgress || watermarks != reportedWatermarks else { return nil }
         var flight = FlushInFlight(watermarks: watermarks)
         var lanes = [[Int]](repeating: [], count: background.stores.count)
@@ -33,7 +33,20 @@ extension ProfileJob {
         steps.removeAll(keepingCapacity: true)
         writingLanes = lanes
         let (tagVersions, generation, epochs) = (tagVersions, profileGeneration, options.deferWrites ? [:] : epochs)
-        let byLane = lanes.map { indices in LaneSnapshots(indices.map { dirty[$0] }) }
+        // Moved into their lanes, not copied: a copy retains (and the array's end releases)
+        // every buffer of two states per user.
+        var laneItems = lanes.map { indices in
+            var items: [PendingProfileWrite] = []
+            items.reserveCapacity(indices.count)
+            return items
+        }
+        while let snapshot = dirty.popLast() { laneItems[background.lane(of: snapshot.partition)].append(snapshot) }
+        let byLane = laneItems.indices.map { lane in
+            var items: [PendingProfileWrite] = []
+            swap(&items, &laneItems[lane])
+            items.reverse()  // in the order of the lane's indices
+            return LaneSnapshots(items)
+        }
         background.start { store, lane in
             // Taken one transaction's worth at a time, from the end, each snapshot let go once
             // its write is built: a recompute's checkpoint of a whole partition would otherwise

@@ -144,6 +144,8 @@ final class ProfileJob: LiveKeyedJob {
         switch event {
         case .recordsOfGivenUpKeyGroupsDropped(let count):
             logger.info("polled inputs of given-up partitions dropped", metadata: ["inputs": "\(count)"])
+        case .polledRecordsReadAgain(let count):
+            logger.info("polled inputs dropped: the partitions are read again from their committed offsets", metadata: ["inputs": "\(count)"])
         case .writesRefused(let partitions):
             logger.warning("writes refused: another processor owns these partitions now", metadata: ["partitions": "\(partitions.sorted())"])
         case .commitSkipped:

@@ -58,7 +58,7 @@ public protocol LiveKeyedJob: AnyObject {
     /// Starts writing the dirty values' snapshots in the background; `watermarks` are the key
     /// groups' watermarks the checkpoint covers, and `carriesProgress` says whether records were
     /// read since the last one (positions to commit). `nil`: nothing to write.
-    func startWrite(_ dirty: [Snapshot], watermarks: [Int32: Int64], carriesProgress: Bool) -> PendingWrite?
+    func startWrite(_ dirty: consuming [Snapshot], watermarks: [Int32: Int64], carriesProgress: Bool) -> PendingWrite?
     /// The write's answer per dirty key (true: written; false: refused, another owner holds its
     /// key group), once it is there; without `blocking`, `nil` while it is still running.
     func finishWrite(blocking: Bool) throws -> [Bool]?

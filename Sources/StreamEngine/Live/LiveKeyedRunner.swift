@@ -117,8 +117,16 @@ public final class LiveKeyedRunner<Job: LiveKeyedJob> {
 
     /// Takes the key groups assigned now: checkpoints what changed under the ones held so far
     /// (writes of key groups another owner took meanwhile are refused), lets the job take
-    /// ownership, starts the keyed state over, and drops polled records of key groups given up
-    /// (their new owner reads them).
+    /// ownership, starts the keyed state over, and reads every owned split again from its
+    /// committed position, dropping the records already polled.
+    ///
+    /// Whatever was read but not written (a refused checkpoint's inputs, records polled before
+    /// the change) is so read again, in order, from where the store left off: a committed
+    /// position never passes what the store holds. Reading on from the current position lost
+    /// a refused write's inputs for good, since later inputs of the same users moved their
+    /// fences past them (a stale owner re-taking its old partitions' epochs got the live
+    /// owner's write refused, and the live owner then carried on). A source that cannot rewind
+    /// (a bounded replay) keeps the polled records of the key groups still owned.
     @inlinable func adoptAssignment(_ records: [Job.Record]) throws -> [Job.Record] {
         try checkpoint()
         ownedKeyGroups = try source.assignedKeyGroups()
@@ -126,6 +134,10 @@ public final class LiveKeyedRunner<Job: LiveKeyedJob> {
         watermarks.retain(keyGroups: owned)
         try job.assigned(owned, runner: self)
         try resetKeyedState()  // another owner may have written our new keys meanwhile
+        if try source.rewindToCommitted() {
+            if !records.isEmpty { job.note(.polledRecordsReadAgain(records.count)) }
+            return []
+        }
         var kept: [Job.Record] = []
         kept.reserveCapacity(records.count)
         for record in records where owned.contains(job.keyGroup(of: record)) { kept.append(record) }
@@ -371,7 +383,7 @@ public final class LiveKeyedRunner<Job: LiveKeyedJob> {
         positions.removeAll(keepingCapacity: true)
         let inputs = inputsSinceCheckpoint
         inputsSinceCheckpoint = 0
-        guard let pending = job.startWrite(dirty, watermarks: keyGroupWatermarks, carriesProgress: !taken.isEmpty || inputs > 0) else { return }
+        guard let pending = job.startWrite(consume dirty, watermarks: keyGroupWatermarks, carriesProgress: !taken.isEmpty || inputs > 0) else { return }
         inFlight = CheckpointInFlight(keys: keys, keyGroups: keyGroups, positions: taken, inputs: inputs, pending: pending)
         if wait { try completeCheckpoint() }
     }
@@ -418,6 +430,9 @@ public final class LiveKeyedRunner<Job: LiveKeyedJob> {
 /// What a ``LiveKeyedRunner`` tells its job (to log and count).
 public enum LiveRunnerEvent: Sendable, Equatable {
     case recordsOfGivenUpKeyGroupsDropped(Int)
+    /// Records polled before the assignment was taken again, dropped: they are read again from
+    /// the committed positions.
+    case polledRecordsReadAgain(Int)
     case writesRefused(keyGroups: Set<Int32>)
     case commitSkipped
     case visitsDone(changed: Int, slices: Int)

@@ -131,7 +131,7 @@ final class SumJob: LiveKeyedJob {
     }
 
     func snapshot(_ value: inout LiveTestValue, key: String, keyGroup: Int32) -> Snapshot { (key, keyGroup, value) }
-    func startWrite(_ dirty: PendingWrite, watermarks: [Int32: Int64], carriesProgress: Bool) -> PendingWrite? {
+    func startWrite(_ dirty: consuming PendingWrite, watermarks: [Int32: Int64], carriesProgress: Bool) -> PendingWrite? {
         guard !dirty.isEmpty || carriesProgress else { return nil }
         writing = dirty
         writes.append(dirty.map(\.key))
