@@ -79,7 +79,7 @@ import Testing
             .array([.bulk(Self.bytes("a.x")), .integer(1)]),
             // Sections that are not a JSON object of plain strings: the text path reads them.
             Self.reply([(Self.bytes("m"), Self.bytes("short"))]), Self.reply([(Self.bytes("a"), Self.bytes(#"{"q":"a\"b"}"#))]),
-            Self.reply([(Self.bytes("t"), Self.bytes(#"{"x": "1"}"#))]),
+            Self.reply([(Self.bytes("t"), Self.bytes(#"{"x": "1"}"#))]), Self.reply([(Self.bytes("m"), Self.bytes("{\"x\":\"a\nb\"}"))]),
         ] {
             #expect(ASCIIProfileHash(resp: Self.resp(other)) == nil, "\(other)")
         }

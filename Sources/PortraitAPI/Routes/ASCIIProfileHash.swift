@@ -128,7 +128,7 @@ struct ASCIIProfileHash {
                 guard expect(UInt8(ascii: "\"")) else { return nil }
                 let start = index
                 while index < json.count, json[index] != UInt8(ascii: "\"") {
-                    if json[index] == UInt8(ascii: "\\") { return nil }
+                    if json[index] == UInt8(ascii: "\\") || json[index] < 0x20 { return nil }  // escaped, or not JSON
                     index += 1
                 }
                 let end = index

@@ -50,7 +50,7 @@ public enum ProfileStateCodec {
                     metrics[index].accumulators.withUnsafeBufferPointer { accumulators in
                         for bucket in starts.indices {
                             writer.int(starts[bucket])
-                            write(accumulators[bucket], to: &writer)
+                            write(accumulators.baseAddress! + bucket, to: &writer)
                         }
                     }
                 }
@@ -138,28 +138,30 @@ public enum ProfileStateCodec {
 
     /// The mask of fields that hold something, then those fields (doubles compared by their
     /// bits, so -0 and NaN survive).
-    private static func write(_ accumulator: MetricAccumulator, to writer: inout ByteWriter) {
+    /// Through a pointer: the fields are read where they are, while an accumulator passed by
+    /// value was copied out of the buffer (retaining its set and value, releasing them after).
+    private static func write(_ accumulator: UnsafePointer<MetricAccumulator>, to writer: inout ByteWriter) {
         // An empty accumulator's fields (``MetricAccumulator/init()``), as constants.
         var fields: AccumulatorFields = []
-        if accumulator.count != 0 { fields.insert(.count) }
-        if accumulator.sum.bitPattern != Double(0).bitPattern { fields.insert(.sum) }
-        if accumulator.minimum.bitPattern != Double.infinity.bitPattern { fields.insert(.minimum) }
-        if accumulator.maximum.bitPattern != (-Double.infinity).bitPattern { fields.insert(.maximum) }
-        if accumulator.firstMs != .max { fields.insert(.firstMs) }
-        if accumulator.lastMs != .min { fields.insert(.lastMs) }
-        if case .null = accumulator.lastValue {} else { fields.insert(.lastValue) }
-        if !accumulator.distinct.isEmpty { fields.insert(.distinct) }
+        if accumulator.pointee.count != 0 { fields.insert(.count) }
+        if accumulator.pointee.sum.bitPattern != Double(0).bitPattern { fields.insert(.sum) }
+        if accumulator.pointee.minimum.bitPattern != Double.infinity.bitPattern { fields.insert(.minimum) }
+        if accumulator.pointee.maximum.bitPattern != (-Double.infinity).bitPattern { fields.insert(.maximum) }
+        if accumulator.pointee.firstMs != .max { fields.insert(.firstMs) }
+        if accumulator.pointee.lastMs != .min { fields.insert(.lastMs) }
+        if case .null = accumulator.pointee.lastValue {} else { fields.insert(.lastValue) }
+        if !accumulator.pointee.distinct.isEmpty { fields.insert(.distinct) }
         writer.bytes.append(fields.rawValue)
-        if fields.contains(.count) { writer.int(accumulator.count) }
-        if fields.contains(.sum) { writer.double(accumulator.sum) }
-        if fields.contains(.minimum) { writer.double(accumulator.minimum) }
-        if fields.contains(.maximum) { writer.double(accumulator.maximum) }
-        if fields.contains(.firstMs) { writer.int(accumulator.firstMs) }
-        if fields.contains(.lastMs) { writer.int(accumulator.lastMs) }
-        if fields.contains(.lastValue) { writer.value(accumulator.lastValue) }
+        if fields.contains(.count) { writer.int(accumulator.pointee.count) }
+        if fields.contains(.sum) { writer.double(accumulator.pointee.sum) }
+        if fields.contains(.minimum) { writer.double(accumulator.pointee.minimum) }
+        if fields.contains(.maximum) { writer.double(accumulator.pointee.maximum) }
+        if fields.contains(.firstMs) { writer.int(accumulator.pointee.firstMs) }
+        if fields.contains(.lastMs) { writer.int(accumulator.pointee.lastMs) }
+        if fields.contains(.lastValue) { writer.value(accumulator.pointee.lastValue) }
         if fields.contains(.distinct) {
-            writer.int(Int64(accumulator.distinct.count))
-            accumulator.distinct.sorted(by: Self.encodingOrder).forEach { writer.value($0) }
+            writer.int(Int64(accumulator.pointee.distinct.count))
+            accumulator.pointee.distinct.sorted(by: Self.encodingOrder).forEach { writer.value($0) }
         }
     }
 
