@@ -116,32 +116,39 @@ struct ASCIIProfileHash {
             entries.append(Entry(section: section, isFlat: isFlat, nameStart: nameStart, valueStart: valueStart, valueEnd: UInt32(text.count)))
         }
 
-        /// Reads `{"name":"text",…}` as ``ProfileHash`` writes it: no spaces, no escapes.
+        /// Reads `{"name":"text",…}` as ``ProfileHash`` writes it: no spaces, no escapes. One
+        /// loop over the bytes, with no local function capturing (and boxing) the index.
         private mutating func addSection(_ section: UInt8, _ json: UnsafeBufferPointer<UInt8>) -> Bool {
-            var index = 0
-            func expect(_ byte: UInt8) -> Bool {
-                guard index < json.count, json[index] == byte else { return false }
-                index += 1
-                return true
-            }
-            func string() -> UnsafeBufferPointer<UInt8>? {
-                guard expect(UInt8(ascii: "\"")) else { return nil }
-                let start = index
-                while index < json.count, json[index] != UInt8(ascii: "\"") {
-                    if json[index] == UInt8(ascii: "\\") || json[index] < 0x20 { return nil }  // escaped, or not JSON
-                    index += 1
+            let (quote, backslash) = (UInt8(ascii: "\""), UInt8(ascii: "\\"))
+            let count = json.count
+            guard count >= 2, json[0] == UInt8(ascii: "{"), json[count - 1] == UInt8(ascii: "}") else { return false }
+            if count == 2 { return true }
+            var index = 1
+            var name: Range<Int> = 0..<0
+            var readingValue = false
+            while true {
+                // A string: `"` then plain bytes up to the next `"`.
+                guard index < count - 1, json[index] == quote else { return false }
+                let start = index + 1
+                var end = start
+                while end < count - 1, json[end] != quote {
+                    if json[end] == backslash || json[end] < 0x20 { return false }  // escaped, or not JSON
+                    end += 1
                 }
-                let end = index
-                guard expect(UInt8(ascii: "\"")) else { return nil }
-                return UnsafeBufferPointer(rebasing: json[start..<end])
+                guard end < count - 1 else { return false }
+                index = end + 1
+                if readingValue {
+                    add(section: section, isFlat: false, name: UnsafeBufferPointer(rebasing: json[name]), value: UnsafeBufferPointer(rebasing: json[start..<end]))
+                    readingValue = false
+                    if index == count - 1 { return true }
+                    guard json[index] == UInt8(ascii: ",") else { return false }
+                } else {
+                    name = start..<end
+                    readingValue = true
+                    guard json[index] == UInt8(ascii: ":") else { return false }
+                }
+                index += 1
             }
-            guard expect(UInt8(ascii: "{")) else { return false }
-            if expect(UInt8(ascii: "}")) { return index == json.count }
-            repeat {
-                guard let name = string(), expect(UInt8(ascii: ":")), let value = string() else { return false }
-                add(section: section, isFlat: false, name: name, value: value)
-            } while expect(UInt8(ascii: ","))
-            return expect(UInt8(ascii: "}")) && index == json.count
         }
     }
 
