@@ -53,9 +53,8 @@ struct ProfileWrite {
         let migrates = storedHashIsFlat && old != nil
         var sections: [(section: ProfileHash.Section, values: NamedValues)] = []
         var deletes: [String] = []
-        func section(_ section: ProfileHash.Section, _ changes: [(name: String, from: Value?, to: Value?)], _ values: NamedValues) {
-            if migrates, let old {
-                let stored = [old.attributes, old.metricValues, old.tags][section.rawValue]
+        func section(_ section: ProfileHash.Section, _ changes: [(name: String, from: Value?, to: Value?)], stored: NamedValues?, _ values: NamedValues) {
+            if migrates, let stored {
                 for (name, value) in zip(stored.names, stored.values) where value != .null { deletes.append(section.flatPrefix + name) }
             } else if !Self.textChanged(changes) {
                 return
@@ -66,11 +65,11 @@ struct ProfileWrite {
                 deletes.append(section.field)
             }
         }
-        section(.attributes, Self.changes(old?.attributes, new.attributes), new.attributes)
+        section(.attributes, Self.changes(old?.attributes, new.attributes), stored: old?.attributes, new.attributes)
         let metricChanges = Self.changes(old?.metricValues, new.metricValues)
-        section(.metrics, metricChanges, new.metricValues)
+        section(.metrics, metricChanges, stored: old?.metricValues, new.metricValues)
         let changedTags = Self.changes(old?.tags, new.tags)
-        section(.tags, changedTags, new.tags)
+        section(.tags, changedTags, stored: old?.tags, new.tags)
         var modelFields: [(field: String, value: String)] = []
         for change in Self.changes(old?.modelOutputs, new.modelOutputs) {
             let text = change.to?.storedText

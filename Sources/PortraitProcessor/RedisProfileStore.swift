@@ -177,14 +177,15 @@ public struct RedisProfileStore: Sendable {
         return (next, (parts[1].array ?? []).compactMap(\.string))
     }
 
-    /// The stored profile hash of one user (empty when unknown).
-    /// The stored profile hash of `userId` in the flat form (``ProfileHash/flatFields(_:)``).
+    /// The stored profile hash of one user in the flat form (``ProfileHash/flatFields(_:)``);
+    /// empty when unknown.
     public func profile(_ userId: String) throws -> [String: String] {
         try profiles([userId])[0]
     }
 
-    /// The stored profile hashes of `userIds` in the flat form, in order (empty when unknown), in one round trip;
-    /// several in one transaction, so all come from one generation (docs/RECOMPUTE.md).
+    /// The stored profile hashes of `userIds` in the flat form, in order (empty when unknown), in
+    /// one round trip; several in one transaction, so all come from one generation
+    /// (docs/RECOMPUTE.md).
     public func profiles(_ userIds: [String]) throws -> [[String: String]] {
         guard !userIds.isEmpty else { return [] }
         let commands: [[any RedisArgument]] = userIds.map { ["HGETALL", ProfileKeys.profile($0)] }

@@ -89,7 +89,7 @@ struct ProcessorCrashTests {
     /// how many users each tag bitmap (and the population bitmap) holds, and each user's
     /// recent events. (Tag and metric histories are not compared: timers interleave with events
     /// by watermark, so intermediate steps may be timed differently; the final values are.)
-    struct Snapshot {
+    struct Snapshot: Equatable {
         var profiles: [String: [String: String]] = [:]
         var states: [String: [UInt8]] = [:]
         var timers: [String: [String]] = [:]

@@ -62,8 +62,7 @@ struct ProcessorOwnershipTests {
         #expect(registered == Self.users)
         // The processors' logs stay when the runs differ (the rare failure they explain would
         // otherwise leave nothing to read).
-        if actual.profiles == expected.profiles, actual.states == expected.states, actual.recentEvents == expected.recentEvents,
-           actual.bitmapCounts == expected.bitmapCounts, actual.timers == expected.timers, registered == Self.users {
+        if actual == expected, registered == Self.users {
             try? FileManager.default.removeItem(at: logs)
         } else {
             print("processor logs kept in \(logs.path)")

@@ -2,19 +2,23 @@ import Foundation
 import JSON
 import PortraitProcessor
 
-/// A stored profile hash as the API shows it: `a.*` attributes, `m.*` metrics, `t.*` tags,
-/// `_updated` as an ISO 8601 time. Fences (`f.*`) and other internal fields never appear.
+/// A stored profile hash as the API shows it, from its flat form (``ProfileHash/flatFields(_:)``):
+/// `a.*` attributes, `m.*` metrics, `t.*` tags, `_updated` as an ISO 8601 time. Fences (`f.*`)
+/// and other internal fields never appear.
 struct ProfileDocument {
     enum Section: String, CaseIterable {
         case attributes, metrics, tags
 
-        var fieldPrefix: String {
+        /// The hash section shown here.
+        var stored: ProfileHash.Section {
             switch self {
-            case .attributes: "a."
-            case .metrics: "m."
-            case .tags: "t."
+            case .attributes: .attributes
+            case .metrics: .metrics
+            case .tags: .tags
             }
         }
+
+        var fieldPrefix: String { stored.flatPrefix }
     }
 
     /// Parses `?fields=attributes,tags`; all sections when absent.
