@@ -7,8 +7,8 @@ import PortraitCore
 /// touched the user in between.
 struct HeldProfile {
     var state: ProfileState
-    /// As Redis holds it (`nil`: never written, so the flush registers the user).
-    var stored: ProfileState?
+    /// What Redis holds of it (`nil`: never written, so the flush registers the user).
+    var stored: WrittenValues?
     /// Redis holds the user's hash in the flat layout (``ProfileHash``): the next write
     /// replaces it.
     var storedHashIsFlat: Bool
@@ -24,7 +24,7 @@ struct HeldProfile {
     /// the write: ``ProfileJob``'s `evaluatesLazily`).
     var needsEvaluation = false
 
-    init(state: ProfileState, stored: ProfileState?, storedHashIsFlat: Bool = false) {
+    init(state: ProfileState, stored: WrittenValues?, storedHashIsFlat: Bool = false) {
         self.state = state
         self.stored = stored
         self.storedHashIsFlat = storedHashIsFlat
@@ -40,12 +40,12 @@ struct HeldProfile {
 
     /// Takes what the write that brings Redis from ``stored`` to ``state`` needs, and counts
     /// the profile as written (if the write fails, everything not committed is read again).
-    /// The stored state and the events are moved out, not copied: each copy of a profile
+    /// The stored values and the events are moved out, not copied: each copy of a profile
     /// retains a dozen buffers, and a flush took three of them per user.
     mutating func takeForWrite(partition: Int32) -> PendingProfileWrite {
-        var old: ProfileState?
+        var old: WrittenValues?
         swap(&old, &stored)
-        stored = state
+        stored = WrittenValues(state)
         var taken: [ProfileEvent] = []
         swap(&taken, &events)
         defer {
@@ -59,9 +59,32 @@ struct HeldProfile {
     }
 }
 
-/// One user's profile as a flush took it: the state Redis held and the state to write.
+/// What a write compares the profile with: the values Redis holds, not the metric buckets.
+///
+/// Why not the whole stored state: the buckets only ever go to Redis inside the state blob,
+/// written whole, so nothing compares them; and a kept copy shared the profile's buffers, so
+/// the user's next input copied all of its metric states (copy on write) and the write freed
+/// them again. The value tables are built afresh by every evaluation, so keeping them
+/// shares what nothing mutates.
+struct WrittenValues: Sendable {
+    var attributes: NamedValues
+    var metricValues: NamedValues
+    var tags: NamedValues
+    var modelOutputs: NamedValues
+    var nextTimerMs: Int64?
+
+    init(_ state: ProfileState) {
+        attributes = state.attributes
+        metricValues = state.metricValues
+        tags = state.tags
+        modelOutputs = state.modelOutputs
+        nextTimerMs = state.nextTimerMs
+    }
+}
+
+/// One user's profile as a flush took it: the values Redis held and the state to write.
 struct PendingProfileWrite: Sendable {
-    var old: ProfileState?
+    var old: WrittenValues?
     var new: ProfileState
     var partition: Int32
     var events: [ProfileEvent]

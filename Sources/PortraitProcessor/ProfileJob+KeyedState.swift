@@ -37,7 +37,7 @@ extension ProfileJob {
             if state.denseId == nil {
                 if let existing = existingIds[userId] { state.denseId = existing } else { state.denseId = nextDense; nextDense += 1 }
             }
-            return HeldProfile(state: state, stored: stored?.state, storedHashIsFlat: stored?.hashIsFlat ?? false)
+            return HeldProfile(state: state, stored: stored.map { WrittenValues($0.state) }, storedHashIsFlat: stored?.hashIsFlat ?? false)
         }
     }
 

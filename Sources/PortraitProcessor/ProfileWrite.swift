@@ -36,7 +36,7 @@ struct ProfileWrite {
     /// `events` are the events folded in; changes are timed by the profile's clock, or by
     /// `inputMs` (the newest input) while no event has set the clock.
     init(
-        old: ProfileState?, new: ProfileState, partition: Int32,
+        old: WrittenValues?, new: ProfileState, partition: Int32,
         events: [ProfileEvent] = [], inputMs: Int64? = nil, tagVersions: [String: Int] = [:], storedHashIsFlat: Bool = false
     ) {
         let denseId = new.denseId ?? 0

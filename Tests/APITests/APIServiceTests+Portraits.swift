@@ -248,7 +248,7 @@ extension APIServiceTests {
         second.tags["vip"] = .bool(true)
         let writes = [
             ProfileWrite(old: nil, new: first, partition: 0, events: [event(1_000, "view", "books"), event(2_000, "order", "books")], tagVersions: ["vip": 2]),
-            ProfileWrite(old: first, new: second, partition: 0, events: [event(5_000, "order", "games")], tagVersions: ["vip": 3]),
+            ProfileWrite(old: WrittenValues(first), new: second, partition: 0, events: [event(5_000, "order", "games")], tagVersions: ["vip": 3]),
         ]
         for write in writes { #expect(try store.write([write], updatedMs: 1) == [.written]) }
         try await env.withClient { client in

@@ -143,8 +143,12 @@ final class EventLoad: Sendable {
     private let stopped = Atomic<Bool>(false)
     private let failureText = Mutex<String?>(nil)
 
-    init(bootstrap: String, users: Int, events: Int, start: Int64, seed: UInt64 = 42) {
+    /// How long the producer rests after each 500 events.
+    let chunkPause: Double
+
+    init(bootstrap: String, users: Int, events: Int, start: Int64, seed: UInt64 = 42, chunkPause: Double = 0.25) {
         self.bootstrap = bootstrap
+        self.chunkPause = chunkPause
         self.seed = seed
         self.users = users
         self.events = events
@@ -182,7 +186,7 @@ final class EventLoad: Sendable {
             try producer.enqueue(topic: "portrait.events", key: Array(user.utf8), value: Array(json.utf8))
             if index % 500 == 499 {
                 try producer.flush()
-                Thread.sleep(forTimeInterval: 0.25)
+                Thread.sleep(forTimeInterval: chunkPause)
             }
         }
         try producer.flush()

@@ -15,7 +15,7 @@ struct ProcessorOwnershipTests {
     /// uninterrupted one), the definitions and a steady event load; runs `scenario`; then runs
     /// one uninterrupted processor over the same topic and compares everything it wrote.
     private func compareWithUninterrupted(
-        _ name: String, scenario: (_ env: ProcessorTestEnvironment, _ arguments: [String], _ redis: PrivateRedis, _ logs: URL) throws -> Void
+        _ name: String, chunkPause: Double = 0.25, scenario: (_ env: ProcessorTestEnvironment, _ arguments: [String], _ redis: PrivateRedis, _ logs: URL) throws -> Void
     ) throws {
         let executable = try IngestCrashTests.portraitExecutable()
         let (mock, bootstrap) = try startKafkaMock(executable, topics: ["portrait.events:4", "portrait.control:1", "portrait.dlq:1"])
@@ -32,7 +32,7 @@ struct ProcessorOwnershipTests {
         let mapping = try ProcessorTestEnvironment.mappingFile(database: "portrait_test_cdc_unused", directory: logs)
         let arguments = ["process", "--mapping", mapping.path, "--no-wall-clock", "--watermark-delay", "1h", "--session-timeout", "6s"]
 
-        let load = EventLoad(bootstrap: bootstrap, users: Self.users, events: Self.events, start: ProcessorCrashTests.start, seed: 7)
+        let load = EventLoad(bootstrap: bootstrap, users: Self.users, events: Self.events, start: ProcessorCrashTests.start, seed: 7, chunkPause: chunkPause)
         load.start()
         defer { load.stop() }
         try scenario(env, arguments, redis, logs)
@@ -88,20 +88,28 @@ struct ProcessorOwnershipTests {
         }
     }
 
+    /// The load is paced to last ~40 s, so it still runs when the stale processor resumes (at
+    /// ~22 s): with the 20 s load before, the other member had often read everything by then,
+    /// and the resumed one exited at once without having been given partitions again.
     @Test func aStaleOwnerResumedAfterItsSessionRegressesNothingAndRejoins() throws {
-        try compareWithUninterrupted("stale_owner") { env, arguments, _, logs in
+        try compareWithUninterrupted("stale_owner", chunkPause: 0.5) { env, arguments, _, logs in
             let group = arguments + ["--group", "shared", "--exit-when-idle", "5s"]
-            let stale = try env.start(group, log: logs.appendingPathComponent("stale.log"))
+            let staleLog = logs.appendingPathComponent("stale.log")
+            let stale = try env.start(group, log: staleLog)
             Thread.sleep(forTimeInterval: 4)
             let other = try env.start(group, log: logs.appendingPathComponent("other.log"))
             Thread.sleep(forTimeInterval: 6)  // the group splits the partitions between the two
             stale.send(SIGSTOP)
             Thread.sleep(forTimeInterval: 12)  // past the 6 s session: the other takes everything over
+            let loggedBeforeResume = (try? Data(contentsOf: staleLog).count) ?? 0
             stale.send(SIGCONT)
             #expect(stale.isRunning, "log: \(stale.logTail())")
             // Resumed, the stale one rejoins, shares the work again, and exits only when idle.
             #expect(stale.waitForExit().code == 0, "the resumed processor carried on and exited when idle (log: \(stale.logTail()))")
             #expect(other.waitForExit().code == 0, "log: \(other.logTail())")
+            let resumed = String(decoding: ((try? Data(contentsOf: staleLog)) ?? Data()).dropFirst(loggedBeforeResume), as: UTF8.self)
+            let assignments = resumed.split(separator: "\n").filter { $0.contains("partitions assigned") }
+            #expect(assignments.contains { !$0.contains("partitions=[]") }, "the resumed processor was given partitions again: \(assignments)")
         }
     }
 

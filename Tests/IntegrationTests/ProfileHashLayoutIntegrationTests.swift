@@ -27,7 +27,7 @@ import Testing
 
         let loaded = try #require(try store.loadStates(["u1"]).first ?? nil)
         #expect(loaded.hashIsFlat)
-        var held = HeldProfile(state: loaded.state, stored: loaded.state, storedHashIsFlat: loaded.hashIsFlat)
+        var held = HeldProfile(state: loaded.state, stored: WrittenValues(loaded.state), storedHashIsFlat: loaded.hashIsFlat)
         held.state.metricValues["orders"] = .number(3)
         #expect(try store.write([held.takeForWrite(partition: 0).write(tagVersions: [:])], updatedMs: 2) == [.written])
 

@@ -173,7 +173,7 @@ import Yams
         new.fences = ["portrait.events/0": 17]
         new.nextTimerMs = 99
 
-        let write = ProfileWrite(old: old, new: new, partition: 3)
+        let write = ProfileWrite(old: WrittenValues(old), new: new, partition: 3)
         #expect(write.userId == "42")
         #expect(write.partition == 3)
         #expect(write.denseId == 8_388_610)
@@ -206,7 +206,7 @@ import Yams
         var new = old
         new.attributes = ["city": .null]
         new.modelOutputs = ["model.churn.score": .number(0.5)]
-        let write = ProfileWrite(old: old, new: new, partition: 0)
+        let write = ProfileWrite(old: WrittenValues(old), new: new, partition: 0)
         #expect(write.sections.isEmpty)
         #expect(write.modelFields.map { "\($0.field)=\($0.value)" } == ["model.churn.score=0.5"])
         #expect(write.deletes.sorted() == ["a", "model.churn.version"])
@@ -220,7 +220,7 @@ import Yams
         old.tags = ["buyer": .bool(true)]
         var new = old
         new.metricValues = ["orders": .number(3)]
-        let write = ProfileWrite(old: old, new: new, partition: 0, storedHashIsFlat: true)
+        let write = ProfileWrite(old: WrittenValues(old), new: new, partition: 0, storedHashIsFlat: true)
         #expect(Self.fields(write) == [#"a={"city":"Lyon"}"#, #"m={"orders":"3"}"#, #"t={"buyer":"true"}"#])
         #expect(write.deletes.sorted() == ["a.city", "m.orders", "t.buyer"])
         // A user new to Redis has no flat fields to replace.
@@ -233,7 +233,7 @@ import Yams
         state.denseId = 1
         state.attributes = ["city": .string("Lyon")]
         state.tags = ["buyer": .bool(true)]
-        let write = ProfileWrite(old: state, new: state, partition: 0)
+        let write = ProfileWrite(old: WrittenValues(state), new: state, partition: 0)
         #expect(write.sections.isEmpty && write.modelFields.isEmpty)
         #expect(write.deletes.isEmpty)
         #expect(write.bits.isEmpty)
