@@ -177,25 +177,27 @@ extension ProfileEvaluatorTests {
         }
 
         @Test func lastValueIsTheNewestByEventTimeAndLaterArrivalWinsTies() {
-            var accumulator = MetricAccumulator()
-            accumulator.add(.string("b"), at: 200, aggregation: .lastValue)
-            accumulator.add(.string("a"), at: 100, aggregation: .lastValue)
-            #expect(accumulator.result(.lastValue) == .string("b"))
-            accumulator.add(.string("c"), at: 200, aggregation: .lastValue)
-            #expect(accumulator.result(.lastValue) == .string("c"))
-            accumulator.add(.null, at: 300, aggregation: .lastValue)
-            #expect(accumulator.result(.lastValue) == .string("c"))
+            let lastCategory = Fixture.compiled(Fixture.metric("l", filter: "true", .lastValue, field: "category", window: "lifetime"))
+            var state = MetricState()
+            state.add(.string("b"), at: 200, metric: lastCategory, nowMs: 200)
+            state.add(.string("a"), at: 100, metric: lastCategory, nowMs: 200)
+            #expect(state.value(.lastValue) == .string("b"))
+            state.add(.string("c"), at: 200, metric: lastCategory, nowMs: 200)
+            #expect(state.value(.lastValue) == .string("c"))
+            state.add(.null, at: 300, metric: lastCategory, nowMs: 300)
+            #expect(state.value(.lastValue) == .string("c"))
 
-            var older = MetricAccumulator()
-            older.add(.string("old"), at: 100, aggregation: .lastValue)
-            var newer = MetricAccumulator()
-            newer.add(.string("new"), at: 150, aggregation: .lastValue)
-            var merged = older
-            merged.merge(newer)
-            #expect(merged.result(.lastValue) == .string("new"))
-            merged = newer
-            merged.merge(older)
-            #expect(merged.result(.lastValue) == .string("new"))
+            // Across buckets: the newest by event time, whichever bucket came first.
+            let daily = Fixture.compiled(Fixture.metric("d", filter: "true", .lastValue, field: "category", window: "7d"))
+            var buckets = MetricState()
+            buckets.add(.string("new"), at: 2 * day, metric: daily, nowMs: 2 * day)
+            buckets.add(.string("old"), at: day, metric: daily, nowMs: 2 * day)
+            #expect(buckets.bucketStarts == [day, 2 * day])
+            #expect(buckets.lastValues == [.string("old"), .string("new")])
+            #expect(buckets.value(.lastValue) == .string("new"))
+            buckets.expire(nowMs: 8 * day, window: daily.window)
+            #expect(buckets.lastValues == [.string("new")], "the kept values leave with their buckets")
+            #expect(buckets.value(.lastValue) == .string("new"))
         }
     }
 }
@@ -647,15 +649,15 @@ extension ProfileEvaluatorTests {
                 backward.fences[name] = Int64(name.count)
                 backward.attributes[name] = .string(name)
             }
-            var forwardBucket = MetricAccumulator()
-            var backwardBucket = MetricAccumulator()
-            backwardBucket.distinct.reserveCapacity(1_000)
-            for name in names { forwardBucket.add(.string(name), at: 1, aggregation: .distinct) }
-            for name in names.reversed() { backwardBucket.add(.string(name), at: 1, aggregation: .distinct) }
-            forward.metricStates["a#1"] = MetricState(bucketStarts: [0], accumulators: [forwardBucket])
+            var forwardBucket: Set<Value> = []
+            var backwardBucket: Set<Value> = []
+            backwardBucket.reserveCapacity(1_000)
+            for name in names { forwardBucket.insert(.string(name)) }
+            for name in names.reversed() { backwardBucket.insert(.string(name)) }
+            forward.metricStates["a#1"] = MetricState(bucketStarts: [0], accumulators: [MetricAccumulator()], distinctValues: [forwardBucket])
             forward.metricStates["b#2"] = MetricState(bucketStarts: [0], accumulators: [MetricAccumulator()])
             backward.metricStates["b#2"] = MetricState(bucketStarts: [0], accumulators: [MetricAccumulator()])
-            backward.metricStates["a#1"] = MetricState(bucketStarts: [0], accumulators: [backwardBucket])
+            backward.metricStates["a#1"] = MetricState(bucketStarts: [0], accumulators: [MetricAccumulator()], distinctValues: [backwardBucket])
             #expect(forward == backward)
             #expect(ProfileStateCodec.encode(forward) == ProfileStateCodec.encode(backward))
         }
@@ -711,9 +713,10 @@ extension ProfileEvaluatorTests {
 }
 
 private extension MetricState {
-    init(bucketStarts: [Int64], accumulators: [MetricAccumulator]) {
+    init(bucketStarts: [Int64], accumulators: [MetricAccumulator], distinctValues: [Set<Value>] = []) {
         self.init()
         self.bucketStarts = bucketStarts
         self.accumulators = accumulators
+        self.distinctValues = distinctValues
     }
 }

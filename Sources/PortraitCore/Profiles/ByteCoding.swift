@@ -1,39 +1,92 @@
 import TagLang
 
 /// Appends a compact binary encoding: zig-zag varints, IEEE doubles, length-prefixed strings.
-struct ByteWriter {
-    var bytes: [UInt8] = []
+///
+/// Into a buffer of its own, with one capacity check per item written: appending to an array
+/// byte by byte checked its uniqueness and capacity at every byte, and the state blob (one per
+/// profile write, ~800 bytes) spent more time there than in the encoding itself.
+struct ByteWriter: ~Copyable {
+    private var buffer: UnsafeMutableRawPointer
+    private var capacity: Int
+    private(set) var count = 0
+
+    init(capacity: Int) {
+        self.capacity = max(capacity, 16)
+        buffer = .allocate(byteCount: self.capacity, alignment: 8)
+    }
+
+    deinit { buffer.deallocate() }
+
+    /// The bytes written.
+    consuming func finish() -> [UInt8] {
+        [UInt8](UnsafeRawBufferPointer(start: buffer, count: count))
+    }
+
+    /// Room for `bytes` more.
+    mutating func reserve(_ bytes: Int) {
+        guard count + bytes > capacity else { return }
+        var grown = capacity * 2
+        while count + bytes > grown { grown *= 2 }
+        let larger = UnsafeMutableRawPointer.allocate(byteCount: grown, alignment: 8)
+        larger.copyMemory(from: buffer, byteCount: count)
+        buffer.deallocate()
+        buffer = larger
+        capacity = grown
+    }
+
+    mutating func byte(_ value: UInt8) {
+        reserve(1)
+        buffer.storeBytes(of: value, toByteOffset: count, as: UInt8.self)
+        count += 1
+    }
 
     mutating func int(_ value: Int64) {
+        reserve(10)
         var zigzag = UInt64(bitPattern: (value << 1) ^ (value >> 63))
         while zigzag >= 0x80 {
-            bytes.append(UInt8(truncatingIfNeeded: zigzag) | 0x80)
+            buffer.storeBytes(of: UInt8(truncatingIfNeeded: zigzag) | 0x80, toByteOffset: count, as: UInt8.self)
+            count += 1
             zigzag >>= 7
         }
-        bytes.append(UInt8(zigzag))
+        buffer.storeBytes(of: UInt8(zigzag), toByteOffset: count, as: UInt8.self)
+        count += 1
     }
 
     mutating func double(_ value: Double) {
-        withUnsafeBytes(of: value.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
+        reserve(8)
+        buffer.storeBytes(of: value.bitPattern.littleEndian, toByteOffset: count, as: UInt64.self)
+        count += 8
     }
 
     mutating func string(_ text: String) {
-        var text = text
-        text.withUTF8 { utf8 in  // contiguous bytes: one copy, not a walk of the UTF-8 view
-            int(Int64(utf8.count))
-            bytes.append(contentsOf: utf8)
+        // Contiguous bytes (native and small strings): one copy, not a walk of the UTF-8 view.
+        let copied: Void? = text.utf8.withContiguousStorageIfAvailable { utf8 in append(UnsafeRawBufferPointer(utf8)) }
+        if copied == nil {
+            var text = text
+            text.withUTF8 { append(UnsafeRawBufferPointer($0)) }
         }
+    }
+
+    /// A length, then the bytes.
+    private mutating func append(_ bytes: UnsafeRawBufferPointer) {
+        int(Int64(bytes.count))
+        reserve(bytes.count)
+        if let base = bytes.baseAddress { (buffer + count).copyMemory(from: base, byteCount: bytes.count) }
+        count += bytes.count
     }
 
     mutating func value(_ value: Value) {
         switch value {
-        case .null: bytes.append(0)
-        case .bool(let flag): bytes.append(flag ? 2 : 1)
-        case .number(let number): bytes.append(3); double(number)
-        case .string(let text): bytes.append(4); string(text)
-        case .timestamp(let ms): bytes.append(5); int(ms)
-        case .duration(let ms): bytes.append(6); int(ms)
-        case .list(let items): bytes.append(7); int(Int64(items.count)); items.forEach { self.value($0) }
+        case .null: byte(0)
+        case .bool(let flag): byte(flag ? 2 : 1)
+        case .number(let number): byte(3); double(number)
+        case .string(let text): byte(4); string(text)
+        case .timestamp(let ms): byte(5); int(ms)
+        case .duration(let ms): byte(6); int(ms)
+        case .list(let items):
+            byte(7)
+            int(Int64(items.count))
+            for item in items { self.value(item) }
         }
     }
 }

@@ -1,7 +1,8 @@
 import TagLang
 
-/// One user's state for one metric: accumulators per time bucket, oldest first. A lifetime
-/// metric has a single bucket starting at 0.
+/// One user's state for one metric: per time bucket, oldest first, its start and its
+/// accumulator, and for `last_value` and `distinct` the values it keeps. A lifetime metric has
+/// a single bucket starting at 0.
 ///
 /// At time `now` a sliding window of length L over buckets of size B covers the buckets whose
 /// start is after `bucketStart(now) − L`: the current bucket and the L/B − 1 before it. So the
@@ -9,6 +10,11 @@ import TagLang
 public struct MetricState: Sendable, Equatable {
     public var bucketStarts: [Int64] = []
     public var accumulators: [MetricAccumulator] = []
+    /// `last_value`: each bucket's newest value (its time is the accumulator's `lastMs`), one
+    /// per bucket; empty for the other aggregations.
+    public var lastValues: [Value] = []
+    /// `distinct`: each bucket's values, one set per bucket; empty for the other aggregations.
+    public var distinctValues: [Set<Value>] = []
 
     public init() {}
 
@@ -23,16 +29,46 @@ public struct MetricState: Sendable, Equatable {
             start = Self.floor(timestampMs, bucket)
             guard start > Self.floor(nowMs, bucket) - length else { return }
         }
+        let aggregation = metric.aggregation
+        let buckets = bucketStarts.count
+        if aggregation == .lastValue { Self.pad(&lastValues, to: buckets, with: .null) }
+        if aggregation == .distinct { Self.pad(&distinctValues, to: buckets, with: []) }
         let index = insertionIndex(for: start)
-        if index < bucketStarts.count, bucketStarts[index] == start {
-            accumulators[index].add(value, at: timestampMs, aggregation: metric.aggregation)
-        } else {
-            var accumulator = MetricAccumulator()
-            accumulator.add(value, at: timestampMs, aggregation: metric.aggregation)
-            guard !accumulator.isEmpty else { return }  // e.g. a sum over a missing field
+        if index == bucketStarts.count || bucketStarts[index] != start {
+            guard Self.contributes(value, to: aggregation) else { return }  // e.g. a sum over a missing field
             bucketStarts.insert(start, at: index)
-            accumulators.insert(accumulator, at: index)
+            accumulators.insert(MetricAccumulator(), at: index)
+            if aggregation == .lastValue { lastValues.insert(.null, at: index) }
+            if aggregation == .distinct { distinctValues.insert([], at: index) }
         }
+        switch aggregation {
+        case .lastValue:
+            // Equal times: the later arrival wins.
+            guard value != .null, timestampMs >= accumulators[index].lastMs else { return }
+            accumulators[index].lastMs = timestampMs
+            lastValues[index] = value
+        case .distinct:
+            guard value != .null else { return }
+            distinctValues[index].insert(value)
+        default:
+            accumulators[index].add(value, at: timestampMs, aggregation: aggregation)
+        }
+    }
+
+    /// Whether an event with `value` puts anything into a new bucket.
+    private static func contributes(_ value: Value, to aggregation: MetricAggregation) -> Bool {
+        switch aggregation {
+        case .count, .firstSeen, .lastSeen: true
+        case .sum, .min, .max, .avg: if case .number = value { true } else { false }
+        case .distinct, .lastValue: value != .null
+        }
+    }
+
+    /// One entry per bucket in `values`, as the buckets have (a blob's buckets that kept no value
+    /// read back with none: never for a `last_value` or `distinct` metric, whose buckets all
+    /// keep one, but a corrupt state must not index past the end).
+    private static func pad<Element>(_ values: inout [Element], to count: Int, with empty: Element) {
+        if values.count < count { values.append(contentsOf: repeatElement(empty, count: count - values.count)) }
     }
 
     /// Drops the buckets that have left the window at `nowMs`.
@@ -44,14 +80,32 @@ public struct MetricState: Sendable, Equatable {
         if dropped > 0 {
             bucketStarts.removeFirst(dropped)
             accumulators.removeFirst(dropped)
+            if !lastValues.isEmpty { lastValues.removeFirst(Swift.min(dropped, lastValues.count)) }
+            if !distinctValues.isEmpty { distinctValues.removeFirst(Swift.min(dropped, distinctValues.count)) }
         }
     }
 
     /// The metric's value over what is kept (call `expire` first).
     public func value(_ aggregation: MetricAggregation) -> Value {
-        guard var total = accumulators.first else { return MetricAccumulator().result(aggregation) }
-        for accumulator in accumulators.dropFirst() { total.merge(accumulator) }
-        return total.result(aggregation)
+        switch aggregation {
+        case .distinct:
+            guard distinctValues.count > 1 else { return .number(Double(distinctValues.first?.count ?? 0)) }
+            var union = distinctValues[0]
+            for values in distinctValues.dropFirst() { union.formUnion(values) }
+            return .number(Double(union.count))
+        case .lastValue:
+            // The newest by event time; between buckets of equal times, the newer bucket.
+            var newest: (ms: Int64, value: Value)? = nil
+            for index in lastValues.indices where index < accumulators.count && lastValues[index] != .null {
+                let ms = accumulators[index].lastMs
+                if newest == nil || ms >= newest!.ms { newest = (ms, lastValues[index]) }
+            }
+            return newest?.value ?? .null
+        default:
+            guard var total = accumulators.first else { return MetricAccumulator().result(aggregation) }
+            for accumulator in accumulators.dropFirst() { total.merge(accumulator) }
+            return total.result(aggregation)
+        }
     }
 
     /// When the value next changes with time alone: the oldest bucket's departure.

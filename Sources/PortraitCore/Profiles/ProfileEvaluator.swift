@@ -95,13 +95,15 @@ public struct ProfileEvaluator: Sendable {
                 }
                 continue
             }
-            state.metricStates[position: position].expire(nowMs: now, window: metric.window)
-            let metricState = state.metricStates[position: position]
-            let value = metricState.value(metric.aggregation)
+            // In place: a copy of the state retained its arrays and released them again.
+            let (value, isEmpty, expiry) = state.metricStates.update(position: position) { metricState in
+                metricState.expire(nowMs: now, window: metric.window)
+                return (metricState.value(metric.aggregation), metricState.isEmpty, metricState.nextExpiry(window: metric.window))
+            }
             frame.values[slots.slot(ofMetric: index)] = value
             nullMetrics = nullMetrics || value == .null
-            if !metricState.isEmpty { keptStates += 1 }
-            wake(at: metricState.nextExpiry(window: metric.window))
+            if !isEmpty { keptStates += 1 }
+            wake(at: expiry)
         }
         if keptStates != state.metricStates.count {
             state.metricStates = state.metricStates.filter { key, metricState in

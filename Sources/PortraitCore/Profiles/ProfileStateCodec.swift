@@ -22,9 +22,8 @@ public enum ProfileStateCodec {
     }
 
     public static func encode(_ state: ProfileState) -> [UInt8] {
-        var writer = ByteWriter()
-        writer.bytes.reserveCapacity(4_096)  // a profile with a few weeks of buckets: grown once at most, not four times
-        writer.bytes.append(formatVersion)
+        var writer = ByteWriter(capacity: 4_096)  // a profile with a few weeks of buckets: grown once at most
+        writer.byte(formatVersion)
         writer.string(state.userId)
         writer.int(state.denseId ?? -1)
         writer.int(state.clockMs)
@@ -34,23 +33,36 @@ public enum ProfileStateCodec {
         writeValues(state.tags, to: &writer)
         writeValues(state.modelOutputs, to: &writer)
         writer.int(Int64(state.fences.count))
-        for (source, offset) in state.fences.sorted(by: { $0.key < $1.key }) {
+        if state.fences.count == 1, let (source, offset) = state.fences.first {  // the usual case: no array to sort
             writer.string(source)
             writer.int(offset)
+        } else {
+            for (source, offset) in state.fences.sorted(by: { $0.key < $1.key }) {
+                writer.string(source)
+                writer.int(offset)
+            }
         }
         // Through buffer pointers: each element is read in place, where an array's subscript
         // copied every accumulator out (retaining its set and value) and released it again.
         let names = state.metricStates.names
         writer.int(Int64(names.count))
         state.metricStates.values.withUnsafeBufferPointer { metrics in
+            // The buckets are two arrays per metric, apart in memory, and the profile was
+            // built on another thread: each array's first read missed the cache, one after
+            // the other (most of this function's time). Reading every header first, with
+            // nothing depending on the reads, lets those misses overlap.
+            var buckets = 0
+            for index in metrics.indices { buckets &+= metrics[index].bucketStarts.count &+ metrics[index].accumulators.count }
+            writer.reserve(buckets &* 12)
             for index in names.indices {
                 writer.string(names[index])
-                writer.int(Int64(metrics[index].bucketStarts.count))
-                metrics[index].bucketStarts.withUnsafeBufferPointer { starts in
-                    metrics[index].accumulators.withUnsafeBufferPointer { accumulators in
+                let metric = metrics.baseAddress! + index
+                writer.int(Int64(metric.pointee.bucketStarts.count))
+                metric.pointee.bucketStarts.withUnsafeBufferPointer { starts in
+                    metric.pointee.accumulators.withUnsafeBufferPointer { accumulators in
                         for bucket in starts.indices {
                             writer.int(starts[bucket])
-                            write(accumulators.baseAddress! + bucket, to: &writer)
+                            write(accumulators[bucket], of: metric, bucket: bucket, to: &writer)
                         }
                     }
                 }
@@ -61,7 +73,7 @@ public enum ProfileStateCodec {
             writer.string(entry.id)
             writer.int(entry.timestampMs)
         }
-        return writer.bytes
+        return writer.finish()
     }
 
     public static func decode(_ bytes: [UInt8], userId: String) throws(DecodingError) -> ProfileState {
@@ -82,11 +94,12 @@ public enum ProfileStateCodec {
             for _ in 0..<(try reader.count()) { state.fences[try reader.string()] = try reader.int() }
             for _ in 0..<(try reader.count()) {
                 let key = try reader.string()
-                var metric = MetricState()
+                var buckets: [(start: Int64, bucket: Bucket)] = []
                 for _ in 0..<(try reader.count()) {
-                    metric.bucketStarts.append(try reader.int())
-                    metric.accumulators.append(version >= 4 ? try readAccumulator(&reader) : try readFullAccumulator(&reader))
+                    let start = try reader.int()
+                    buckets.append((start, version >= 4 ? try readBucket(&reader) : try readFullBucket(&reader)))
                 }
+                let metric = metricState(buckets)
                 if !state.metricStates.appendInOrder(key, metric) { state.metricStates[key] = metric }
             }
             if version >= 3 {
@@ -137,35 +150,40 @@ public enum ProfileStateCodec {
     }
 
     /// The mask of fields that hold something, then those fields (doubles compared by their
-    /// bits, so -0 and NaN survive).
-    /// Through a pointer: the fields are read where they are, while an accumulator passed by
-    /// value was copied out of the buffer (retaining its set and value, releasing them after).
-    private static func write(_ accumulator: UnsafePointer<MetricAccumulator>, to writer: inout ByteWriter) {
+    /// bits, so -0 and NaN survive): the bucket's accumulator, then the value or set it keeps.
+    private static func write(_ accumulator: MetricAccumulator, of metric: UnsafePointer<MetricState>, bucket: Int, to writer: inout ByteWriter) {
         // An empty accumulator's fields (``MetricAccumulator/init()``), as constants.
         var fields: AccumulatorFields = []
-        if accumulator.pointee.count != 0 { fields.insert(.count) }
-        if accumulator.pointee.sum.bitPattern != Double(0).bitPattern { fields.insert(.sum) }
-        if accumulator.pointee.minimum.bitPattern != Double.infinity.bitPattern { fields.insert(.minimum) }
-        if accumulator.pointee.maximum.bitPattern != (-Double.infinity).bitPattern { fields.insert(.maximum) }
-        if accumulator.pointee.firstMs != .max { fields.insert(.firstMs) }
-        if accumulator.pointee.lastMs != .min { fields.insert(.lastMs) }
-        if case .null = accumulator.pointee.lastValue {} else { fields.insert(.lastValue) }
-        if !accumulator.pointee.distinct.isEmpty { fields.insert(.distinct) }
-        writer.bytes.append(fields.rawValue)
-        if fields.contains(.count) { writer.int(accumulator.pointee.count) }
-        if fields.contains(.sum) { writer.double(accumulator.pointee.sum) }
-        if fields.contains(.minimum) { writer.double(accumulator.pointee.minimum) }
-        if fields.contains(.maximum) { writer.double(accumulator.pointee.maximum) }
-        if fields.contains(.firstMs) { writer.int(accumulator.pointee.firstMs) }
-        if fields.contains(.lastMs) { writer.int(accumulator.pointee.lastMs) }
-        if fields.contains(.lastValue) { writer.value(accumulator.pointee.lastValue) }
-        if fields.contains(.distinct) {
-            writer.int(Int64(accumulator.pointee.distinct.count))
-            accumulator.pointee.distinct.sorted(by: Self.encodingOrder).forEach { writer.value($0) }
+        if accumulator.count != 0 { fields.insert(.count) }
+        if accumulator.sum.bitPattern != Double(0).bitPattern { fields.insert(.sum) }
+        if accumulator.minimum.bitPattern != Double.infinity.bitPattern { fields.insert(.minimum) }
+        if accumulator.maximum.bitPattern != (-Double.infinity).bitPattern { fields.insert(.maximum) }
+        if accumulator.firstMs != .max { fields.insert(.firstMs) }
+        if accumulator.lastMs != .min { fields.insert(.lastMs) }
+        let keepsValue = bucket < metric.pointee.lastValues.count && metric.pointee.lastValues[bucket] != .null
+        if keepsValue { fields.insert(.lastValue) }
+        let keepsSet = bucket < metric.pointee.distinctValues.count && !metric.pointee.distinctValues[bucket].isEmpty
+        if keepsSet { fields.insert(.distinct) }
+        writer.byte(fields.rawValue)
+        if fields.contains(.count) { writer.int(accumulator.count) }
+        if fields.contains(.sum) { writer.double(accumulator.sum) }
+        if fields.contains(.minimum) { writer.double(accumulator.minimum) }
+        if fields.contains(.maximum) { writer.double(accumulator.maximum) }
+        if fields.contains(.firstMs) { writer.int(accumulator.firstMs) }
+        if fields.contains(.lastMs) { writer.int(accumulator.lastMs) }
+        if keepsValue { writer.value(metric.pointee.lastValues[bucket]) }
+        if keepsSet {
+            let values = metric.pointee.distinctValues[bucket]
+            writer.int(Int64(values.count))
+            for value in values.sorted(by: Self.encodingOrder) { writer.value(value) }
         }
     }
 
-    private static func readAccumulator(_ reader: inout ByteReader) throws(ByteReader.Corrupt) -> MetricAccumulator {
+    /// One bucket as ``write(_:of:bucket:to:)`` wrote it: the accumulator, the value it keeps
+    /// (`.null`: none) and the set it keeps.
+    private typealias Bucket = (accumulator: MetricAccumulator, lastValue: Value, distinct: Set<Value>)
+
+    private static func readBucket(_ reader: inout ByteReader) throws(ByteReader.Corrupt) -> Bucket {
         let fields = AccumulatorFields(rawValue: try reader.byte())
         var accumulator = MetricAccumulator()
         if fields.contains(.count) { accumulator.count = try reader.int() }
@@ -174,11 +192,12 @@ public enum ProfileStateCodec {
         if fields.contains(.maximum) { accumulator.maximum = try reader.double() }
         if fields.contains(.firstMs) { accumulator.firstMs = try reader.int() }
         if fields.contains(.lastMs) { accumulator.lastMs = try reader.int() }
-        if fields.contains(.lastValue) { accumulator.lastValue = try reader.value() }
+        let lastValue = fields.contains(.lastValue) ? try reader.value() : .null
+        var distinct: Set<Value> = []
         if fields.contains(.distinct) {
-            for _ in 0..<(try reader.count()) { accumulator.distinct.insert(try reader.value()) }
+            for _ in 0..<(try reader.count()) { distinct.insert(try reader.value()) }
         }
-        return accumulator
+        return (accumulator, lastValue, distinct)
     }
 
     /// A total order on values for writing sets deterministically, without building text:
@@ -206,7 +225,7 @@ public enum ProfileStateCodec {
     }
 
     /// Formats 1–3: every field, always.
-    private static func readFullAccumulator(_ reader: inout ByteReader) throws(ByteReader.Corrupt) -> MetricAccumulator {
+    private static func readFullBucket(_ reader: inout ByteReader) throws(ByteReader.Corrupt) -> Bucket {
         var accumulator = MetricAccumulator()
         accumulator.count = try reader.int()
         accumulator.sum = try reader.double()
@@ -214,8 +233,20 @@ public enum ProfileStateCodec {
         accumulator.maximum = try reader.double()
         accumulator.firstMs = try reader.int()
         accumulator.lastMs = try reader.int()
-        accumulator.lastValue = try reader.value()
-        for _ in 0..<(try reader.count()) { accumulator.distinct.insert(try reader.value()) }
-        return accumulator
+        let lastValue = try reader.value()
+        var distinct: Set<Value> = []
+        for _ in 0..<(try reader.count()) { distinct.insert(try reader.value()) }
+        return (accumulator, lastValue, distinct)
+    }
+
+    /// A metric's state from its buckets: the kept values and sets go beside the buckets only
+    /// when some bucket keeps one (as ``MetricState/add(_:at:metric:nowMs:)`` builds them).
+    private static func metricState(_ buckets: [(start: Int64, bucket: Bucket)]) -> MetricState {
+        var metric = MetricState()
+        metric.bucketStarts = buckets.map(\.start)
+        metric.accumulators = buckets.map(\.bucket.accumulator)
+        if buckets.contains(where: { $0.bucket.lastValue != .null }) { metric.lastValues = buckets.map(\.bucket.lastValue) }
+        if buckets.contains(where: { !$0.bucket.distinct.isEmpty }) { metric.distinctValues = buckets.map(\.bucket.distinct) }
+        return metric
     }
 }
