@@ -101,10 +101,15 @@ struct ProcessorBenchCommand: ParsableCommand {
             return true
         }
         let logger = Logger(label: "portrait.bench")  // PORTRAIT_LOG_LEVEL=debug shows per-batch timings
+        // Redis's share of the work, and the append-only-file rewrites inside the run (each one
+        // forks and serialises the dataset on a core the processor needs: what a live run's
+        // worst 10 s windows come from on this machine).
+        let redisBefore = try Self.redisWork(redis)
         let start = Date()
         try ProfileProcessor(options: options, store: RedisProfileStore(connection: redis), catalog: catalog, logger: logger).run()
         let finished = progress.withLock { $0 }
         let seconds = (finished.last ?? Date()).timeIntervalSince(start)
+        let redisAfter = try Self.redisWork(redis)
         let profiles = try redis.command("DBSIZE").int ?? 0
         let bytesPerProfile = Double(try Self.usedMemory(redis) - memoryBefore) / Double(max(1, users))
         let sorted = lags.withLock { $0.sorted() }
@@ -122,6 +127,8 @@ struct ProcessorBenchCommand: ParsableCommand {
             // Writes per event: every input changes its profile, timers and re-evaluations add
             // writes, coalescing within a flush removes them.
             ("profile_writes_per_event", Double(finished.written) / Double(max(1, total))),
+            ("redis_cpu_us_per_event", (redisAfter.cpuSeconds - redisBefore.cpuSeconds) * 1e6 / Double(max(1, total))),
+            ("aof_rewrites", redisAfter.aofRewrites - redisBefore.aofRewrites),
             ("redis_keys", profiles),
             ("redis_bytes_per_user", bytesPerProfile), ("peak_rss_mb", peakResidentMegabytes()),
         ])
@@ -180,9 +187,22 @@ struct ProcessorBenchCommand: ParsableCommand {
     }
 
     static func usedMemory(_ redis: RedisConnection) throws -> Int64 {
-        let info = try redis.command("INFO", "memory").string ?? ""
-        let line = info.split(whereSeparator: \.isNewline).first { $0.hasPrefix("used_memory:") } ?? ""
-        return Int64(line.dropFirst("used_memory:".count)) ?? 0
+        Int64(try infoField(redis, section: "memory", "used_memory") ?? 0)
+    }
+
+    /// The CPU time of Redis's main thread so far, and the append-only-file rewrites started.
+    static func redisWork(_ redis: RedisConnection) throws -> (cpuSeconds: Double, aofRewrites: Int) {
+        let system = try infoField(redis, section: "cpu", "used_cpu_sys_main_thread") ?? 0
+        let user = try infoField(redis, section: "cpu", "used_cpu_user_main_thread") ?? 0
+        return (system + user, Int(try infoField(redis, section: "persistence", "aof_rewrites") ?? 0))
+    }
+
+    /// One numeric field of `INFO section`.
+    static func infoField(_ redis: RedisConnection, section: String, _ field: String) throws -> Double? {
+        let info = try redis.command("INFO", section).string ?? ""
+        let prefix = field + ":"
+        guard let line = info.split(whereSeparator: \.isNewline).first(where: { $0.hasPrefix(prefix) }) else { return nil }
+        return Double(line.dropFirst(prefix.count))
     }
 }
 
