@@ -45,10 +45,11 @@ extension ProfileJob {
     /// written since can have one (the others are new; a recompute reads no state it would
     /// only find missing, a round trip per batch waiting behind the flushes in Redis).
     private func loadStates(_ users: [String], keyGroups: [Int32]) throws -> [StoredState?] {
-        guard options.storeStartsEmpty else { return try store.loadStates(users) }
+        let definitions = evaluator.definitions
+        guard options.storeStartsEmpty else { return try store.loadStates(users, definitions: definitions) }
         let stored = users.indices.filter { writtenPartitions.contains(keyGroups[$0]) }
         var states = [StoredState?](repeating: nil, count: users.count)
-        for (index, state) in zip(stored, try store.loadStates(stored.map { users[$0] })) { states[index] = state }
+        for (index, state) in zip(stored, try store.loadStates(stored.map { users[$0] }, definitions: definitions)) { states[index] = state }
         return states
     }
 

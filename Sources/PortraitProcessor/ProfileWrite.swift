@@ -66,7 +66,9 @@ struct ProfileWrite {
             }
         }
         section(.attributes, Self.changes(old?.attributes, new.attributes), stored: old?.attributes, new.attributes)
-        let metricChanges = Self.changes(old?.metricValues, new.metricValues)
+        // By stored text: a value read back from the hash may be typed otherwise than the one
+        // computed (a `last_value` of "5" as a number), and 1 and 1.0 are stored alike.
+        let metricChanges = Self.changes(old?.metricValues, new.metricValues).filter { Self.storedTextChanged($0.from, $0.to) }
         section(.metrics, metricChanges, stored: old?.metricValues, new.metricValues)
         let changedTags = Self.changes(old?.tags, new.tags)
         section(.tags, changedTags, stored: old?.tags, new.tags)
@@ -128,6 +130,18 @@ struct ProfileWrite {
             }
         }
         return changes
+    }
+
+    /// Whether two values that differ (``changes(_:_:)``) are stored differently: values of one
+    /// kind always are; only values of two kinds are compared as text (no string is built for
+    /// the usual number against number).
+    private static func storedTextChanged(_ from: Value?, _ to: Value?) -> Bool {
+        switch (from, to) {
+        case (.number?, .number?), (.bool?, .bool?), (.string?, .string?), (.timestamp?, .timestamp?), (.duration?, .duration?), (nil, _), (_, nil):
+            true
+        default:
+            from?.storedText != to?.storedText
+        }
     }
 
     /// Whether any change alters the stored text (`1` and `1.0` are stored alike; null is absent).

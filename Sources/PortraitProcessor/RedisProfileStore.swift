@@ -19,17 +19,24 @@ public struct RedisProfileStore: Sendable {
 
     /// The stored states of `userIds`, `nil` for users never seen. A state that cannot be
     /// decoded is an error: overwriting it would lose the user's history.
-    func loadStates(_ userIds: [String]) throws -> [StoredState?] {
+    ///
+    /// Each with the metric values and tags Redis holds: from the blob (formats before 6) or
+    /// from the profile hash, read in the same round trip and typed by `definitions`
+    /// (``ProfileHash/StoredValueTypes``).
+    func loadStates(_ userIds: [String], definitions: DefinitionSet? = nil) throws -> [StoredState?] {
         guard !userIds.isEmpty else { return [] }
         let replies = try connection.pipeline { pipe in
-            for userId in userIds { pipe.append("GET", ProfileKeys.state(userId)) }
-        }
-        return try zip(userIds, replies).map { userId, reply in
-            switch try reply.throwIfError() {
-            case .bulk(let bytes):
-                return StoredState(state: try ProfileStateCodec.decode(bytes, userId: userId), hashIsFlat: !ProfileStateCodec.writesSectionedHash(bytes))
-            default: return nil
+            for userId in userIds {
+                pipe.append("GET", ProfileKeys.state(userId))
+                pipe.append("HGETALL", ProfileKeys.profile(userId))
             }
+        }
+        let types = ProfileHash.StoredValueTypes(definitions)
+        return try userIds.indices.map { index in
+            let userId = userIds[index]
+            guard case .bulk(let bytes) = try replies[2 * index].throwIfError() else { return nil }
+            let state = try types.state(blob: bytes, hash: try replies[2 * index + 1].throwIfError().hashFields, userId: userId)
+            return StoredState(state: state, hashIsFlat: !ProfileStateCodec.writesSectionedHash(bytes))
         }
     }
 

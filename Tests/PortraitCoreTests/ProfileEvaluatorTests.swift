@@ -590,15 +590,17 @@ extension ProfileEvaluatorTests {
 
 extension ProfileEvaluatorTests {
     @Suite struct Codec {
-        static func richState() -> ProfileState {
-            let metrics = [
+        /// What ``richState()`` is computed with.
+        static let evaluator = ProfileEvaluator(definitions: Fixture.set(
+            [
                 Evaluation.purchases7d, Evaluation.spend30d, Evaluation.lastPurchase,
                 Fixture.metric("categories", filter: "true", .distinct, field: "category", window: "lifetime"),
                 Fixture.metric("last_category", filter: "true", .lastValue, field: "category", window: "1d"),
                 Fixture.metric("cheapest", .min, field: "amount", window: "1h"),
-            ]
-            let evaluator = ProfileEvaluator(definitions: Fixture.set(
-                metrics, [Fixture.tag("lapsed", "days_since(metric.last_purchase) > 3"), Fixture.tag("tier", "case when metric.spend_30d > 10 then 'gold' end", kind: .enumerated)]))
+            ],
+            [Fixture.tag("lapsed", "days_since(metric.last_purchase) > 3"), Fixture.tag("tier", "case when metric.spend_30d > 10 then 'gold' end", kind: .enumerated)]))
+
+        static func richState() -> ProfileState {
             var state = ProfileState(userId: "user-é-42")
             state.denseId = 42
             _ = state.admit(source: "orders/3", offset: 1_234_567_890_123)
@@ -622,8 +624,20 @@ extension ProfileEvaluatorTests {
             #expect(!state.tags.isEmpty)
             let bytes = ProfileStateCodec.encode(state)
             let decoded = try ProfileStateCodec.decode(bytes, userId: state.userId)
-            #expect(decoded == state)
+            // Everything but the metric values and tags, which the profile hash holds (format 6).
+            var withoutValues = state
+            (withoutValues.metricValues, withoutValues.tags) = ([:], [:])
+            #expect(decoded == withoutValues)
             #expect(ProfileStateCodec.encode(decoded) == bytes)
+            #expect(!ProfileStateCodec.holdsValues(bytes))
+            // Re-evaluated at its clock, the decoded state has them again, as they were.
+            var evaluated = decoded
+            Self.evaluator.evaluate(&evaluated)
+            #expect(evaluated == state)
+            // A format-5 blob still carries them, and reads whole.
+            let format5 = ProfileStateCodec.encode(state, format: 5)
+            #expect(ProfileStateCodec.holdsValues(format5))
+            #expect(try ProfileStateCodec.decode(format5, userId: state.userId) == state)
 
             var bare = ProfileState(userId: "u")
             bare.clockMs = .min
@@ -704,7 +718,7 @@ extension ProfileEvaluatorTests {
             #expect(throws: ProfileStateCodec.DecodingError.self) { try ProfileStateCodec.decode(bytes, userId: "someone-else") }
             #expect(throws: ProfileStateCodec.DecodingError.self) { try ProfileStateCodec.decode(bytes + [0], userId: state.userId) }
             var otherVersion = bytes
-            otherVersion[0] = 6  // 5 (a sectioned hash beside it) is the newest; 6 is unknown
+            otherVersion[0] = 7  // 6 (no metric values or tags) is the newest; 7 is unknown
             #expect(throws: ProfileStateCodec.DecodingError.self) { try ProfileStateCodec.decode(otherVersion, userId: state.userId) }
             let error = #expect(throws: ProfileStateCodec.DecodingError.self) { try ProfileStateCodec.decode(bytes, userId: "someone-else") }
             #expect(error?.userId == "someone-else")

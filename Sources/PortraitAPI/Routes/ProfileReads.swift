@@ -35,9 +35,12 @@ struct ProfileReads {
         return try replies.map { ProfileHash.flatFields(try $0.throwIfError().hashFields) }
     }
 
-    /// One user's engine state, `nil` for a user never seen.
-    func state(_ userId: String) async throws -> ProfileState? {
-        guard case .bulk(let bytes) = try await redis.command("GET", ProfileKeys.state(userId)) else { return nil }
-        return try ProfileStateCodec.decode(bytes, userId: userId)
+    /// One user's engine state, `nil` for a user never seen, with the metric values and tags
+    /// Redis holds (from the profile hash, typed by `definitions`, when the blob leaves them
+    /// out), as the processor loads it.
+    func state(_ userId: String, definitions: DefinitionSet) async throws -> ProfileState? {
+        let replies = try await redis.pipeline([["GET", ProfileKeys.state(userId)], ["HGETALL", ProfileKeys.profile(userId)]])
+        guard case .bulk(let bytes) = try replies[0].throwIfError() else { return nil }
+        return try ProfileHash.StoredValueTypes(definitions).state(blob: bytes, hash: try replies[1].throwIfError().hashFields, userId: userId)
     }
 }

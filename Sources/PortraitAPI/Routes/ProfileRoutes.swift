@@ -100,7 +100,7 @@ enum ProfileRoutes {
         guard evaluator.definitions.tags.contains(where: { $0.name == tag }) else {
             throw APIError(.badRequest, code: "unknown_tag", "explain needs an active tag; '\(tag)' is not one", field: "explain")
         }
-        guard let state = try await ProfileReads(redis: services.redis).state(userId) else { return .null }
+        guard let state = try await ProfileReads(redis: services.redis).state(userId, definitions: evaluator.definitions) else { return .null }
         return evaluator.explain(tag: tag, state: state).map(JSONValue.init) ?? .null
     }
 }

@@ -1,14 +1,23 @@
 import TagLang
 
 /// The engine-state blob kept beside each profile (`s:{userId}` in Redis): a versioned binary
-/// encoding of ``ProfileState``. Tables are written in their name order, so equal states give
-/// equal bytes (a recompute can be compared byte for byte with the stream's result).
+/// encoding of ``ProfileState`` without its metric values and tags (the profile hash holds
+/// those; an evaluation recomputes them). Tables are written in their name order, so equal
+/// states give equal bytes (a recompute can be compared byte for byte with the stream's result).
 public enum ProfileStateCodec {
     /// 2 added the model outputs; 3 the recent event ids (issue 17); 4 writes only the fields of
     /// an accumulator that hold something (a mask first); 5 encodes as 4 but says the profile
-    /// hash beside it has sections (the processor's `ProfileHash`), not one field per value.
-    /// Older blobs still read.
-    static let formatVersion: UInt8 = 5
+    /// hash beside it has sections (the processor's `ProfileHash`), not one field per value; 6
+    /// leaves out the metric values and tags, which the hash beside it holds (they were 38 % of
+    /// a blob, and the blob most of what Redis appends to its AOF): a reader takes them from
+    /// there (``holdsValues(_:)``). Older blobs still read.
+    static let formatVersion: UInt8 = 6
+
+    /// Whether `bytes` carry the metric values and tags (formats before 6); a state decoded
+    /// from a newer blob has none, and its reader fills them from the profile hash.
+    public static func holdsValues(_ bytes: [UInt8]) -> Bool {
+        (bytes.first ?? 0) < 6
+    }
 
     /// Whether the profile hash written with `bytes` has sections (version 5 on); a hash
     /// written with an older blob holds one field per value, which the next write replaces.
@@ -22,15 +31,24 @@ public enum ProfileStateCodec {
     }
 
     public static func encode(_ state: ProfileState) -> [UInt8] {
+        encode(state, format: formatVersion)
+    }
+
+    /// `state` as format `format` (4 to 6) wrote it: the current encoding, with the metric
+    /// values and tags before format 6. Older formats are for tests of blobs already stored.
+    static func encode(_ state: ProfileState, format: UInt8) -> [UInt8] {
+        precondition((4...formatVersion).contains(format), "format \(format) is not written")
         var writer = ByteWriter(capacity: 4_096)  // a profile with a few weeks of buckets: grown once at most
-        writer.byte(formatVersion)
+        writer.byte(format)
         writer.string(state.userId)
         writer.int(state.denseId ?? -1)
         writer.int(state.clockMs)
         writer.int(state.nextTimerMs ?? .min)
         writeValues(state.attributes, to: &writer)
-        writeValues(state.metricValues, to: &writer)
-        writeValues(state.tags, to: &writer)
+        if format < 6 {
+            writeValues(state.metricValues, to: &writer)
+            writeValues(state.tags, to: &writer)
+        }
         writeValues(state.modelOutputs, to: &writer)
         writer.int(Int64(state.fences.count))
         if state.fences.count == 1, let (source, offset) = state.fences.first {  // the usual case: no array to sort
@@ -88,8 +106,10 @@ public enum ProfileStateCodec {
             let timer = try reader.int()
             state.nextTimerMs = timer == .min ? nil : timer
             state.attributes = try readValues(&reader)
-            state.metricValues = try readValues(&reader)
-            state.tags = try readValues(&reader)
+            if version < 6 {
+                state.metricValues = try readValues(&reader)
+                state.tags = try readValues(&reader)
+            }
             if version >= 2 { state.modelOutputs = try readValues(&reader) }
             for _ in 0..<(try reader.count()) { state.fences[try reader.string()] = try reader.int() }
             for _ in 0..<(try reader.count()) {
