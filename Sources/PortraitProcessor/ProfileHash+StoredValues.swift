@@ -1,7 +1,14 @@
 import PortraitCore
+import Redis
 import TagLang
 
 extension ProfileHash {
+    /// What a reader of a format-6 blob takes its values from: `HMGET` of the user's metrics and
+    /// tags sections (a format-6 blob is only ever written beside a sectioned hash).
+    public static func valueSectionsCommand(_ userId: String) -> [any RedisArgument] {
+        ["HMGET", ProfileKeys.profile(userId), Section.metrics.field, Section.tags.field]
+    }
+
     /// The metric values and tags a profile hash holds, typed as the definitions type them:
     /// what a state blob of format 6 on leaves to the hash (``ProfileStateCodec``), read back
     /// into the state a processor loads, so its next write is the difference from what Redis
@@ -25,31 +32,29 @@ extension ProfileHash {
             self.tagKinds = tagKinds
         }
 
-        /// The `m.` and `t.` entries of `flat` (``ProfileHash/flatFields(_:)``) as tables.
-        func values(_ flat: [String: String]) -> (metrics: NamedValues, tags: NamedValues) {
-            var metrics: [(String, Value)] = []
-            var tags: [(String, Value)] = []
-            for (field, text) in flat {
-                if field.hasPrefix(Section.metrics.flatPrefix) {
-                    let name = String(field.dropFirst(Section.metrics.flatPrefix.count))
-                    metrics.append((name, metric(name, text)))
-                } else if field.hasPrefix(Section.tags.flatPrefix) {
-                    let name = String(field.dropFirst(Section.tags.flatPrefix.count))
-                    tags.append((name, tag(name, text)))
-                }
-            }
-            return (Self.table(metrics), Self.table(tags))
-        }
-
         /// A stored state as its readers take it: decoded from its blob, with the metric values
-        /// and tags of `hash` (the raw profile hash) when the blob leaves them out.
-        public func state(blob: [UInt8], hash: [String: String], userId: String) throws -> ProfileState {
+        /// and tags of the hash's sections (the reply of ``ProfileHash/valueSectionsCommand(_:)``)
+        /// when the blob leaves them out.
+        public func state(blob: [UInt8], sections: [[UInt8]?], userId: String) throws -> ProfileState {
             var state = try ProfileStateCodec.decode(blob, userId: userId)
-            if !ProfileStateCodec.holdsValues(blob) { (state.metricValues, state.tags) = values(ProfileHash.flatFields(hash)) }
+            if !ProfileStateCodec.holdsValues(blob) {
+                state.metricValues = table(sections.first ?? nil, typed: metric)
+                state.tags = table(sections.dropFirst().first ?? nil, typed: tag)
+            }
             return state
         }
 
-        private func metric(_ name: String, _ text: String) -> Value {
+        /// One section's entries as a table; a section that is not a JSON object of strings
+        /// (nothing Portrait wrote) gives nothing, as ``ProfileHash/flatFields(_:)`` leaves it out.
+        private func table(_ section: [UInt8]?, typed type: (String, String) -> Value) -> NamedValues {
+            guard let section, let entries = ProfileHash.orderedEntries(section) else { return [:] }
+            var table = NamedValues()
+            table.reserveCapacity(entries.count)
+            for (name, text) in entries where !table.appendInOrder(name, type(name, text)) { table[name] = type(name, text) }
+            return table
+        }
+
+        func metric(_ name: String, _ text: String) -> Value {
             switch aggregations[name] {
             case .count, .sum, .min, .max, .avg, .distinct: Double(text).map(Value.number) ?? .string(text)
             case .firstSeen, .lastSeen: Int64(text).map(Value.timestamp) ?? .string(text)
@@ -57,7 +62,7 @@ extension ProfileHash {
             }
         }
 
-        private func tag(_ name: String, _ text: String) -> Value {
+        func tag(_ name: String, _ text: String) -> Value {
             switch tagKinds[name] {
             case .boolean: .bool(text == "true")
             case .enumerated: .string(text)
@@ -70,12 +75,46 @@ extension ProfileHash {
             if let number = Double(text), number.isFinite { return .number(number) }
             return .string(text)
         }
+    }
 
-        private static func table(_ entries: [(String, Value)]) -> NamedValues {
-            var table = NamedValues()
-            table.reserveCapacity(entries.count)
-            for (name, value) in entries.sorted(by: { $0.0 < $1.0 }) { _ = table.appendInOrder(name, value) }
-            return table
+    /// A section's entries in the order written (name order, as ``writeSection(_:to:)`` writes
+    /// them); `nil` when it is not a JSON object of strings. Read straight from the bytes when
+    /// no string has an escape (what the writer makes of identifiers and stored values), else
+    /// through the JSON parser: a load reads two sections per user, and the generic parse into
+    /// a dictionary was most of a reload's time.
+    static func orderedEntries(_ bytes: [UInt8]) -> [(name: String, text: String)]? {
+        guard !bytes.contains(UInt8(ascii: "\\")) else {
+            return sectionEntries(String(decoding: bytes, as: UTF8.self)).map { $0.sorted { $0.key < $1.key }.map { ($0.key, $0.value) } }
         }
+        let quote = UInt8(ascii: "\"")
+        var entries: [(name: String, text: String)] = []
+        var index = 0
+        func skipSpaces() { while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x0A || bytes[index] == 0x0D || bytes[index] == 0x09 { index += 1 } }
+        func expect(_ byte: UInt8) -> Bool {
+            skipSpaces()
+            guard index < bytes.count, bytes[index] == byte else { return false }
+            index += 1
+            return true
+        }
+        func string() -> String? {
+            guard expect(quote) else { return nil }
+            let start = index
+            while index < bytes.count, bytes[index] != quote {
+                if bytes[index] < 0x20 { return nil }  // a raw control character: not JSON
+                index += 1
+            }
+            guard index < bytes.count else { return nil }
+            defer { index += 1 }
+            return String(decoding: bytes[start..<index], as: UTF8.self)
+        }
+        guard expect(UInt8(ascii: "{")) else { return nil }
+        if expect(UInt8(ascii: "}")) { skipSpaces(); return index == bytes.count ? [] : nil }
+        repeat {
+            guard let name = string(), expect(UInt8(ascii: ":")), let text = string() else { return nil }
+            entries.append((name, text))
+        } while expect(UInt8(ascii: ","))
+        guard expect(UInt8(ascii: "}")) else { return nil }
+        skipSpaces()
+        return index == bytes.count ? entries : nil
     }
 }

@@ -21,21 +21,22 @@ public struct RedisProfileStore: Sendable {
     /// decoded is an error: overwriting it would lose the user's history.
     ///
     /// Each with the metric values and tags Redis holds: from the blob (formats before 6) or
-    /// from the profile hash, read in the same round trip and typed by `definitions`
+    /// from the profile hash's sections, read in the same round trip and typed by `definitions`
     /// (``ProfileHash/StoredValueTypes``).
     func loadStates(_ userIds: [String], definitions: DefinitionSet? = nil) throws -> [StoredState?] {
         guard !userIds.isEmpty else { return [] }
         let replies = try connection.pipeline { pipe in
             for userId in userIds {
                 pipe.append("GET", ProfileKeys.state(userId))
-                pipe.append("HGETALL", ProfileKeys.profile(userId))
+                pipe.append(ProfileHash.valueSectionsCommand(userId))
             }
         }
         let types = ProfileHash.StoredValueTypes(definitions)
         return try userIds.indices.map { index in
             let userId = userIds[index]
             guard case .bulk(let bytes) = try replies[2 * index].throwIfError() else { return nil }
-            let state = try types.state(blob: bytes, hash: try replies[2 * index + 1].throwIfError().hashFields, userId: userId)
+            let sections = (try replies[2 * index + 1].throwIfError().array ?? []).map(\.bytes)
+            let state = try types.state(blob: bytes, sections: sections, userId: userId)
             return StoredState(state: state, hashIsFlat: !ProfileStateCodec.writesSectionedHash(bytes))
         }
     }

@@ -104,8 +104,9 @@ extension APIServiceTests {
         try Self.writeProfile(env.redis)
         var state = ProfileState(userId: "42")
         state.clockMs = 1_767_225_600_000
-        state.metricValues = ["orders_7d": .number(3)]
-        state.tags = ["buyer": .bool(true)]
+        // The state blob leaves the metric values and tags to the hash's sections, which a
+        // processor writes beside it: explain reads them from there.
+        _ = try env.redis.command("HSET", ProfileKeys.profile("42"), "m", #"{"orders_7d":"3"}"#, "t", #"{"buyer":"true"}"#)
         _ = try env.redis.command("SET", ProfileKeys.state("42"), ProfileStateCodec.encode(state))
         try await env.withClient { client in
             let (status, body) = try await client.call(.get, "/v1/profiles/42?explain=buyer", auth: env.reader)

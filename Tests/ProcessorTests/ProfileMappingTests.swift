@@ -258,6 +258,29 @@ import Yams
         }
     }
 
+    /// The ordered reader a load uses agrees with the JSON parser on what the writer wrote,
+    /// with escapes (its fallback) and without (its own scan), keeps the written order, and
+    /// refuses what is not an object of strings.
+    @Test func orderedSectionEntriesReadWhatTheWriterWrote() throws {
+        for values: [Value] in [
+            [.bool(true), .number(2.5), .timestamp(1_700_000_000_123), .string("中文 Lyon"), .string("")],
+            [.string("Lyon \"centre\" \\ \n"), .number(-7)],
+            [],
+        ] {
+            var table = NamedValues()
+            for (index, value) in values.enumerated() { _ = table.appendInOrder("v\(index)", value) }
+            var json: [UInt8] = []
+            ProfileHash.writeSection(table, to: &json)
+            let ordered = try #require(ProfileHash.orderedEntries(json), "\(String(decoding: json, as: UTF8.self))")
+            #expect(ordered.map(\.name) == table.names)
+            #expect(ordered.map(\.text) == values.map { $0.storedText ?? "" })
+        }
+        #expect(ProfileHash.orderedEntries(Array(#" { "b" : "2" , "a":"1" } "#.utf8))?.map(\.name) == ["b", "a"])
+        for broken in [#"{"a":1}"#, #"{"a":"1""#, #"{"a":"1",}"#, #"["a"]"#, #"{"a":"1"} x"#, "{\"a\":\"\u{01}\"}", ""] {
+            #expect(ProfileHash.orderedEntries(Array(broken.utf8)) == nil, "\(broken)")
+        }
+    }
+
     /// The sections a write sets, as `field=JSON`, in section order.
     static func fields(_ write: ProfileWrite) -> [String] {
         write.sections.map { section in

@@ -39,8 +39,9 @@ struct ProfileReads {
     /// Redis holds (from the profile hash, typed by `definitions`, when the blob leaves them
     /// out), as the processor loads it.
     func state(_ userId: String, definitions: DefinitionSet) async throws -> ProfileState? {
-        let replies = try await redis.pipeline([["GET", ProfileKeys.state(userId)], ["HGETALL", ProfileKeys.profile(userId)]])
+        let replies = try await redis.pipeline([["GET", ProfileKeys.state(userId)], ProfileHash.valueSectionsCommand(userId)])
         guard case .bulk(let bytes) = try replies[0].throwIfError() else { return nil }
-        return try ProfileHash.StoredValueTypes(definitions).state(blob: bytes, hash: try replies[1].throwIfError().hashFields, userId: userId)
+        let sections = (try replies[1].throwIfError().array ?? []).map(\.bytes)
+        return try ProfileHash.StoredValueTypes(definitions).state(blob: bytes, sections: sections, userId: userId)
     }
 }
