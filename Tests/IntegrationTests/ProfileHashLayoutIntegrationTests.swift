@@ -7,8 +7,8 @@ import Testing
 /// replaced by the sectioned one (``ProfileHash``) on the user's next write, in the same
 /// transaction, and reads the same before and after; a state blob without metric values and
 /// tags (format 6) is read back with the hash's, typed as computed. Database 18 is this
-/// suite's own.
-@Suite struct ProfileHashLayoutIntegrationTests {
+/// suite's own, so its tests run one at a time (each empties it first).
+@Suite(.serialized) struct ProfileHashLayoutIntegrationTests {
     @Test func theNextWriteOfAFlatHashReplacesItWithSections() throws {
         let redis = try TestServices.emptiedRedis(database: 18)
         let store = RedisProfileStore(connection: redis)
