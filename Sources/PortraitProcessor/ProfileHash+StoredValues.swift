@@ -50,7 +50,10 @@ extension ProfileHash {
             guard let section, let entries = ProfileHash.orderedEntries(section) else { return [:] }
             var table = NamedValues()
             table.reserveCapacity(entries.count)
-            for (name, text) in entries where !table.appendInOrder(name, type(name, text)) { table[name] = type(name, text) }
+            for (name, text) in entries {
+                let value = type(name, text)
+                if !table.appendInOrder(name, value) { table[name] = value }
+            }
             return table
         }
 
@@ -78,43 +81,20 @@ extension ProfileHash {
     }
 
     /// A section's entries in the order written (name order, as ``writeSection(_:to:)`` writes
-    /// them); `nil` when it is not a JSON object of strings. Read straight from the bytes when
-    /// no string has an escape (what the writer makes of identifiers and stored values), else
-    /// through the JSON parser: a load reads two sections per user, and the generic parse into
-    /// a dictionary was most of a reload's time.
+    /// them); `nil` when it is not a JSON object of strings. Read straight from the bytes
+    /// (``scanSection(_:allowingSpaces:_:)``) when no string has an escape, else through the
+    /// JSON parser: a load reads two sections per user, and the generic parse into a dictionary
+    /// was most of a reload's time.
     static func orderedEntries(_ bytes: [UInt8]) -> [(name: String, text: String)]? {
         guard !bytes.contains(UInt8(ascii: "\\")) else {
             return sectionEntries(String(decoding: bytes, as: UTF8.self)).map { $0.sorted { $0.key < $1.key }.map { ($0.key, $0.value) } }
         }
-        let quote = UInt8(ascii: "\"")
         var entries: [(name: String, text: String)] = []
-        var index = 0
-        func skipSpaces() { while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x0A || bytes[index] == 0x0D || bytes[index] == 0x09 { index += 1 } }
-        func expect(_ byte: UInt8) -> Bool {
-            skipSpaces()
-            guard index < bytes.count, bytes[index] == byte else { return false }
-            index += 1
-            return true
-        }
-        func string() -> String? {
-            guard expect(quote) else { return nil }
-            let start = index
-            while index < bytes.count, bytes[index] != quote {
-                if bytes[index] < 0x20 { return nil }  // a raw control character: not JSON
-                index += 1
+        let read = bytes.withUnsafeBufferPointer { json in
+            scanSection(json, allowingSpaces: true) { name, text in
+                entries.append((String(decoding: name, as: UTF8.self), String(decoding: text, as: UTF8.self)))
             }
-            guard index < bytes.count else { return nil }
-            defer { index += 1 }
-            return String(decoding: bytes[start..<index], as: UTF8.self)
         }
-        guard expect(UInt8(ascii: "{")) else { return nil }
-        if expect(UInt8(ascii: "}")) { skipSpaces(); return index == bytes.count ? [] : nil }
-        repeat {
-            guard let name = string(), expect(UInt8(ascii: ":")), let text = string() else { return nil }
-            entries.append((name, text))
-        } while expect(UInt8(ascii: ","))
-        guard expect(UInt8(ascii: "}")) else { return nil }
-        skipSpaces()
-        return index == bytes.count ? entries : nil
+        return read ? entries : nil
     }
 }

@@ -90,6 +90,61 @@ public enum ProfileHash {
         }
     }
 
+    /// Walks a section as ``writeSection(_:to:)`` writes it, `{"name":"text",…}` with no escape
+    /// (and, with `allowingSpaces`, spaces between tokens), calling `entry` with each name's and
+    /// text's bytes in order. False when the bytes are not in that form (an escape, a raw
+    /// control character, anything but an object of strings; `entry` may have been called for
+    /// the entries before): read those with ``sectionEntries(_:)``. One loop over the bytes,
+    /// with no local function capturing (and boxing) the index: the API's profile reads run it
+    /// per section, without spaces (the writer's own form, the fast path's contract).
+    public static func scanSection(
+        _ json: UnsafeBufferPointer<UInt8>, allowingSpaces: Bool,
+        _ entry: (_ name: UnsafeBufferPointer<UInt8>, _ text: UnsafeBufferPointer<UInt8>) -> Void
+    ) -> Bool {
+        let (quote, backslash) = (UInt8(ascii: "\""), UInt8(ascii: "\\"))
+        let count = json.count
+        func afterSpaces(_ json: UnsafeBufferPointer<UInt8>, from index: Int) -> Int {
+            allowingSpaces ? ProfileHash.afterSpaces(json, from: index) : index
+        }
+        var index = afterSpaces(json, from: 0)
+        guard index < count, json[index] == UInt8(ascii: "{") else { return false }
+        index = afterSpaces(json, from: index + 1)
+        if index < count, json[index] == UInt8(ascii: "}") { return afterSpaces(json, from: index + 1) == count }
+        var name: Range<Int> = 0..<0
+        var readingText = false
+        while true {
+            // A string: `"` then plain bytes up to the next `"`.
+            guard index < count, json[index] == quote else { return false }
+            let start = index + 1
+            var end = start
+            while end < count, json[end] != quote {
+                if json[end] == backslash || json[end] < 0x20 { return false }  // escaped, or not JSON
+                end += 1
+            }
+            guard end < count else { return false }
+            index = afterSpaces(json, from: end + 1)
+            guard index < count else { return false }
+            if readingText {
+                entry(UnsafeBufferPointer(rebasing: json[name]), UnsafeBufferPointer(rebasing: json[start..<end]))
+                readingText = false
+                if json[index] == UInt8(ascii: "}") { return afterSpaces(json, from: index + 1) == count }
+                guard json[index] == UInt8(ascii: ",") else { return false }
+            } else {
+                name = start..<end
+                readingText = true
+                guard json[index] == UInt8(ascii: ":") else { return false }
+            }
+            index = afterSpaces(json, from: index + 1)
+        }
+    }
+
+    /// The first position at or after `index` that is not JSON whitespace.
+    private static func afterSpaces(_ json: UnsafeBufferPointer<UInt8>, from index: Int) -> Int {
+        var index = index
+        while index < json.count, json[index] == 0x20 || json[index] == 0x0A || json[index] == 0x0D || json[index] == 0x09 { index += 1 }
+        return index
+    }
+
     /// A section field's entries, name → stored text; `nil` when the text is not a JSON object
     /// of strings.
     public static func sectionEntries(_ text: String) -> [String: String]? {

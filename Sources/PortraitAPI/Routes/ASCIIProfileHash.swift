@@ -1,5 +1,6 @@
 import JSON
 import NIOCore
+import PortraitProcessor
 import Redis
 
 /// ``StoredProfile`` for the usual hash, whose fields and values are all ASCII bulk strings:
@@ -116,39 +117,10 @@ struct ASCIIProfileHash {
             entries.append(Entry(section: section, isFlat: isFlat, nameStart: nameStart, valueStart: valueStart, valueEnd: UInt32(text.count)))
         }
 
-        /// Reads `{"name":"text",…}` as ``ProfileHash`` writes it: no spaces, no escapes. One
-        /// loop over the bytes, with no local function capturing (and boxing) the index.
+        /// Reads `{"name":"text",…}` as ``ProfileHash`` writes it: no spaces, no escapes
+        /// (``ProfileHash/scanSection(_:allowingSpaces:_:)``).
         private mutating func addSection(_ section: UInt8, _ json: UnsafeBufferPointer<UInt8>) -> Bool {
-            let (quote, backslash) = (UInt8(ascii: "\""), UInt8(ascii: "\\"))
-            let count = json.count
-            guard count >= 2, json[0] == UInt8(ascii: "{"), json[count - 1] == UInt8(ascii: "}") else { return false }
-            if count == 2 { return true }
-            var index = 1
-            var name: Range<Int> = 0..<0
-            var readingValue = false
-            while true {
-                // A string: `"` then plain bytes up to the next `"`.
-                guard index < count - 1, json[index] == quote else { return false }
-                let start = index + 1
-                var end = start
-                while end < count - 1, json[end] != quote {
-                    if json[end] == backslash || json[end] < 0x20 { return false }  // escaped, or not JSON
-                    end += 1
-                }
-                guard end < count - 1 else { return false }
-                index = end + 1
-                if readingValue {
-                    add(section: section, isFlat: false, name: UnsafeBufferPointer(rebasing: json[name]), value: UnsafeBufferPointer(rebasing: json[start..<end]))
-                    readingValue = false
-                    if index == count - 1 { return true }
-                    guard json[index] == UInt8(ascii: ",") else { return false }
-                } else {
-                    name = start..<end
-                    readingValue = true
-                    guard json[index] == UInt8(ascii: ":") else { return false }
-                }
-                index += 1
-            }
+            ProfileHash.scanSection(json, allowingSpaces: false) { name, text in add(section: section, isFlat: false, name: name, value: text) }
         }
     }
 

@@ -64,12 +64,6 @@ public struct NamedTable<Element: Sendable & Equatable>: Sendable, Equatable {
         _modify { yield &storedValues[index] }
     }
 
-    /// Runs `body` on the value at `index` in place and returns what it returns.
-    @inlinable
-    public mutating func update<Result>(position index: Int, _ body: (inout Element) -> Result) -> Result {
-        body(&storedValues[index])
-    }
-
     @inlinable @discardableResult
     public mutating func removeValue(forKey name: String) -> Element? {
         guard let at = index(of: name) else { return nil }

@@ -96,10 +96,7 @@ public struct ProfileEvaluator: Sendable {
                 continue
             }
             // In place: a copy of the state retained its arrays and released them again.
-            let (value, isEmpty, expiry) = state.metricStates.update(position: position) { metricState in
-                metricState.expire(nowMs: now, window: metric.window)
-                return (metricState.value(metric.aggregation), metricState.isEmpty, metricState.nextExpiry(window: metric.window))
-            }
+            let (value, isEmpty, expiry) = Self.expire(&state.metricStates[position: position], metric, at: now)
             frame.values[slots.slot(ofMetric: index)] = value
             nullMetrics = nullMetrics || value == .null
             if !isEmpty { keptStates += 1 }
@@ -139,6 +136,12 @@ public struct ProfileEvaluator: Sendable {
             wake(at: MetricState.floor(now, tick) + tick)
         }
         state.nextTimerMs = nextTimer
+    }
+
+    /// Expires `metricState` at `now`; returns its value, whether it emptied, and its next expiry.
+    private static func expire(_ metricState: inout MetricState, _ metric: CompiledMetric, at now: Int64) -> (value: Value, isEmpty: Bool, expiry: Int64?) {
+        metricState.expire(nowMs: now, window: metric.window)
+        return (metricState.value(metric.aggregation), metricState.isEmpty, metricState.nextExpiry(window: metric.window))
     }
 
     /// The table of `names` (in order) whose `value(i)` is the i-th name's; nulls are left

@@ -51,14 +51,9 @@ public enum ProfileStateCodec {
         }
         writeValues(state.modelOutputs, to: &writer)
         writer.int(Int64(state.fences.count))
-        if state.fences.count == 1, let (source, offset) = state.fences.first {  // the usual case: no array to sort
+        for (source, offset) in state.fences.sorted(by: { $0.key < $1.key }) {
             writer.string(source)
             writer.int(offset)
-        } else {
-            for (source, offset) in state.fences.sorted(by: { $0.key < $1.key }) {
-                writer.string(source)
-                writer.int(offset)
-            }
         }
         // Through buffer pointers: each element is read in place, where an array's subscript
         // copied every accumulator out (retaining its set and value) and released it again.
