@@ -95,10 +95,10 @@ struct PendingProfileWrite: Sendable {
     var storedHashIsFlat = false
 
     /// The difference to write.
-    func write(tagVersions: [String: Int]) -> ProfileWrite {
+    func write(tagVersions: [String: Int], stateKeys: StateKeys) -> ProfileWrite {
         ProfileWrite(
             old: old, new: new, partition: partition, events: events, inputMs: inputMs, tagVersions: tagVersions,
-            storedHashIsFlat: storedHashIsFlat)
+            storedHashIsFlat: storedHashIsFlat, stateKeys: stateKeys)
     }
 }
 

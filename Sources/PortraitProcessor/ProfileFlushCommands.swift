@@ -1,3 +1,4 @@
+import PortraitCore
 import Redis
 
 /// The plain Redis commands that apply a batch of profile writes, encoded inside the flush's
@@ -5,7 +6,8 @@ import Redis
 ///
 /// Per user, only keys under the user's hash tag: the changed sections of the profile hash
 /// (``ProfileHash``) and model outputs, the state blob,
-/// and one `LPUSH` per behaviour list. Keys shared by many users are written once per batch,
+/// and one `LPUSH` per behaviour list. Once per transaction, the state keys its blobs refer to
+/// (``StateKeys``, `SET NX`). Keys shared by many users are written once per batch,
 /// whatever the number of users: one `ZADD`/`ZREM` of timers and one `SADD` of users per
 /// partition, one `BITFIELD` per bitmap shard (tag bitmaps and the population), one `HSET` of
 /// dense ids per shard, one `SADD` per enumerated tag's values. That grouping is what makes a
@@ -21,7 +23,19 @@ enum ProfileFlushCommands {
         var idNames: [Int64: [(denseId: Int64, userId: String)]] = [:]
         var bitfields: [String: [(offset: Int64, bit: Int)]] = [:]
         var tagValues: [String: Set<String>] = [:]
+        var stateKeys: [StateKeys] = []  // one per definition set, so nearly always one
         for write in writes {
+            if !stateKeys.contains(where: { $0 === write.stateKeys || $0.fingerprint == write.stateKeys.fingerprint }) {
+                stateKeys.append(write.stateKeys)
+                // Before the first blob that refers to them, in the same transaction: no reader
+                // finds a blob whose keys are not stored. `NX`: the same list is written once,
+                // and a no-op `SET` is not appended to the AOF.
+                commands.command(arguments: 4)
+                commands.argument("SET")
+                commands.argument(ProfileKeys.stateKeys(write.stateKeys.fingerprint))
+                commands.argument(write.stateKeys.text)
+                commands.argument("NX")
+            }
             appendUserCommands(write, updatedMs: updatedMs, to: &commands)
             if write.timerChanged {
                 if let timer = write.timerMs {

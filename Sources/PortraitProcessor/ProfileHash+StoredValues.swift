@@ -34,9 +34,10 @@ extension ProfileHash {
 
         /// A stored state as its readers take it: decoded from its blob, with the metric values
         /// and tags of the hash's sections (the reply of ``ProfileHash/valueSectionsCommand(_:)``)
-        /// when the blob leaves them out.
-        public func state(blob: [UInt8], sections: [[UInt8]?], userId: String) throws -> ProfileState {
-            var state = try ProfileStateCodec.decode(blob, userId: userId)
+        /// when the blob leaves them out. `keys`: the state keys the blob refers to, if any
+        /// (``ProfileStateCodec/stateKeysFingerprint(_:)``).
+        public func state(blob: [UInt8], sections: [[UInt8]?], userId: String, keys: StateKeys?) throws -> ProfileState {
+            var state = try ProfileStateCodec.decode(blob, userId: userId, keys: keys)
             if !ProfileStateCodec.holdsValues(blob) {
                 state.metricValues = table(sections.first ?? nil, typed: metric)
                 state.tags = table(sections.dropFirst().first ?? nil, typed: tag)

@@ -33,6 +33,7 @@ extension ProfileJob {
         steps.removeAll(keepingCapacity: true)
         writingLanes = lanes
         let (tagVersions, generation, epochs) = (tagVersions, profileGeneration, options.deferWrites ? [:] : epochs)
+        let stateKeys = evaluator.definitions.stateKeys
         // Moved into their lanes, not copied: a copy retains (and the array's end releases)
         // every buffer of two states per user.
         var laneItems = lanes.map { indices in
@@ -62,7 +63,7 @@ extension ProfileJob {
                     let start = max(0, end - RedisProfileStore.writesPerTransaction)
                     var writes: [ProfileWrite] = []
                     writes.reserveCapacity(end - start)
-                    for _ in start..<end { writes.append(snapshots.items.removeLast().write(tagVersions: tagVersions)) }
+                    for _ in start..<end { writes.append(snapshots.items.removeLast().write(tagVersions: tagVersions, stateKeys: stateKeys)) }
                     writes.reverse()
                     next = (start..<end, store.prepare(writes, updatedMs: Self.wallMs(), fenced: !epochs.isEmpty))
                 }

@@ -1,3 +1,4 @@
+import PortraitCore
 /// Portrait's Redis key layout (docs/PROFILES.md). A user's keys share the hash tag `{userId}`
 /// so they live in one Cluster slot and one transaction can update them together.
 public enum ProfileKeys {
@@ -10,6 +11,9 @@ public enum ProfileKeys {
     public static func profile(_ userId: String) -> String { "p:{\(userId)}" }
     /// The engine state blob (ProfileStateCodec).
     public static func state(_ userId: String) -> String { "s:{\(userId)}" }
+    /// The metric state keys state blobs refer to by position (``StateKeys``), one line each,
+    /// stored once per definition set (`SET NX` in every flush that writes blobs using them).
+    public static func stateKeys(_ fingerprint: UInt64) -> String { "sk:\(StateKeys.hex(fingerprint))" }
     /// Sorted set of users by the event time of their next timer, per input partition.
     public static func timers(partition: Int32) -> String { "tm:\(partition)" }
     /// The owner epoch of an input partition: counted up by each processor that takes the

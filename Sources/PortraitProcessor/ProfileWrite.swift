@@ -7,6 +7,8 @@ struct ProfileWrite {
     var partition: Int32
     var denseId: Int64
     var state: [UInt8]
+    /// What the blob's metric states refer to (stored beside it: ``ProfileFlushCommands``).
+    var stateKeys: StateKeys
     var timerMs: Int64?
     /// The timer differs from the stored one (or there was none stored and there is one now).
     var timerChanged: Bool
@@ -32,18 +34,22 @@ struct ProfileWrite {
     /// When the changes happened: the profile's clock, or the newest input before any event.
     var timeMs: Int64
 
-    /// The difference between `old` (as stored) and `new`; `new.denseId` must be set.
+    /// The difference between `old` (as stored) and `new`; `new.denseId` must be set. The blob
+    /// refers to metric states by their position in `stateKeys` (the definition set's; with
+    /// none, it names each state).
     /// `events` are the events folded in; changes are timed by the profile's clock, or by
     /// `inputMs` (the newest input) while no event has set the clock.
     init(
         old: WrittenValues?, new: ProfileState, partition: Int32,
-        events: [ProfileEvent] = [], inputMs: Int64? = nil, tagVersions: [String: Int] = [:], storedHashIsFlat: Bool = false
+        events: [ProfileEvent] = [], inputMs: Int64? = nil, tagVersions: [String: Int] = [:], storedHashIsFlat: Bool = false,
+        stateKeys: StateKeys = .empty
     ) {
         let denseId = new.denseId ?? 0
         userId = new.userId
         self.partition = partition
         self.denseId = denseId
-        state = ProfileStateCodec.encode(new)
+        state = ProfileStateCodec.encode(new, keys: stateKeys)
+        self.stateKeys = stateKeys
         timerMs = new.nextTimerMs
         timerChanged = old?.nextTimerMs != new.nextTimerMs
         isFirstWrite = old == nil

@@ -11,6 +11,8 @@ public struct RedisProfileStore: Sendable {
     /// scratch database but keeps every user's dense id, and takes new ones from the live
     /// counter so ids never collide once the scratch database is swapped in.
     let denseIds: RedisConnection
+    /// The state keys lists blobs refer to, read once each.
+    let stateKeys = StateKeysDirectory()
 
     public init(connection: RedisConnection, denseIdsFrom live: RedisConnection? = nil) {
         self.connection = connection
@@ -32,11 +34,16 @@ public struct RedisProfileStore: Sendable {
             }
         }
         let types = ProfileHash.StoredValueTypes(definitions)
-        return try userIds.indices.map { index in
-            let userId = userIds[index]
+        let blobs = try userIds.indices.map { index -> [UInt8]? in
             guard case .bulk(let bytes) = try replies[2 * index].throwIfError() else { return nil }
+            return bytes
+        }
+        let lists = try stateKeys.lists(referencedBy: blobs, current: definitions?.stateKeys, connection: connection)
+        return try userIds.indices.map { index in
+            guard let bytes = blobs[index] else { return nil }
             let sections = (try replies[2 * index + 1].throwIfError().array ?? []).map(\.bytes)
-            let state = try types.state(blob: bytes, sections: sections, userId: userId)
+            let keys = ProfileStateCodec.stateKeysFingerprint(bytes).flatMap { lists[$0] }
+            let state = try types.state(blob: bytes, sections: sections, userId: userIds[index], keys: keys)
             return StoredState(state: state, hashIsFlat: !ProfileStateCodec.writesSectionedHash(bytes))
         }
     }

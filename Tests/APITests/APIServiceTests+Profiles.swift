@@ -107,7 +107,11 @@ extension APIServiceTests {
         // The state blob leaves the metric values and tags to the hash's sections, which a
         // processor writes beside it: explain reads them from there.
         _ = try env.redis.command("HSET", ProfileKeys.profile("42"), "m", #"{"orders_7d":"3"}"#, "t", #"{"buyer":"true"}"#)
-        _ = try env.redis.command("SET", ProfileKeys.state("42"), ProfileStateCodec.encode(state))
+        // Written under other definitions than the API's (none): their state keys list is
+        // read from Redis, where a processor stores it beside its first blob.
+        let keys = StateKeys(["orders_30d#00000000"])
+        _ = try env.redis.command("SET", ProfileKeys.state("42"), ProfileStateCodec.encode(state, keys: keys))
+        _ = try env.redis.command("SET", ProfileKeys.stateKeys(keys.fingerprint), keys.text)
         try await env.withClient { client in
             let (status, body) = try await client.call(.get, "/v1/profiles/42?explain=buyer", auth: env.reader)
             #expect(status == .ok)

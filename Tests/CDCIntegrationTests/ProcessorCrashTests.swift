@@ -1,6 +1,7 @@
 import Foundation
 import Kafka
 import PortraitCore
+import PortraitProcessor
 import Redis
 import Synchronization
 import Testing
@@ -104,11 +105,11 @@ struct ProcessorCrashTests {
                 if !keepDenseIds { profile["_id"] = nil }
                 profiles[key] = profile
             }
+            let store = RedisProfileStore(connection: redis)  // reads the state keys lists blobs refer to
             for key in try Self.keys(redis, "s:*") {
-                guard case .bulk(let bytes) = try redis.command("GET", key) else { continue }
-                var state = try ProfileStateCodec.decode(bytes, userId: String(key.dropFirst(3).dropLast()))
+                guard var state = try store.state(String(key.dropFirst(3).dropLast())) else { continue }
                 if !keepDenseIds { state.denseId = nil }
-                states[key] = ProfileStateCodec.encode(state)
+                states[key] = ProfileStateCodec.encode(state, keys: StateKeys(state.metricStates.names))
             }
             for key in try Self.keys(redis, "tm:*") {
                 timers[key] = (try redis.command("ZRANGE", key, 0, -1, "WITHSCORES").array ?? []).compactMap(\.string)

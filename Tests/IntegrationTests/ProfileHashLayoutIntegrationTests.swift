@@ -29,7 +29,7 @@ import Testing
         #expect(loaded.hashIsFlat)
         var held = HeldProfile(state: loaded.state, stored: WrittenValues(loaded.state), storedHashIsFlat: loaded.hashIsFlat)
         held.state.metricValues["orders"] = .number(3)
-        #expect(try store.write([held.takeForWrite(partition: 0).write(tagVersions: [:])], updatedMs: 2) == [.written])
+        #expect(try store.write([held.takeForWrite(partition: 0).write(tagVersions: [:], stateKeys: .empty)], updatedMs: 2) == [.written])
 
         #expect(Set(try redis.command("HKEYS", ProfileKeys.profile("u1")).array?.compactMap(\.string) ?? []) == ["_id", "_updated", "a", "m", "t", "model.churn.score"])
         var expected = held.state.fields
@@ -41,7 +41,7 @@ import Testing
 
         // Later writes set only the sections that changed; the flat fields stay gone.
         held.state.tags["buyer"] = .bool(false)
-        #expect(try store.write([held.takeForWrite(partition: 0).write(tagVersions: [:])], updatedMs: 3) == [.written])
+        #expect(try store.write([held.takeForWrite(partition: 0).write(tagVersions: [:], stateKeys: .empty)], updatedMs: 3) == [.written])
         expected["t.buyer"] = "false"
         expected["_updated"] = "3"
         #expect(try store.profile("u1") == expected)
@@ -101,5 +101,50 @@ import Testing
         #expect(untyped.state.metricValues["last_seen"] == .number(Double(40 * day + 120_000)))
         let untypedAgain = ProfileWrite(old: WrittenValues(untyped.state), new: state, partition: 0)
         #expect(untypedAgain.sections.isEmpty && untypedAgain.metricChanges.isEmpty && untypedAgain.tagChanges.isEmpty)
+    }
+
+    /// A blob refers to its metric states by position in the writer's definition set's state
+    /// keys (format 7), stored once beside it. A reader under other definitions, with none of
+    /// the lists in memory, reads the list from Redis; without it, loading fails loudly
+    /// instead of guessing which state is which.
+    @Test func blobsReferToStateKeysStoredBesideThem() throws {
+        let redis = try TestServices.emptiedRedis(database: 18)
+        func definitions(_ names: [String]) throws -> DefinitionSet {
+            let metrics = try names.map {
+                DefinitionSet.Versioned(MetricDefinition(name: $0, aggregation: .count, window: try MetricWindow(parsing: "lifetime"), status: .active), version: 1)
+            }
+            return DefinitionSet(metrics: metrics, tags: [], validator: DefinitionValidator())
+        }
+        let writer = try definitions(["events", "visits"])
+        let evaluator = ProfileEvaluator(definitions: writer)
+        var states: [ProfileState] = []
+        for user in ["u3", "u4"] {
+            var state = ProfileState(userId: user)
+            state.denseId = user == "u3" ? 3 : 4
+            evaluator.apply(.event(ProfileEvent(userId: user, timestampMs: 5_000, fields: ["type": .string("view")])), to: &state)
+            evaluator.evaluate(&state)
+            states.append(state)
+        }
+        #expect(states[0].metricStates.count == 2)
+        let writes = states.map { ProfileWrite(old: nil, new: $0, partition: 0, stateKeys: writer.stateKeys) }
+        #expect(try RedisProfileStore(connection: redis).write(writes, updatedMs: 1) == [.written, .written])
+        let listKey = ProfileKeys.stateKeys(writer.stateKeys.fingerprint)
+        #expect(try redis.command("GET", listKey).string == writer.stateKeys.names.joined(separator: "\n"))
+        let blob = try #require(try redis.command("GET", ProfileKeys.state("u3")).bytes)
+        #expect(ProfileStateCodec.stateKeysFingerprint(blob) == writer.stateKeys.fingerprint)
+        #expect(blob.firstRange(of: Array(writer.stateKeys.names[0].utf8)) == nil, "no state name in the blob")
+
+        // Another definition set, and a store that has read no list yet.
+        let reader = try definitions(["events", "orders", "visits"])
+        #expect(reader.stateKeys.fingerprint != writer.stateKeys.fingerprint)
+        let loaded = try RedisProfileStore(connection: redis).loadStates(["u3", "u4", "nobody"], definitions: reader)
+        #expect(loaded.count == 3 && loaded[2] == nil)
+        #expect(loaded[0]?.state.metricStates == states[0].metricStates)
+        #expect(loaded[1]?.state.metricStates == states[1].metricStates)
+
+        try redis.command("DEL", listKey)
+        #expect(throws: StateKeysMissing.self) { try RedisProfileStore(connection: redis).loadStates(["u3"], definitions: reader) }
+        // The writer's own definitions need nothing from Redis.
+        #expect(try RedisProfileStore(connection: redis).loadStates(["u3"], definitions: writer).first??.state.metricStates == states[0].metricStates)
     }
 }

@@ -622,28 +622,62 @@ extension ProfileEvaluatorTests {
             #expect(state.metricStates.count == 6)
             #expect(state.nextTimerMs != nil)
             #expect(!state.tags.isEmpty)
-            let bytes = ProfileStateCodec.encode(state)
-            let decoded = try ProfileStateCodec.decode(bytes, userId: state.userId)
+            let keys = Self.evaluator.definitions.stateKeys
+            let bytes = ProfileStateCodec.encode(state, keys: keys)
+            let decoded = try ProfileStateCodec.decode(bytes, userId: state.userId, keys: keys)
             // Everything but the metric values and tags, which the profile hash holds (format 6).
             var withoutValues = state
             (withoutValues.metricValues, withoutValues.tags) = ([:], [:])
             #expect(decoded == withoutValues)
-            #expect(ProfileStateCodec.encode(decoded) == bytes)
+            #expect(ProfileStateCodec.encode(decoded, keys: keys) == bytes)
             #expect(!ProfileStateCodec.holdsValues(bytes))
+            // Format 7 names the states by position in the definition set's keys, not by name.
+            #expect(ProfileStateCodec.stateKeysFingerprint(bytes) == keys.fingerprint)
+            for name in state.metricStates.names { #expect(bytes.firstRange(of: Array(name.utf8)) == nil) }
+            #expect(throws: ProfileStateCodec.DecodingError.self) { try ProfileStateCodec.decode(bytes, userId: state.userId) }
+            #expect(throws: ProfileStateCodec.DecodingError.self) {
+                try ProfileStateCodec.decode(bytes, userId: state.userId, keys: StateKeys(keys.names.dropLast()))
+            }
+            // Keys the list lacks (a state kept from other definitions) are written by name.
+            let partial = StateKeys(keys.names.dropFirst())
+            let named = ProfileStateCodec.encode(state, keys: partial)
+            #expect(named.firstRange(of: Array(keys.names[0].utf8)) != nil)
+            #expect(try ProfileStateCodec.decode(named, userId: state.userId, keys: partial) == withoutValues)
+            // The list as Redis stores it reads back; text that does not match its fingerprint does not.
+            #expect(StateKeys(text: keys.text, fingerprint: keys.fingerprint) == keys)
+            #expect(StateKeys(text: keys.text + "\nx#1", fingerprint: keys.fingerprint) == nil)
+            #expect(StateKeys(text: "", fingerprint: StateKeys.empty.fingerprint) == StateKeys.empty)
             // Re-evaluated at its clock, the decoded state has them again, as they were.
             var evaluated = decoded
             Self.evaluator.evaluate(&evaluated)
             #expect(evaluated == state)
-            // A format-5 blob still carries them, and reads whole.
+            // A format-5 blob still carries them, and reads whole; format 6 names its states.
             let format5 = ProfileStateCodec.encode(state, format: 5)
             #expect(ProfileStateCodec.holdsValues(format5))
             #expect(try ProfileStateCodec.decode(format5, userId: state.userId) == state)
+            let format6 = ProfileStateCodec.encode(state, format: 6)
+            #expect(ProfileStateCodec.stateKeysFingerprint(format6) == nil)
+            #expect(try ProfileStateCodec.decode(format6, userId: state.userId) == withoutValues)
+            #expect(bytes.count < format6.count)
 
             var bare = ProfileState(userId: "u")
             bare.clockMs = .min
-            let bareDecoded = try ProfileStateCodec.decode(ProfileStateCodec.encode(bare), userId: "u")
+            let bareDecoded = try ProfileStateCodec.decode(ProfileStateCodec.encode(bare, keys: .empty), userId: "u", keys: .empty)
             #expect(bareDecoded == bare)
             #expect(bareDecoded.denseId == nil && bareDecoded.nextTimerMs == nil)
+        }
+
+        /// Format 7 writes whole sums and extremes as varints; every other double keeps its bits.
+        @Test func compactDoublesKeepEveryBitPattern() throws {
+            let values: [Double] = [0, 1, -1, 300, -4_503_599_627_370_495, 0x1p52, -0.0, 0.1, 12.5, .infinity, -.infinity, .nan, .greatestFiniteMagnitude, .leastNonzeroMagnitude]
+            var writer = ByteWriter(capacity: 16)
+            for value in values { writer.compactDouble(value) }
+            var reader = ByteReader(writer.finish())
+            for value in values { #expect(try reader.compactDouble().bitPattern == value.bitPattern, "\(value)") }
+            #expect(reader.atEnd)
+            var small = ByteWriter(capacity: 16)
+            small.compactDouble(300)
+            #expect(small.finish().count == 2)
         }
 
         @Test func insertionOrderDoesNotChangeTheBytes() {
@@ -673,7 +707,7 @@ extension ProfileEvaluatorTests {
             backward.metricStates["b#2"] = MetricState(bucketStarts: [0], accumulators: [MetricAccumulator()])
             backward.metricStates["a#1"] = MetricState(bucketStarts: [0], accumulators: [MetricAccumulator()], distinctValues: [backwardBucket])
             #expect(forward == backward)
-            #expect(ProfileStateCodec.encode(forward) == ProfileStateCodec.encode(backward))
+            #expect(ProfileStateCodec.encode(forward, keys: StateKeys(["b#2"])) == ProfileStateCodec.encode(backward, keys: StateKeys(["b#2"])))
         }
 
         /// ``richState()`` as format 3 wrote it (every accumulator field, always), before
@@ -706,21 +740,22 @@ extension ProfileEvaluatorTests {
             #expect(bytes.first == 3)
             let state = Self.richState()
             #expect(try ProfileStateCodec.decode(bytes, userId: state.userId) == state)
-            #expect(ProfileStateCodec.encode(state).count < bytes.count)  // format 4 leaves empty fields out
+            #expect(ProfileStateCodec.encode(state, format: 4).count < bytes.count)  // format 4 leaves empty fields out
         }
 
         @Test func corruptOrForeignBytesThrow() {
             let state = Self.richState()
-            let bytes = ProfileStateCodec.encode(state)
+            let keys = Self.evaluator.definitions.stateKeys
+            let bytes = ProfileStateCodec.encode(state, keys: keys)
             for length in 0..<bytes.count {
-                #expect(throws: ProfileStateCodec.DecodingError.self) { try ProfileStateCodec.decode(Array(bytes.prefix(length)), userId: state.userId) }
+                #expect(throws: ProfileStateCodec.DecodingError.self) { try ProfileStateCodec.decode(Array(bytes.prefix(length)), userId: state.userId, keys: keys) }
             }
-            #expect(throws: ProfileStateCodec.DecodingError.self) { try ProfileStateCodec.decode(bytes, userId: "someone-else") }
-            #expect(throws: ProfileStateCodec.DecodingError.self) { try ProfileStateCodec.decode(bytes + [0], userId: state.userId) }
+            #expect(throws: ProfileStateCodec.DecodingError.self) { try ProfileStateCodec.decode(bytes, userId: "someone-else", keys: keys) }
+            #expect(throws: ProfileStateCodec.DecodingError.self) { try ProfileStateCodec.decode(bytes + [0], userId: state.userId, keys: keys) }
             var otherVersion = bytes
-            otherVersion[0] = 7  // 6 (no metric values or tags) is the newest; 7 is unknown
-            #expect(throws: ProfileStateCodec.DecodingError.self) { try ProfileStateCodec.decode(otherVersion, userId: state.userId) }
-            let error = #expect(throws: ProfileStateCodec.DecodingError.self) { try ProfileStateCodec.decode(bytes, userId: "someone-else") }
+            otherVersion[0] = 8  // 7 (states by position in a keys list) is the newest; 8 is unknown
+            #expect(throws: ProfileStateCodec.DecodingError.self) { try ProfileStateCodec.decode(otherVersion, userId: state.userId, keys: keys) }
+            let error = #expect(throws: ProfileStateCodec.DecodingError.self) { try ProfileStateCodec.decode(bytes, userId: "someone-else", keys: keys) }
             #expect(error?.userId == "someone-else")
         }
     }

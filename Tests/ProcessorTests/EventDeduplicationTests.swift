@@ -21,7 +21,7 @@ import Testing
         #expect(EventDeduplication.admit(event, into: &state))
         #expect(!EventDeduplication.admit(event, into: &state), "the same id again")
         // The state as the next processor reads it from Redis.
-        var restored = try ProfileStateCodec.decode(ProfileStateCodec.encode(state), userId: "u1")
+        var restored = try ProfileStateCodec.decode(ProfileStateCodec.encode(state, keys: .empty), userId: "u1", keys: .empty)
         #expect(!EventDeduplication.admit(event, into: &restored), "still known after a restart")
         #expect(EventDeduplication.admit(try input(#"{"user_id":"u1","type":"view","ts":1000,"event_id":"e-2"}"#), into: &restored))
         // Events without an id (other producers, CDC rows) always pass.

@@ -178,7 +178,7 @@ import Yams
         #expect(write.partition == 3)
         #expect(write.denseId == 8_388_610)
         #expect(write.timerMs == 99)
-        #expect(write.state == ProfileStateCodec.encode(new))
+        #expect(write.state == ProfileStateCodec.encode(new, keys: .empty))
         #expect(Self.fields(write) == [#"a={"gender":"f"}"#, #"m={"orders_30d":"3"}"#, #"t={"buyer":"false","tier":"silver"}"#])
         #expect(write.deletes.isEmpty)
         #expect(write.bits.map { "\($0.key)@\($0.offset)=\($0.bit)" } == [

@@ -42,6 +42,16 @@ struct ProfileReads {
         let replies = try await redis.pipeline([["GET", ProfileKeys.state(userId)], ProfileHash.valueSectionsCommand(userId)])
         guard case .bulk(let bytes) = try replies[0].throwIfError() else { return nil }
         let sections = (try replies[1].throwIfError().array ?? []).map(\.bytes)
-        return try ProfileHash.StoredValueTypes(definitions).state(blob: bytes, sections: sections, userId: userId)
+        var keys: StateKeys?
+        if let fingerprint = ProfileStateCodec.stateKeysFingerprint(bytes) {
+            // Written under other definitions than the API's: the list is read from Redis.
+            keys = definitions.stateKeys.fingerprint == fingerprint ? definitions.stateKeys : nil
+            if keys == nil {
+                let text = try await redis.command("GET", ProfileKeys.stateKeys(fingerprint)).throwIfError().string
+                guard let list = text.flatMap({ StateKeys(text: $0, fingerprint: fingerprint) }) else { throw StateKeysMissing(fingerprint: fingerprint) }
+                keys = list
+            }
+        }
+        return try ProfileHash.StoredValueTypes(definitions).state(blob: bytes, sections: sections, userId: userId, keys: keys)
     }
 }

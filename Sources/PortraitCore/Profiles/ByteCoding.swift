@@ -53,8 +53,24 @@ struct ByteWriter: ~Copyable {
     }
 
     mutating func double(_ value: Double) {
+        fixed64(value.bitPattern)
+    }
+
+    /// A whole number (counts, sums of whole amounts) as a varint of twice it; anything else
+    /// (fractions, -0, infinities, NaN, beyond 2⁵²) as 1, then its eight bytes.
+    mutating func compactDouble(_ value: Double) {
+        if value.rounded(.towardZero) == value, abs(value) < 0x1p52, value.bitPattern != (-0.0 as Double).bitPattern {
+            int(Int64(value) << 1)
+        } else {
+            int(1)
+            fixed64(value.bitPattern)
+        }
+    }
+
+    /// Eight bytes, little-endian: for values as wide as their range (bit patterns, hashes).
+    mutating func fixed64(_ value: UInt64) {
         reserve(8)
-        buffer.storeBytes(of: value.bitPattern.littleEndian, toByteOffset: count, as: UInt64.self)
+        buffer.storeBytes(of: value.littleEndian, toByteOffset: count, as: UInt64.self)
         count += 8
     }
 
@@ -128,11 +144,22 @@ struct ByteReader {
     }
 
     mutating func double() throws(Corrupt) -> Double {
+        Double(bitPattern: try fixed64())
+    }
+
+    mutating func compactDouble() throws(Corrupt) -> Double {
+        let tag = try int()
+        if tag & 1 == 0 { return Double(tag >> 1) }
+        guard tag == 1 else { throw Corrupt() }
+        return Double(bitPattern: try fixed64())
+    }
+
+    mutating func fixed64() throws(Corrupt) -> UInt64 {
         guard index + 8 <= bytes.count else { throw Corrupt() }
         var bits: UInt64 = 0
         for shift in 0..<8 { bits |= UInt64(bytes[index + shift]) << (8 * UInt64(shift)) }
         index += 8
-        return Double(bitPattern: bits)
+        return bits
     }
 
     mutating func string() throws(Corrupt) -> String {

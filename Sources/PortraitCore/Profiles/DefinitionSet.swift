@@ -29,6 +29,8 @@ public final class DefinitionSet: Sendable {
     public let metricFilters: [SlottedExpression]
     /// The metrics' ``CompiledMetric/stateKey``s: the states a profile keeps.
     public let metricStateKeys: Set<String>
+    /// The same keys in order, as state blobs refer to them (``ProfileStateCodec``).
+    public let stateKeys: StateKeys
     public let tags: [CompiledTag]
     /// Each tag (same order as ``tags``) compiled against ``slots``.
     public let tagPrograms: [SlottedExpression]
@@ -86,6 +88,7 @@ public final class DefinitionSet: Sendable {
         for name in cyclic { problems.append("tag \(name): reads itself through other tags") }
         self.metrics = compiledMetrics
         metricStateKeys = Set(compiledMetrics.map(\.stateKey))
+        stateKeys = StateKeys(metricStateKeys)
         self.tags = ordered
         var modelReading: Set<String> = []
         for tag in ordered where tag.expression.references.contains(where: {

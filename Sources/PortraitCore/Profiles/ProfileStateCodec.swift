@@ -10,8 +10,10 @@ public enum ProfileStateCodec {
     /// hash beside it has sections (the processor's `ProfileHash`), not one field per value; 6
     /// leaves out the metric values and tags, which the hash beside it holds (they were 38 % of
     /// a blob, and the blob most of what Redis appends to its AOF): a reader takes them from
-    /// there (``holdsValues(_:)``). Older blobs still read.
-    static let formatVersion: UInt8 = 6
+    /// there (``holdsValues(_:)``); 7 refers to metric states by position in the definition
+    /// set's ``StateKeys``, named by their fingerprint right after the version byte
+    /// (``stateKeysFingerprint(_:)``), instead of writing each state's name. Older blobs still read.
+    static let formatVersion: UInt8 = 7
 
     /// Whether `bytes` carry the metric values and tags (formats before 6); a state decoded
     /// from a newer blob has none, and its reader fills them from the profile hash.
@@ -25,21 +27,34 @@ public enum ProfileStateCodec {
         (bytes.first ?? 0) >= 5
     }
 
+    /// The fingerprint of the ``StateKeys`` a blob's metric states refer to (format 7 on): what
+    /// ``decode(_:userId:keys:)`` needs for it. `nil` for older blobs, which name each state.
+    public static func stateKeysFingerprint(_ bytes: [UInt8]) -> UInt64? {
+        guard (bytes.first ?? 0) >= 7 else { return nil }
+        var reader = ByteReader(bytes)
+        reader.index = 1
+        return try? reader.fixed64()
+    }
+
     public struct DecodingError: Error, CustomStringConvertible {
         public let userId: String
         public var description: String { "the stored state of user '\(userId)' is corrupt or from an unknown format" }
     }
 
-    public static func encode(_ state: ProfileState) -> [UInt8] {
-        encode(state, format: formatVersion)
+    /// `state`, its metric states referred to by position in `keys` (the definition set's:
+    /// a state `keys` lacks is written with its name).
+    public static func encode(_ state: ProfileState, keys: StateKeys) -> [UInt8] {
+        encode(state, format: formatVersion, keys: keys)
     }
 
-    /// `state` as format `format` (4 to 6) wrote it: the current encoding, with the metric
-    /// values and tags before format 6. Older formats are for tests of blobs already stored.
-    static func encode(_ state: ProfileState, format: UInt8) -> [UInt8] {
+    /// `state` as format `format` (4 to 7) wrote it: the current encoding, with the metric
+    /// values and tags before format 6 and each state's name before 7. Older formats are for
+    /// tests of blobs already stored.
+    static func encode(_ state: ProfileState, format: UInt8, keys: StateKeys = .empty) -> [UInt8] {
         precondition((4...formatVersion).contains(format), "format \(format) is not written")
         var writer = ByteWriter(capacity: 4_096)  // a profile with a few weeks of buckets: grown once at most
         writer.byte(format)
+        if format >= 7 { writer.fixed64(keys.fingerprint) }
         writer.string(state.userId)
         writer.int(state.denseId ?? -1)
         writer.int(state.clockMs)
@@ -67,15 +82,29 @@ public enum ProfileStateCodec {
             var buckets = 0
             for index in metrics.indices { buckets &+= metrics[index].bucketStarts.count &+ metrics[index].accumulators.count }
             writer.reserve(buckets &* 12)
+            let known = keys.names
+            var next = 0  // both lists are in name order: walked in step, nothing hashed
             for index in names.indices {
-                writer.string(names[index])
+                if format < 7 {
+                    writer.string(names[index])
+                } else {
+                    while next < known.count, known[next] < names[index] { next += 1 }
+                    if next < known.count, known[next] == names[index] {
+                        writer.int(Int64(next))
+                    } else {
+                        writer.int(-1)
+                        writer.string(names[index])
+                    }
+                }
                 let metric = metrics.baseAddress! + index
                 writer.int(Int64(metric.pointee.bucketStarts.count))
                 metric.pointee.bucketStarts.withUnsafeBufferPointer { starts in
                     metric.pointee.accumulators.withUnsafeBufferPointer { accumulators in
+                        var previous: Int64 = 0
                         for bucket in starts.indices {
-                            writer.int(starts[bucket])
-                            write(accumulators[bucket], of: metric, bucket: bucket, to: &writer)
+                            writer.int(format < 7 ? starts[bucket] : starts[bucket] &- previous)
+                            write(accumulators[bucket], of: metric, bucket: bucket, compactSince: format < 7 ? nil : starts[bucket], to: &writer)
+                            previous = starts[bucket]
                         }
                     }
                 }
@@ -89,11 +118,18 @@ public enum ProfileStateCodec {
         return writer.finish()
     }
 
-    public static func decode(_ bytes: [UInt8], userId: String) throws(DecodingError) -> ProfileState {
+    /// The state `bytes` hold. A blob of format 7 on needs the ``StateKeys`` it refers to
+    /// (``stateKeysFingerprint(_:)``); older ones name their states and ignore `keys`.
+    public static func decode(_ bytes: [UInt8], userId: String, keys: StateKeys? = nil) throws(DecodingError) -> ProfileState {
         var reader = ByteReader(bytes)
         do {
             let version = try reader.byte()
             guard (1...formatVersion).contains(version) else { throw ByteReader.Corrupt() }
+            var known: [String] = []
+            if version >= 7 {
+                guard let keys, try reader.fixed64() == keys.fingerprint else { throw ByteReader.Corrupt() }
+                known = keys.names
+            }
             var state = ProfileState(userId: try reader.string())
             let dense = try reader.int()
             state.denseId = dense >= 0 ? dense : nil
@@ -108,11 +144,21 @@ public enum ProfileStateCodec {
             if version >= 2 { state.modelOutputs = try readValues(&reader) }
             for _ in 0..<(try reader.count()) { state.fences[try reader.string()] = try reader.int() }
             for _ in 0..<(try reader.count()) {
-                let key = try reader.string()
+                let key: String
+                if version < 7 {
+                    key = try reader.string()
+                } else {
+                    let position = try reader.int()
+                    guard position >= -1, position < known.count else { throw ByteReader.Corrupt() }
+                    key = position >= 0 ? known[Int(position)] : try reader.string()
+                }
                 var buckets: [(start: Int64, bucket: Bucket)] = []
+                var previous: Int64 = 0
                 for _ in 0..<(try reader.count()) {
-                    let start = try reader.int()
-                    buckets.append((start, version >= 4 ? try readBucket(&reader) : try readFullBucket(&reader)))
+                    let start = version < 7 ? try reader.int() : previous &+ (try reader.int())
+                    let bucket = version >= 4 ? try readBucket(&reader, compactSince: version >= 7 ? start : nil) : try readFullBucket(&reader)
+                    buckets.append((start, bucket))
+                    previous = start
                 }
                 let metric = metricState(buckets)
                 if !state.metricStates.appendInOrder(key, metric) { state.metricStates[key] = metric }
@@ -166,7 +212,13 @@ public enum ProfileStateCodec {
 
     /// The mask of fields that hold something, then those fields (doubles compared by their
     /// bits, so -0 and NaN survive): the bucket's accumulator, then the value or set it keeps.
-    private static func write(_ accumulator: MetricAccumulator, of metric: UnsafePointer<MetricState>, bucket: Int, to writer: inout ByteWriter) {
+    ///
+    /// From format 7 (`compactSince`: the bucket's start) the times are written relative to the
+    /// bucket's start, and the sums and extremes as ``ByteWriter/compactDouble(_:)``: a few
+    /// bytes each instead of six to eight.
+    private static func write(
+        _ accumulator: MetricAccumulator, of metric: UnsafePointer<MetricState>, bucket: Int, compactSince start: Int64?, to writer: inout ByteWriter
+    ) {
         // An empty accumulator's fields (``MetricAccumulator/init()``), as constants.
         var fields: AccumulatorFields = []
         if accumulator.count != 0 { fields.insert(.count) }
@@ -181,11 +233,19 @@ public enum ProfileStateCodec {
         if keepsSet { fields.insert(.distinct) }
         writer.byte(fields.rawValue)
         if fields.contains(.count) { writer.int(accumulator.count) }
-        if fields.contains(.sum) { writer.double(accumulator.sum) }
-        if fields.contains(.minimum) { writer.double(accumulator.minimum) }
-        if fields.contains(.maximum) { writer.double(accumulator.maximum) }
-        if fields.contains(.firstMs) { writer.int(accumulator.firstMs) }
-        if fields.contains(.lastMs) { writer.int(accumulator.lastMs) }
+        if let start {
+            if fields.contains(.sum) { writer.compactDouble(accumulator.sum) }
+            if fields.contains(.minimum) { writer.compactDouble(accumulator.minimum) }
+            if fields.contains(.maximum) { writer.compactDouble(accumulator.maximum) }
+            if fields.contains(.firstMs) { writer.int(accumulator.firstMs &- start) }
+            if fields.contains(.lastMs) { writer.int(accumulator.lastMs &- start) }
+        } else {
+            if fields.contains(.sum) { writer.double(accumulator.sum) }
+            if fields.contains(.minimum) { writer.double(accumulator.minimum) }
+            if fields.contains(.maximum) { writer.double(accumulator.maximum) }
+            if fields.contains(.firstMs) { writer.int(accumulator.firstMs) }
+            if fields.contains(.lastMs) { writer.int(accumulator.lastMs) }
+        }
         if keepsValue { writer.value(metric.pointee.lastValues[bucket]) }
         if keepsSet {
             let values = metric.pointee.distinctValues[bucket]
@@ -194,19 +254,27 @@ public enum ProfileStateCodec {
         }
     }
 
-    /// One bucket as ``write(_:of:bucket:to:)`` wrote it: the accumulator, the value it keeps
+    /// One bucket as ``write(_:of:bucket:compactSince:to:)`` wrote it: the accumulator, the value it keeps
     /// (`.null`: none) and the set it keeps.
     private typealias Bucket = (accumulator: MetricAccumulator, lastValue: Value, distinct: Set<Value>)
 
-    private static func readBucket(_ reader: inout ByteReader) throws(ByteReader.Corrupt) -> Bucket {
+    private static func readBucket(_ reader: inout ByteReader, compactSince start: Int64?) throws(ByteReader.Corrupt) -> Bucket {
         let fields = AccumulatorFields(rawValue: try reader.byte())
         var accumulator = MetricAccumulator()
         if fields.contains(.count) { accumulator.count = try reader.int() }
-        if fields.contains(.sum) { accumulator.sum = try reader.double() }
-        if fields.contains(.minimum) { accumulator.minimum = try reader.double() }
-        if fields.contains(.maximum) { accumulator.maximum = try reader.double() }
-        if fields.contains(.firstMs) { accumulator.firstMs = try reader.int() }
-        if fields.contains(.lastMs) { accumulator.lastMs = try reader.int() }
+        if let start {
+            if fields.contains(.sum) { accumulator.sum = try reader.compactDouble() }
+            if fields.contains(.minimum) { accumulator.minimum = try reader.compactDouble() }
+            if fields.contains(.maximum) { accumulator.maximum = try reader.compactDouble() }
+            if fields.contains(.firstMs) { accumulator.firstMs = start &+ (try reader.int()) }
+            if fields.contains(.lastMs) { accumulator.lastMs = start &+ (try reader.int()) }
+        } else {
+            if fields.contains(.sum) { accumulator.sum = try reader.double() }
+            if fields.contains(.minimum) { accumulator.minimum = try reader.double() }
+            if fields.contains(.maximum) { accumulator.maximum = try reader.double() }
+            if fields.contains(.firstMs) { accumulator.firstMs = try reader.int() }
+            if fields.contains(.lastMs) { accumulator.lastMs = try reader.int() }
+        }
         let lastValue = fields.contains(.lastValue) ? try reader.value() : .null
         var distinct: Set<Value> = []
         if fields.contains(.distinct) {
