@@ -6,7 +6,7 @@ import Redis
 ///
 /// Per user, only keys under the user's hash tag: the changed sections of the profile hash
 /// (``ProfileHash``) and model outputs, the state blob,
-/// and one `LPUSH` per behaviour list. Once per transaction, the state keys its blobs refer to
+/// and one `LPUSH` of one entry per behaviour list (one per event for the recent events). Once per transaction, the state keys its blobs refer to
 /// (``StateKeys``, `SET NX`). Keys shared by many users are written once per batch,
 /// whatever the number of users: one `ZADD`/`ZREM` of timers and one `SADD` of users per
 /// partition, one `BITFIELD` per bitmap shard (tag bitmaps and the population), one `HSET` of
@@ -104,8 +104,10 @@ enum ProfileFlushCommands {
         appendList(ProfileKeys.recentEvents(write.userId), write.events, limit: BehaviourRecord.eventLimit, isNew: write.isFirstWrite, to: &commands) {
             BehaviourRecord.write(event: $0, to: &$1)
         }
-        appendList(ProfileKeys.tagHistory(write.userId), write.tagChanges, limit: BehaviourRecord.tagChangeLimit, isNew: write.isFirstWrite, to: &commands) {
-            BehaviourRecord.write(tagChange: $0, timeMs: write.timeMs, to: &$1)
+        if !write.tagChanges.isEmpty {
+            appendList(ProfileKeys.tagHistory(write.userId), [write.tagChanges], limit: BehaviourRecord.tagChangeLimit, isNew: write.isFirstWrite, to: &commands) {
+                BehaviourRecord.write(tagChanges: $0, timeMs: write.timeMs, to: &$1)
+            }
         }
         if !write.metricChanges.isEmpty {
             appendList(ProfileKeys.metricHistory(write.userId), [write.metricChanges], limit: BehaviourRecord.metricHistoryLimit, isNew: write.isFirstWrite, to: &commands) {

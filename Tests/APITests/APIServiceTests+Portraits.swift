@@ -242,15 +242,21 @@ extension APIServiceTests {
         first.clockMs = 2_000
         first.metricValues["orders"] = .number(1)
         first.tags["vip"] = .bool(false)
+        first.tags["tier"] = .string("basic")
         var second = first
         second.clockMs = 5_000
         second.metricValues["orders"] = .number(2)
         second.tags["vip"] = .bool(true)
+        second.tags["tier"] = .string("gold")
         let writes = [
-            ProfileWrite(old: nil, new: first, partition: 0, events: [event(1_000, "view", "books"), event(2_000, "order", "books")], tagVersions: ["vip": 2]),
-            ProfileWrite(old: WrittenValues(first), new: second, partition: 0, events: [event(5_000, "order", "games")], tagVersions: ["vip": 3]),
+            ProfileWrite(old: nil, new: first, partition: 0, events: [event(1_000, "view", "books"), event(2_000, "order", "books")], tagVersions: ["vip": 2, "tier": 1]),
+            ProfileWrite(old: WrittenValues(first), new: second, partition: 0, events: [event(5_000, "order", "games")], tagVersions: ["vip": 3, "tier": 1]),
         ]
         for write in writes { #expect(try store.write([write], updatedMs: 1) == [.written]) }
+        // One entry per write, its changes together.
+        #expect(try env.redis.command("LLEN", ProfileKeys.tagHistory("7")).int == 2)
+        // An entry in the form written before 2026-12-07 (one change each) still reads.
+        _ = try env.redis.command("LPUSH", ProfileKeys.tagHistory("7"), #"{"t":6000,"tag":"legacy","from":null,"to":"x","v":1}"#)
         try await env.withClient { client in
             let (status, timeline) = try await client.call(.get, "/v1/profiles/7/timeline", auth: env.reader)
             #expect(status == .ok, "\(timeline)")
@@ -263,16 +269,22 @@ extension APIServiceTests {
             let orders = (timeline["metric_history"] as? [String: [[String: Any]]])?["orders"] ?? []
             #expect(orders.compactMap { $0["value"] as? Int } == [1, 2])
             #expect(orders.compactMap { $0["time_ms"] as? Int } == [2_000, 5_000])
-            // The first write's vip = false is no change to show; the flip to true is.
+            // Newest first. The first write's vip = false is no change to show; its tier is,
+            // and so are both flips of the second write (the last-named tag first).
             let changes = timeline["tag_changes"] as? [[String: Any]] ?? []
-            #expect(changes.count == 1)
-            #expect(changes.first?["to"] as? Bool == true)
-            #expect(changes.first?["from"] as? Bool == false)
-            #expect(changes.first?["version"] as? Int == 3)
-            #expect(changes.first?["time_ms"] as? Int == 5_000)
+            #expect(changes.compactMap { $0["tag"] as? String } == ["legacy", "vip", "tier", "tier"])
+            #expect(changes.compactMap { $0["time_ms"] as? Int } == [6_000, 5_000, 5_000, 2_000])
+            try #require(changes.count == 4)
+            #expect(changes[1]["to"] as? Bool == true)
+            #expect(changes[1]["from"] as? Bool == false)
+            #expect(changes[1]["version"] as? Int == 3)
+            #expect(changes[2]["from"] as? String == "basic" && changes[2]["to"] as? String == "gold")
+            #expect(changes[3]["from"] is NSNull && changes[3]["to"] as? String == "basic" && changes[3]["version"] as? Int == 1)
+            #expect(changes[0]["to"] as? String == "x" && changes[0]["version"] as? Int == 1)
             let (limited, two) = try await client.call(.get, "/v1/profiles/7/timeline?limit=2", auth: env.reader)
             #expect(limited == .ok)
             #expect((two["events"] as? [Any])?.count == 2)
+            #expect((two["tag_changes"] as? [[String: Any]])?.compactMap { $0["tag"] as? String } == ["legacy", "vip"])
             #expect(try await client.call(.get, "/v1/profiles/7/timeline?limit=0", auth: env.reader).0 == .badRequest)
             #expect(try await client.call(.get, "/v1/profiles/8/timeline", auth: env.reader).0 == .notFound)
         }

@@ -30,9 +30,10 @@ enum TimelineRoutes {
                 "events": .array(events.map { .object(["time_ms": $0["t"] ?? .null, "fields": $0["f"] ?? .object([:])]) }),
                 "counts": counts(events),
                 "metric_history": metricSeries(metrics),
-                "tag_changes": .array(tagChanges.map {
-                    .object(["time_ms": $0["t"] ?? .null, "tag": $0["tag"] ?? .null, "from": $0["from"] ?? .null,
-                             "to": $0["to"] ?? .null, "version": $0["v"] ?? .null])
+                // An entry holds one write's changes (at least one each, so `limit` entries
+                // hold `limit` changes or more).
+                "tag_changes": .array(tagChanges.lazy.flatMap(BehaviourRecord.tagChanges(inEntry:)).prefix(limit).map {
+                    .object(["time_ms": $0.timeMs, "tag": $0.tag, "from": $0.from, "to": $0.to, "version": $0.version])
                 }),
             ]).response()
         }
