@@ -16,7 +16,23 @@ import Redis
 /// Commands go straight into bytes (``RESPCommands``): field names, values and behaviour
 /// records are never gathered into argument arrays first.
 enum ProfileFlushCommands {
-    static func append<Writes: Collection<ProfileWrite>>(_ writes: Writes, updatedMs: Int64, to commands: inout RESPCommands) {
+    /// The commands of `writes[i]` for each `i` of `only` (all of them by default). Each write
+    /// is read in place, through a pointer: iterating, a `let` of the element, or passing it,
+    /// copied it, retaining (and then releasing) its dozen buffers.
+    static func append(_ writes: [ProfileWrite], only: [Int]? = nil, updatedMs: Int64, to commands: inout RESPCommands) {
+        var shared = SharedKeyCommands()
+        writes.withUnsafeBufferPointer { writes in
+            for index in only ?? Array(writes.indices) {
+                let write = writes.baseAddress! + index  // passed as a value, even from the buffer, it was copied
+                shared.add(write, to: &commands)
+                appendUserCommands(write, updatedMs: updatedMs, to: &commands)
+            }
+        }
+        shared.append(to: &commands)
+    }
+
+    /// The writes of a transaction to keys many users share, gathered per key and written once.
+    private struct SharedKeyCommands {
         var timersSet: [Int32: [(timeMs: Int64, userId: String)]] = [:]
         var timersRemoved: [Int32: [String]] = [:]
         var newUsers: [Int32: [String]] = [:]
@@ -24,94 +40,103 @@ enum ProfileFlushCommands {
         var bitfields: [String: [(offset: Int64, bit: Int)]] = [:]
         var tagValues: [String: Set<String>] = [:]
         var stateKeys: [StateKeys] = []  // one per definition set, so nearly always one
-        for write in writes {
-            if !stateKeys.contains(where: { $0 === write.stateKeys || $0.fingerprint == write.stateKeys.fingerprint }) {
-                stateKeys.append(write.stateKeys)
+
+        /// Gathers what `write` changes in shared keys; the state keys list its blob refers to
+        /// goes out at once, before the blob.
+        mutating func add(_ write: UnsafePointer<ProfileWrite>, to commands: inout RESPCommands) {
+            if !stateKeys.contains(where: { $0 === write.pointee.stateKeys || $0.fingerprint == write.pointee.stateKeys.fingerprint }) {
+                stateKeys.append(write.pointee.stateKeys)
                 // Before the first blob that refers to them, in the same transaction: no reader
                 // finds a blob whose keys are not stored. `NX`: the same list is written once,
                 // and a no-op `SET` is not appended to the AOF.
                 commands.command(arguments: 4)
                 commands.argument("SET")
-                commands.argument(ProfileKeys.stateKeys(write.stateKeys.fingerprint))
-                commands.argument(write.stateKeys.text)
+                commands.argument(ProfileKeys.stateKeys(write.pointee.stateKeys.fingerprint))
+                commands.argument(write.pointee.stateKeys.text)
                 commands.argument("NX")
             }
-            appendUserCommands(write, updatedMs: updatedMs, to: &commands)
-            if write.timerChanged {
-                if let timer = write.timerMs {
-                    timersSet[write.partition, default: []].append((timer, write.userId))
+            if write.pointee.timerChanged {
+                if let timer = write.pointee.timerMs {
+                    timersSet[write.pointee.partition, default: []].append((timer, write.pointee.userId))
                 } else {
-                    timersRemoved[write.partition, default: []].append(write.userId)
+                    timersRemoved[write.pointee.partition, default: []].append(write.pointee.userId)
                 }
             }
-            let shard = write.denseId / ProfileKeys.bitmapShardSize
-            if write.isFirstWrite {
-                newUsers[write.partition, default: []].append(write.userId)
-                idNames[shard, default: []].append((write.denseId, write.userId))
-                bitfields[ProfileKeys.population(shard: shard), default: []].append((write.denseId % ProfileKeys.bitmapShardSize, 1))
+            let shard = write.pointee.denseId / ProfileKeys.bitmapShardSize
+            if write.pointee.isFirstWrite {
+                newUsers[write.pointee.partition, default: []].append(write.pointee.userId)
+                idNames[shard, default: []].append((write.pointee.denseId, write.pointee.userId))
+                bitfields[ProfileKeys.population(shard: shard), default: []].append((write.pointee.denseId % ProfileKeys.bitmapShardSize, 1))
             }
-            for change in write.bits { bitfields[change.key, default: []].append((change.offset, change.bit)) }
-            for value in write.tagValues { tagValues[value.tag, default: []].insert(value.value) }
+            for change in write.pointee.bits { bitfields[change.key, default: []].append((change.offset, change.bit)) }
+            for value in write.pointee.tagValues { tagValues[value.tag, default: []].insert(value.value) }
         }
-        for (partition, members) in timersSet.sorted(by: { $0.key < $1.key }) {
-            commands.command(arguments: 2 + 2 * members.count)
-            commands.argument("ZADD")
-            commands.argument(ProfileKeys.timers(partition: partition))
-            for member in members { commands.argument(member.timeMs); commands.argument(member.userId) }
-        }
-        for (partition, users) in timersRemoved.sorted(by: { $0.key < $1.key }) { appendMembers("ZREM", ProfileKeys.timers(partition: partition), users, to: &commands) }
-        for (partition, users) in newUsers.sorted(by: { $0.key < $1.key }) { appendMembers("SADD", ProfileKeys.users(partition: partition), users, to: &commands) }
-        for (shard, pairs) in idNames.sorted(by: { $0.key < $1.key }) {
-            commands.command(arguments: 2 + 2 * pairs.count)
-            commands.argument("HSET")
-            commands.argument(ProfileKeys.userIds(shard: shard))
-            for pair in pairs { commands.argument(pair.denseId); commands.argument(pair.userId) }
-        }
-        for (key, operations) in bitfields.sorted(by: { $0.key < $1.key }) {
-            commands.command(arguments: 2 + 4 * operations.count)
-            commands.argument("BITFIELD")
-            commands.argument(key)
-            for operation in operations {
-                commands.argument("SET")
-                commands.argument("u1")
-                commands.argument(operation.offset)
-                commands.argument(operation.bit)
+
+        /// One command per shared key, in key order.
+        func append(to commands: inout RESPCommands) {
+            for (partition, members) in timersSet.sorted(by: { $0.key < $1.key }) {
+                commands.command(arguments: 2 + 2 * members.count)
+                commands.argument("ZADD")
+                commands.argument(ProfileKeys.timers(partition: partition))
+                for member in members { commands.argument(member.timeMs); commands.argument(member.userId) }
             }
+            for (partition, users) in timersRemoved.sorted(by: { $0.key < $1.key }) { appendMembers("ZREM", ProfileKeys.timers(partition: partition), users, to: &commands) }
+            for (partition, users) in newUsers.sorted(by: { $0.key < $1.key }) { appendMembers("SADD", ProfileKeys.users(partition: partition), users, to: &commands) }
+            for (shard, pairs) in idNames.sorted(by: { $0.key < $1.key }) {
+                commands.command(arguments: 2 + 2 * pairs.count)
+                commands.argument("HSET")
+                commands.argument(ProfileKeys.userIds(shard: shard))
+                for pair in pairs { commands.argument(pair.denseId); commands.argument(pair.userId) }
+            }
+            for (key, operations) in bitfields.sorted(by: { $0.key < $1.key }) {
+                commands.command(arguments: 2 + 4 * operations.count)
+                commands.argument("BITFIELD")
+                commands.argument(key)
+                for operation in operations {
+                    commands.argument("SET")
+                    commands.argument("u1")
+                    commands.argument(operation.offset)
+                    commands.argument(operation.bit)
+                }
+            }
+            for (tag, values) in tagValues.sorted(by: { $0.key < $1.key }) { appendMembers("SADD", ProfileKeys.tagValues(tag), values.sorted(), to: &commands) }
         }
-        for (tag, values) in tagValues.sorted(by: { $0.key < $1.key }) { appendMembers("SADD", ProfileKeys.tagValues(tag), values.sorted(), to: &commands) }
     }
 
     /// The commands on the user's own keys (all under its hash tag).
-    private static func appendUserCommands(_ write: ProfileWrite, updatedMs: Int64, to commands: inout RESPCommands) {
-        let profile = ProfileKeys.profile(write.userId)
-        commands.command(arguments: 6 + 2 * (write.sections.count + write.modelFields.count))
+    private static func appendUserCommands(_ write: UnsafePointer<ProfileWrite>, updatedMs: Int64, to commands: inout RESPCommands) {
+        let profile = ProfileKeys.profile(write.pointee.userId)
+        // The dense id never changes once given: only a user's first write sets it.
+        commands.command(arguments: (write.pointee.isFirstWrite ? 6 : 4) + 2 * (write.pointee.sections.count + write.pointee.modelFields.count))
         commands.argument("HSET")
         commands.argument(profile)
-        commands.argument("_id")
-        commands.argument(write.denseId)
+        if write.pointee.isFirstWrite {
+            commands.argument("_id")
+            commands.argument(write.pointee.denseId)
+        }
         commands.argument("_updated")
         commands.argument(updatedMs)
-        for section in write.sections {
+        for section in write.pointee.sections {
             commands.argument(section.section.field)
             commands.argument { ProfileHash.writeSection(section.values, to: &$0) }
         }
-        for field in write.modelFields { commands.argument(field.field); commands.argument(field.value) }
-        if !write.deletes.isEmpty { appendMembers("HDEL", profile, write.deletes, to: &commands) }
+        for field in write.pointee.modelFields { commands.argument(field.field); commands.argument(field.value) }
+        if !write.pointee.deletes.isEmpty { appendMembers("HDEL", profile, write.pointee.deletes, to: &commands) }
         commands.command(arguments: 3)
         commands.argument("SET")
-        commands.argument(ProfileKeys.state(write.userId))
-        commands.argument(bytes: write.state)
-        appendList(ProfileKeys.recentEvents(write.userId), write.events, limit: BehaviourRecord.eventLimit, isNew: write.isFirstWrite, to: &commands) {
+        commands.argument(ProfileKeys.state(write.pointee.userId))
+        commands.argument(bytes: write.pointee.state)
+        appendList(ProfileKeys.recentEvents(write.pointee.userId), write.pointee.events, limit: BehaviourRecord.eventLimit, isNew: write.pointee.isFirstWrite, to: &commands) {
             BehaviourRecord.write(event: $0, to: &$1)
         }
-        if !write.tagChanges.isEmpty {
-            appendList(ProfileKeys.tagHistory(write.userId), [write.tagChanges], limit: BehaviourRecord.tagChangeLimit, isNew: write.isFirstWrite, to: &commands) {
-                BehaviourRecord.write(tagChanges: $0, timeMs: write.timeMs, to: &$1)
+        if !write.pointee.tagChanges.isEmpty {
+            appendList(ProfileKeys.tagHistory(write.pointee.userId), [write.pointee.tagChanges], limit: BehaviourRecord.tagChangeLimit, isNew: write.pointee.isFirstWrite, to: &commands) {
+                BehaviourRecord.write(tagChanges: $0, timeMs: write.pointee.timeMs, to: &$1)
             }
         }
-        if !write.metricChanges.isEmpty {
-            appendList(ProfileKeys.metricHistory(write.userId), [write.metricChanges], limit: BehaviourRecord.metricHistoryLimit, isNew: write.isFirstWrite, to: &commands) {
-                BehaviourRecord.write(metricValues: $0, timeMs: write.timeMs, to: &$1)
+        if !write.pointee.metricChanges.isEmpty {
+            appendList(ProfileKeys.metricHistory(write.pointee.userId), [write.pointee.metricChanges], limit: BehaviourRecord.metricHistoryLimit, isNew: write.pointee.isFirstWrite, to: &commands) {
+                BehaviourRecord.write(metricValues: $0, timeMs: write.pointee.timeMs, to: &$1)
             }
         }
     }

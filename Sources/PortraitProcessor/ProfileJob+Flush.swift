@@ -20,15 +20,19 @@ extension ProfileJob {
         guard !dirty.isEmpty || carriesProgress || watermarks != reportedWatermarks else { return nil }
         var flight = FlushInFlight(watermarks: watermarks)
         var lanes = [[Int]](repeating: [], count: background.stores.count)
-        for index in dirty.indices {  // by index: iterating would copy each profile
-            let partition = dirty[index].partition
-            if options.storeStartsEmpty { writtenPartitions.insert(partition) }  // from the write on, the store may hold its users
-            flight.latestEventMs.append(dirty[index].latestEventMs)
-            if options.onProfilesWritten != nil {
-                let state = dirty[index].new
-                flight.observed += (steps.removeValue(forKey: state.userId) ?? []).map { ($0, partition) } + [(state, partition)]
+        // Through the buffer, in place: iterating, or even subscripting the array, copied each
+        // profile (retaining and releasing its dozen buffers) to read two fields.
+        dirty.withUnsafeBufferPointer { dirty in
+            for index in dirty.indices {
+                let partition = dirty[index].partition
+                if options.storeStartsEmpty { writtenPartitions.insert(partition) }  // from the write on, the store may hold its users
+                flight.latestEventMs.append(dirty[index].latestEventMs)
+                if options.onProfilesWritten != nil {
+                    let state = dirty[index].new
+                    flight.observed += (steps.removeValue(forKey: state.userId) ?? []).map { ($0, partition) } + [(state, partition)]
+                }
+                lanes[background.lane(of: partition)].append(index)
             }
-            lanes[background.lane(of: partition)].append(index)
         }
         steps.removeAll(keepingCapacity: true)
         writingLanes = lanes
@@ -41,11 +45,16 @@ extension ProfileJob {
             items.reserveCapacity(indices.count)
             return items
         }
-        while let snapshot = dirty.popLast() { laneItems[background.lane(of: snapshot.partition)].append(snapshot) }
+        while !dirty.isEmpty {  // the lane read in place and the snapshot moved: `popLast` then a field read copied it
+            let lane = background.lane(of: dirty[dirty.count - 1].partition)
+            laneItems[lane].append(dirty.removeLast())
+        }
+        // Each lane's snapshots are now in reverse order of the lane's indices, so taking them
+        // from the end gives that order. (Reversing them, as before, copied each one: an array's
+        // `swapAt` copies non-trivial elements.)
         let byLane = laneItems.indices.map { lane in
             var items: [PendingProfileWrite] = []
             swap(&items, &laneItems[lane])
-            items.reverse()  // in the order of the lane's indices
             return LaneSnapshots(items)
         }
         background.start { store, lane in
@@ -56,16 +65,16 @@ extension ProfileJob {
             let snapshots = byLane[lane]
             var outcomes = [WriteOutcome](repeating: .written, count: snapshots.items.count)
             var sent: (range: Range<Int>, transaction: SentTransaction)?
+            var taken = 0
             while true {
                 var next: (range: Range<Int>, prepared: PreparedTransaction)?
                 if !snapshots.items.isEmpty {
-                    let end = snapshots.items.count
-                    let start = max(0, end - RedisProfileStore.writesPerTransaction)
+                    let count = min(snapshots.items.count, RedisProfileStore.writesPerTransaction)
                     var writes: [ProfileWrite] = []
-                    writes.reserveCapacity(end - start)
-                    for _ in start..<end { writes.append(snapshots.items.removeLast().write(tagVersions: tagVersions, stateKeys: stateKeys)) }
-                    writes.reverse()
-                    next = (start..<end, store.prepare(writes, updatedMs: Self.wallMs(), fenced: !epochs.isEmpty))
+                    writes.reserveCapacity(count)
+                    for _ in 0..<count { writes.append(snapshots.items.removeLast().write(tagVersions: tagVersions, stateKeys: stateKeys)) }
+                    next = (taken..<taken + count, store.prepare(writes, updatedMs: Self.wallMs(), fenced: !epochs.isEmpty))
+                    taken += count
                 }
                 if let sent { outcomes.replaceSubrange(sent.range, with: try store.finish(sent.transaction, generation: generation, epochs: epochs)) }
                 guard let next else { break }

@@ -145,7 +145,7 @@ public struct RedisProfileStore: Sendable {
                 return sent
             }
             commands = RESPCommands(capacity: 2_048 * kept.count)
-            ProfileFlushCommands.append(kept.lazy.map { prepared.writes[$0] }, updatedMs: prepared.updatedMs, to: &commands)
+            ProfileFlushCommands.append(prepared.writes, only: kept, updatedMs: prepared.updatedMs, to: &commands)
         }
         sent.queued = try connection.send { pipe in
             pipe.append("MULTI")

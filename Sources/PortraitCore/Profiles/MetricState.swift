@@ -103,7 +103,7 @@ public struct MetricState: Sendable, Equatable {
             return newest?.value ?? .null
         default:
             guard var total = accumulators.first else { return MetricAccumulator().result(aggregation) }
-            for accumulator in accumulators.dropFirst() { total.merge(accumulator) }
+            for index in accumulators.indices.dropFirst() { total.merge(accumulators[index]) }  // no slice (a retain) of the array
             return total.result(aggregation)
         }
     }

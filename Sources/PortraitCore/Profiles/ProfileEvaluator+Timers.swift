@@ -54,13 +54,20 @@ extension ProfileEvaluator {
 
     /// Expires every metric window at the profile's clock and returns the next timer, as
     /// ``evaluate(_:)`` would set it, without computing values or tags.
+    /// Drops the buckets of `metricState` that left `window` by `now`; returns its next expiry.
+    static func expireBuckets(_ metricState: inout MetricState, window: MetricWindow, now: Int64) -> Int64? {
+        metricState.expire(nowMs: now, window: window)
+        return metricState.nextExpiry(window: window)
+    }
+
     func expireWindows(_ state: inout ProfileState) -> Int64? {
         let now = state.clockMs
         var next: Int64? = nil
         for metric in definitions.metrics {
             guard let index = state.metricStates.index(of: metric.stateKey) else { continue }
-            state.metricStates[position: index].expire(nowMs: now, window: metric.window)  // in place: no copy of the buckets
-            if let expiry = state.metricStates[position: index].nextExpiry(window: metric.window), expiry > now { next = min(next ?? .max, expiry) }
+            // In place, both: reading the state back through the subscript copied it (a retain
+            // of each of its arrays).
+            if let expiry = Self.expireBuckets(&state.metricStates[position: index], window: metric.window, now: now), expiry > now { next = min(next ?? .max, expiry) }
         }
         if definitions.anyTagDependsOnTime, now > .min {
             let tick = definitions.timeTickMs

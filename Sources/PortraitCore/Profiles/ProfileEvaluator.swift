@@ -140,8 +140,8 @@ public struct ProfileEvaluator: Sendable {
 
     /// Expires `metricState` at `now`; returns its value, whether it emptied, and its next expiry.
     private static func expire(_ metricState: inout MetricState, _ metric: CompiledMetric, at now: Int64) -> (value: Value, isEmpty: Bool, expiry: Int64?) {
-        metricState.expire(nowMs: now, window: metric.window)
-        return (metricState.value(metric.aggregation), metricState.isEmpty, metricState.nextExpiry(window: metric.window))
+        let expiry = expireBuckets(&metricState, window: metric.window, now: now)
+        return (metricState.value(metric.aggregation), metricState.isEmpty, expiry)
     }
 
     /// The table of `names` (in order) whose `value(i)` is the i-th name's; nulls are left
