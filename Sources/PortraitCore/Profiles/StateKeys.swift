@@ -32,9 +32,7 @@ public final class StateKeys: Sendable, Equatable {
 
     public static let empty = StateKeys([])
 
-    /// The fingerprint as 16 hex digits, for key names.
-    public var hex: String { Self.hex(fingerprint) }
-
+    /// A fingerprint as 16 hex digits, for key names.
     public static func hex(_ fingerprint: UInt64) -> String {
         let digits = String(fingerprint, radix: 16)
         return String(repeating: "0", count: 16 - digits.count) + digits
