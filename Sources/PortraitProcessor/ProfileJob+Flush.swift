@@ -20,19 +20,15 @@ extension ProfileJob {
         guard !dirty.isEmpty || carriesProgress || watermarks != reportedWatermarks else { return nil }
         var flight = FlushInFlight(watermarks: watermarks)
         var lanes = [[Int]](repeating: [], count: background.stores.count)
-        // Through the buffer, in place: iterating, or even subscripting the array, copied each
-        // profile (retaining and releasing its dozen buffers) to read two fields.
-        dirty.withUnsafeBufferPointer { dirty in
-            for index in dirty.indices {
-                let partition = dirty[index].partition
-                if options.storeStartsEmpty { writtenPartitions.insert(partition) }  // from the write on, the store may hold its users
-                flight.latestEventMs.append(dirty[index].latestEventMs)
-                if options.onProfilesWritten != nil {
-                    let state = dirty[index].new
-                    flight.observed += (steps.removeValue(forKey: state.userId) ?? []).map { ($0, partition) } + [(state, partition)]
-                }
-                lanes[background.lane(of: partition)].append(index)
+        for index in dirty.indices {  // by index: iterating would copy each profile
+            let partition = dirty[index].partition
+            if options.storeStartsEmpty { writtenPartitions.insert(partition) }  // from the write on, the store may hold its users
+            flight.latestEventMs.append(dirty[index].latestEventMs)
+            if options.onProfilesWritten != nil {
+                let state = dirty[index].new
+                flight.observed += (steps.removeValue(forKey: state.userId) ?? []).map { ($0, partition) } + [(state, partition)]
             }
+            lanes[background.lane(of: partition)].append(index)
         }
         steps.removeAll(keepingCapacity: true)
         writingLanes = lanes
@@ -45,10 +41,7 @@ extension ProfileJob {
             items.reserveCapacity(indices.count)
             return items
         }
-        while !dirty.isEmpty {  // the lane read in place and the snapshot moved: `popLast` then a field read copied it
-            let lane = background.lane(of: dirty[dirty.count - 1].partition)
-            laneItems[lane].append(dirty.removeLast())
-        }
+        while let snapshot = dirty.popLast() { laneItems[background.lane(of: snapshot.partition)].append(snapshot) }
         // Each lane's snapshots are now in reverse order of the lane's indices, so taking them
         // from the end gives that order. (Reversing them, as before, copied each one: an array's
         // `swapAt` copies non-trivial elements.)

@@ -26,13 +26,22 @@ final class StateKeysDirectory: Sendable {
             for fingerprint in missing { pipe.append("GET", ProfileKeys.stateKeys(fingerprint)) }
         }
         for (fingerprint, reply) in zip(missing, replies) {
-            guard let text = try reply.throwIfError().string, let list = StateKeys(text: text, fingerprint: fingerprint) else {
-                throw StateKeysMissing(fingerprint: fingerprint)
-            }
+            let list = try StateKeys.stored(reply, fingerprint: fingerprint)
             lists[fingerprint] = list
             known.withLock { $0[fingerprint] = list }
         }
         return lists
+    }
+}
+
+extension StateKeys {
+    /// The list `GET sk:<fingerprint>` answered (``ProfileKeys/stateKeys(_:)``); throws
+    /// ``StateKeysMissing`` when Redis does not hold it intact.
+    public static func stored(_ reply: RedisReply, fingerprint: UInt64) throws -> StateKeys {
+        guard let list = try reply.throwIfError().string.flatMap({ StateKeys(text: $0, fingerprint: fingerprint) }) else {
+            throw StateKeysMissing(fingerprint: fingerprint)
+        }
+        return list
     }
 }
 

@@ -42,15 +42,10 @@ struct ProfileReads {
         let replies = try await redis.pipeline([["GET", ProfileKeys.state(userId)], ProfileHash.valueSectionsCommand(userId)])
         guard case .bulk(let bytes) = try replies[0].throwIfError() else { return nil }
         let sections = (try replies[1].throwIfError().array ?? []).map(\.bytes)
-        var keys: StateKeys?
-        if let fingerprint = ProfileStateCodec.stateKeysFingerprint(bytes) {
+        var keys = definitions.stateKeys  // older blobs name their states and ignore it
+        if let fingerprint = ProfileStateCodec.stateKeysFingerprint(bytes), fingerprint != keys.fingerprint {
             // Written under other definitions than the API's: the list is read from Redis.
-            keys = definitions.stateKeys.fingerprint == fingerprint ? definitions.stateKeys : nil
-            if keys == nil {
-                let text = try await redis.command("GET", ProfileKeys.stateKeys(fingerprint)).throwIfError().string
-                guard let list = text.flatMap({ StateKeys(text: $0, fingerprint: fingerprint) }) else { throw StateKeysMissing(fingerprint: fingerprint) }
-                keys = list
-            }
+            keys = try StateKeys.stored(try await redis.command("GET", ProfileKeys.stateKeys(fingerprint)), fingerprint: fingerprint)
         }
         return try ProfileHash.StoredValueTypes(definitions).state(blob: bytes, sections: sections, userId: userId, keys: keys)
     }
