@@ -17,7 +17,9 @@ final class BackgroundFlush: Sendable {
     /// `lanes` connections like `store`'s.
     init(lanes: Int, like store: RedisProfileStore) throws {
         stores = try (0..<lanes).map { _ in
-            RedisProfileStore(connection: try RedisConnection(configuration: store.connection.configuration), denseIdsFrom: store.denseIds)
+            var lane = RedisProfileStore(connection: try RedisConnection(configuration: store.connection.configuration), denseIdsFrom: store.denseIds)
+            lane.deferredBitmaps = store.deferredBitmaps
+            return lane
         }
         outcomes = Mutex(Array(repeating: nil, count: lanes))
     }

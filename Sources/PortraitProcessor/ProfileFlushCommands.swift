@@ -19,7 +19,9 @@ enum ProfileFlushCommands {
     /// The commands of `writes[i]` for each `i` of `only` (all of them by default). Each write
     /// is read in place, through a pointer: iterating, a `let` of the element, or passing it,
     /// copied it, retaining (and then releasing) its dozen buffers.
-    static func append(_ writes: [ProfileWrite], only: [Int]? = nil, updatedMs: Int64, to commands: inout RESPCommands) {
+    ///
+    /// With `bitmaps` (a recompute's build), bit changes go there instead of into `BITFIELD`s.
+    static func append(_ writes: [ProfileWrite], only: [Int]? = nil, updatedMs: Int64, bitmaps: DeferredBitmaps? = nil, to commands: inout RESPCommands) {
         var shared = SharedKeyCommands()
         writes.withUnsafeBufferPointer { writes in
             for index in only ?? Array(writes.indices) {
@@ -27,6 +29,10 @@ enum ProfileFlushCommands {
                 shared.add(write, to: &commands)
                 appendUserCommands(write, updatedMs: updatedMs, to: &commands)
             }
+        }
+        if let bitmaps {
+            bitmaps.apply(shared.bitfields)
+            shared.bitfields = [:]
         }
         shared.append(to: &commands)
     }

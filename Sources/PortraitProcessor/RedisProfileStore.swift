@@ -13,6 +13,10 @@ public struct RedisProfileStore: Sendable {
     let denseIds: RedisConnection
     /// The state keys lists blobs refer to, read once each.
     let stateKeys = StateKeysDirectory()
+    /// A recompute's build keeps its bitmaps here until the end instead of writing them with
+    /// each flush. Only for an unfenced write (the scratch database): a fenced flush may leave
+    /// out a refused partition's writes after their commands were built.
+    var deferredBitmaps: DeferredBitmaps?
 
     public init(connection: RedisConnection, denseIdsFrom live: RedisConnection? = nil) {
         self.connection = connection
@@ -117,7 +121,8 @@ public struct RedisProfileStore: Sendable {
     /// ``finish(_:generation:epochs:)``).
     func prepare(_ writes: [ProfileWrite], updatedMs: Int64, fenced: Bool) -> PreparedTransaction {
         var commands = RESPCommands(capacity: 2_048 * writes.count)
-        ProfileFlushCommands.append(writes, updatedMs: updatedMs, to: &commands)
+        precondition(deferredBitmaps == nil || !fenced, "bitmaps are deferred only in an unfenced build")
+        ProfileFlushCommands.append(writes, updatedMs: updatedMs, bitmaps: deferredBitmaps, to: &commands)
         return PreparedTransaction(
             writes: writes, updatedMs: updatedMs, commands: commands, partitions: fenced ? Set(writes.map(\.partition)).sorted() : [])
     }

@@ -110,6 +110,7 @@ public struct ProfileRecompute {
         let stop = batch.shouldStop
         batch.shouldStop = { stop() || failed.isSet }
         let processorOptions = batch
+        let bitmaps = DeferredBitmaps()  // every worker's, written once the build is done
         DispatchQueue.concurrentPerform(iterations: shares) { share in
             let mine = Set(partitions.enumerated().filter { $0.offset % shares == share }.map(\.element))
             var workerLogger = logger
@@ -118,14 +119,17 @@ public struct ProfileRecompute {
                 let history = try HistorySource(
                     bootstrapServers: bootstrapServers, partitions: plans.filter { mine.contains($0.partition) }, archive: archive, logger: workerLogger)
                 defer { history.close() }
-                let store = RedisProfileStore(connection: try RedisConnection(configuration: scratch), denseIdsFrom: try RedisConnection(configuration: live))
+                var store = RedisProfileStore(connection: try RedisConnection(configuration: scratch), denseIdsFrom: try RedisConnection(configuration: live))
+                store.deferredBitmaps = bitmaps
                 try ProfileProcessor(options: processorOptions, history: history, store: store, catalog: catalog, logger: workerLogger).run()
                 return HistoryRead(history)
             }
             if case .failure = outcome { failed.set() }
             outcomes.withLock { $0.append(outcome) }
         }
-        return try outcomes.withLock { $0 }.reduce(HistoryRead()) { try $0.merged(with: $1.get()) }
+        let read = try outcomes.withLock { $0 }.reduce(HistoryRead()) { try $0.merged(with: $1.get()) }
+        try bitmaps.write(to: try RedisConnection(configuration: scratch))
+        return read
     }
 
     private func recordSwitchPoint(_ plans: [PartitionHistory], in scratch: RedisConnection) throws {
