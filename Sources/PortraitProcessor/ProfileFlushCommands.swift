@@ -21,13 +21,17 @@ enum ProfileFlushCommands {
     /// copied it, retaining (and then releasing) its dozen buffers.
     ///
     /// With `bitmaps` (a recompute's build), bit changes go there instead of into `BITFIELD`s.
-    static func append(_ writes: [ProfileWrite], only: [Int]? = nil, updatedMs: Int64, bitmaps: DeferredBitmaps? = nil, to commands: inout RESPCommands) {
+    ///
+    /// Returns the behaviour lists pushed to (trimmed once their length is known: ``ListPush``).
+    @discardableResult
+    static func append(_ writes: [ProfileWrite], only: [Int]? = nil, updatedMs: Int64, bitmaps: DeferredBitmaps? = nil, to commands: inout RESPCommands) -> [ListPush] {
         var shared = SharedKeyCommands()
+        var pushes: [ListPush] = []
         writes.withUnsafeBufferPointer { writes in
             for index in only ?? Array(writes.indices) {
                 let write = writes.baseAddress! + index  // passed as a value, even from the buffer, it was copied
                 shared.add(write, to: &commands)
-                appendUserCommands(write, updatedMs: updatedMs, to: &commands)
+                appendUserCommands(write, updatedMs: updatedMs, to: &commands, pushes: &pushes)
             }
         }
         if let bitmaps {
@@ -35,6 +39,7 @@ enum ProfileFlushCommands {
             shared.bitfields = [:]
         }
         shared.append(to: &commands)
+        return pushes
     }
 
     /// The writes of a transaction to keys many users share, gathered per key and written once.
@@ -110,7 +115,7 @@ enum ProfileFlushCommands {
     }
 
     /// The commands on the user's own keys (all under its hash tag).
-    private static func appendUserCommands(_ write: UnsafePointer<ProfileWrite>, updatedMs: Int64, to commands: inout RESPCommands) {
+    private static func appendUserCommands(_ write: UnsafePointer<ProfileWrite>, updatedMs: Int64, to commands: inout RESPCommands, pushes: inout [ListPush]) {
         let profile = ProfileKeys.profile(write.pointee.userId)
         // The dense id never changes once given: only a user's first write sets it.
         commands.command(arguments: (write.pointee.isFirstWrite ? 6 : 4) + 2 * (write.pointee.sections.count + write.pointee.modelFields.count))
@@ -132,16 +137,16 @@ enum ProfileFlushCommands {
         commands.argument("SET")
         commands.argument(ProfileKeys.state(write.pointee.userId))
         commands.argument(bytes: write.pointee.state)
-        appendList(ProfileKeys.recentEvents(write.pointee.userId), write.pointee.events, limit: BehaviourRecord.eventLimit, isNew: write.pointee.isFirstWrite, to: &commands) {
+        appendList(ProfileKeys.recentEvents(write.pointee.userId), write.pointee.events, limit: BehaviourRecord.eventLimit, to: &commands, pushes: &pushes) {
             BehaviourRecord.write(event: $0, to: &$1)
         }
         if !write.pointee.tagChanges.isEmpty {
-            appendList(ProfileKeys.tagHistory(write.pointee.userId), [write.pointee.tagChanges], limit: BehaviourRecord.tagChangeLimit, isNew: write.pointee.isFirstWrite, to: &commands) {
+            appendList(ProfileKeys.tagHistory(write.pointee.userId), [write.pointee.tagChanges], limit: BehaviourRecord.tagChangeLimit, to: &commands, pushes: &pushes) {
                 BehaviourRecord.write(tagChanges: $0, timeMs: write.pointee.timeMs, to: &$1)
             }
         }
         if !write.pointee.metricChanges.isEmpty {
-            appendList(ProfileKeys.metricHistory(write.pointee.userId), [write.pointee.metricChanges], limit: BehaviourRecord.metricHistoryLimit, isNew: write.pointee.isFirstWrite, to: &commands) {
+            appendList(ProfileKeys.metricHistory(write.pointee.userId), [write.pointee.metricChanges], limit: BehaviourRecord.metricHistoryLimit, to: &commands, pushes: &pushes) {
                 BehaviourRecord.write(metricValues: $0, timeMs: write.pointee.timeMs, to: &$1)
             }
         }
@@ -156,18 +161,23 @@ enum ProfileFlushCommands {
     }
 
     /// Entries are oldest first; `LPUSH` leaves the newest at the head, as readers expect. A
-    /// user's first write (`isNew`: Redis holds nothing of it, and its lists are only ever
-    /// written with its state) trims only if it pushes more than `limit`: in a recompute every
-    /// write is a first one, and the `LTRIM`s were a million commands per million users.
+    /// push of more than `limit` entries is trimmed at once; any other is trimmed only if its
+    /// answer shows the list grew past `limit` (``ListPush``). In a recompute every write is a
+    /// user's first, and the `LTRIM`s were a million commands per million users.
     private static func appendList<Entry>(
-        _ key: String, _ entries: [Entry], limit: Int, isNew: Bool, to commands: inout RESPCommands, record: (Entry, inout [UInt8]) -> Void
+        _ key: String, _ entries: [Entry], limit: Int, to commands: inout RESPCommands, pushes: inout [ListPush], record: (Entry, inout [UInt8]) -> Void
     ) {
         guard !entries.isEmpty else { return }
+        if entries.count <= limit { pushes.append(ListPush(command: commands.count, key: key, limit: limit)) }
         commands.command(arguments: 2 + entries.count)
         commands.argument("LPUSH")
         commands.argument(key)
         for entry in entries { commands.argument { record(entry, &$0) } }
-        if isNew, entries.count <= limit { return }
+        if entries.count > limit { appendTrim(key, limit: limit, to: &commands) }
+    }
+
+    /// `LTRIM key 0 limit-1`: keeps the newest `limit` entries.
+    static func appendTrim(_ key: String, limit: Int, to commands: inout RESPCommands) {
         commands.command(arguments: 4)
         commands.argument("LTRIM")
         commands.argument(key)

@@ -6,6 +6,8 @@ struct PreparedTransaction {
     let writes: [ProfileWrite]
     let updatedMs: Int64
     let commands: RESPCommands
+    /// The behaviour lists its commands push to.
+    let pushes: [ListPush]
     /// The partitions whose owner epochs fence it (none for a recompute's scratch database).
     let partitions: [Int32]
 }
@@ -17,4 +19,19 @@ struct SentTransaction {
     var outcomes: [WriteOutcome]
     /// Commands queued between `MULTI` and `EXEC`; `nil` when nothing was sent.
     var queued: Int?
+    /// The behaviour lists the commands sent push to.
+    var pushes: [ListPush] = []
+}
+
+/// A behaviour list a transaction pushes to. `LPUSH` answers the list's length, so a list is
+/// trimmed to its limit only once it has grown past it (``RedisProfileStore/finish(_:generation:epochs:)``)
+/// rather than by an `LTRIM` after every push: most lists are short, and those `LTRIM`s were a
+/// quarter of a flush's commands. Readers read the first `limit` entries, so a list that is
+/// longer for a moment (or, after a crash between the push and the trim, until its next push)
+/// reads the same.
+struct ListPush {
+    /// The `LPUSH`'s position among the commands queued in the transaction.
+    var command: Int
+    var key: String
+    var limit: Int
 }

@@ -122,9 +122,9 @@ public struct RedisProfileStore: Sendable {
     func prepare(_ writes: [ProfileWrite], updatedMs: Int64, fenced: Bool) -> PreparedTransaction {
         var commands = RESPCommands(capacity: 2_048 * writes.count)
         precondition(deferredBitmaps == nil || !fenced, "bitmaps are deferred only in an unfenced build")
-        ProfileFlushCommands.append(writes, updatedMs: updatedMs, bitmaps: deferredBitmaps, to: &commands)
+        let pushes = ProfileFlushCommands.append(writes, updatedMs: updatedMs, bitmaps: deferredBitmaps, to: &commands)
         return PreparedTransaction(
-            writes: writes, updatedMs: updatedMs, commands: commands, partitions: fenced ? Set(writes.map(\.partition)).sorted() : [])
+            writes: writes, updatedMs: updatedMs, commands: commands, pushes: pushes, partitions: fenced ? Set(writes.map(\.partition)).sorted() : [])
     }
 
     /// Reads the fence (`WATCH`ed) and, where this writer still holds it, sends the writes in
@@ -140,7 +140,7 @@ public struct RedisProfileStore: Sendable {
         }
         var lost: Set<Int32> = []
         for (index, partition) in prepared.partitions.enumerated() where values[index + 1].int != epochs[partition] { lost.insert(partition) }
-        var sent = SentTransaction(prepared: prepared, outcomes: Array(repeating: .written, count: prepared.writes.count), queued: nil)
+        var sent = SentTransaction(prepared: prepared, outcomes: Array(repeating: .written, count: prepared.writes.count), queued: nil, pushes: prepared.pushes)
         var commands = prepared.commands
         if !lost.isEmpty {
             let kept = prepared.writes.indices.filter { !lost.contains(prepared.writes[$0].partition) }
@@ -150,7 +150,7 @@ public struct RedisProfileStore: Sendable {
                 return sent
             }
             commands = RESPCommands(capacity: 2_048 * kept.count)
-            ProfileFlushCommands.append(prepared.writes, only: kept, updatedMs: prepared.updatedMs, to: &commands)
+            sent.pushes = ProfileFlushCommands.append(prepared.writes, only: kept, updatedMs: prepared.updatedMs, to: &commands)
         }
         sent.queued = try connection.send { pipe in
             pipe.append("MULTI")
@@ -165,11 +165,27 @@ public struct RedisProfileStore: Sendable {
     /// begun again: the epochs are read anew.
     func finish(_ sent: SentTransaction, generation: Int64, epochs: [Int32: Int64]) throws -> [WriteOutcome] {
         guard let queued = sent.queued else { return sent.outcomes }
-        switch try connection.receiveTransaction(queued: queued) {
-        case .committed: return sent.outcomes
+        let (outcome, lengths) = try connection.receiveTransaction(queued: queued, integersAt: sent.pushes.map(\.command))
+        switch outcome {
+        case .committed:
+            try trimOverlongLists(sent.pushes, lengths: lengths)
+            return sent.outcomes
         case .aborted: return try finish(try begin(sent.prepared, generation: generation, epochs: epochs), generation: generation, epochs: epochs)
         case .failed(let message), .refused(let message): throw RedisError.server(message)
         }
+    }
+
+    /// Trims the lists a committed transaction's pushes grew past their limits (their
+    /// `LPUSH`es answered `lengths`), in one round trip, none when there are none. Safe
+    /// whoever owns the user now: it only drops entries past the limit, which nobody reads.
+    private func trimOverlongLists(_ pushes: [ListPush], lengths: [Int64?]) throws {
+        var commands = RESPCommands()
+        for (push, length) in zip(pushes, lengths) where (length ?? 0) > Int64(push.limit) {
+            ProfileFlushCommands.appendTrim(push.key, limit: push.limit, to: &commands)
+        }
+        guard commands.count > 0 else { return }
+        let queued = try connection.send { pipe in pipe.append(encoded: commands) }
+        for reply in try connection.receive(queued) { _ = try reply.throwIfError() }
     }
 
     /// Every timer of `partition` (a processor taking the partition over holds them in memory).

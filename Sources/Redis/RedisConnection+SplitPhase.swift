@@ -32,7 +32,14 @@ extension RedisConnection {
     /// without copying them into Swift values (a flush's transaction has thousands): only
     /// whether it ran, and the first error.
     public func receiveTransaction(queued: Int) throws(RedisError) -> TransactionOutcome {
-        try withContext(reconnecting: false) { (context: UnsafeMutablePointer<redisContext>) throws(RedisError) -> TransactionOutcome in
+        try receiveTransaction(queued: queued, integersAt: []).outcome
+    }
+
+    /// As ``receiveTransaction(queued:)``, and, once committed, the integer replies of the
+    /// queued commands at `positions` (counted from 0 after `MULTI`; `nil` where the reply is
+    /// not an integer), read in place like the rest.
+    public func receiveTransaction(queued: Int, integersAt positions: [Int]) throws(RedisError) -> (outcome: TransactionOutcome, integers: [Int64?]) {
+        try withContext(reconnecting: false) { (context: UnsafeMutablePointer<redisContext>) throws(RedisError) -> (outcome: TransactionOutcome, integers: [Int64?]) in
             for _ in 0..<(queued + 1) { freeReplyObject(try Self.nextReply(context)) }  // +OK and +QUEUED (a refusal shows in EXEC)
             let raw = try Self.nextReply(context)
             defer { freeReplyObject(raw) }
@@ -41,11 +48,15 @@ extension RedisConnection {
             case REDIS_REPLY_ARRAY:
                 for index in 0..<reply.elements {
                     guard let element = reply.element[index], element.pointee.type == REDIS_REPLY_ERROR else { continue }
-                    return .failed(RedisReply.text(of: element.pointee))
+                    return (.failed(RedisReply.text(of: element.pointee)), [])
                 }
-                return .committed
-            case REDIS_REPLY_NIL: return .aborted
-            case REDIS_REPLY_ERROR: return .refused(RedisReply.text(of: reply))
+                let integers = positions.map { position -> Int64? in
+                    guard position >= 0, position < reply.elements, let element = reply.element[position], element.pointee.type == REDIS_REPLY_INTEGER else { return nil }
+                    return element.pointee.integer
+                }
+                return (.committed, integers)
+            case REDIS_REPLY_NIL: return (.aborted, [])
+            case REDIS_REPLY_ERROR: return (.refused(RedisReply.text(of: reply)), [])
             default: throw .unexpectedReply(expected: "EXEC array", got: RedisReply(raw.assumingMemoryBound(to: redisReply.self)).description)
             }
         }
