@@ -137,16 +137,16 @@ enum ProfileFlushCommands {
         commands.argument("SET")
         commands.argument(ProfileKeys.state(write.pointee.userId))
         commands.argument(bytes: write.pointee.state)
-        appendList(ProfileKeys.recentEvents(write.pointee.userId), write.pointee.events, limit: BehaviourRecord.eventLimit, to: &commands, pushes: &pushes) {
+        appendList(ProfileKeys.recentEvents(write.pointee.userId), write.pointee.events, limit: BehaviourRecord.eventLimit, trim: .inTransaction(isNew: write.pointee.isFirstWrite), to: &commands, pushes: &pushes) {
             BehaviourRecord.write(event: $0, to: &$1)
         }
         if !write.pointee.tagChanges.isEmpty {
-            appendList(ProfileKeys.tagHistory(write.pointee.userId), [write.pointee.tagChanges], limit: BehaviourRecord.tagChangeLimit, to: &commands, pushes: &pushes) {
+            appendList(ProfileKeys.tagHistory(write.pointee.userId), [write.pointee.tagChanges], limit: BehaviourRecord.tagChangeLimit, trim: .byAnswer, to: &commands, pushes: &pushes) {
                 BehaviourRecord.write(tagChanges: $0, timeMs: write.pointee.timeMs, to: &$1)
             }
         }
         if !write.pointee.metricChanges.isEmpty {
-            appendList(ProfileKeys.metricHistory(write.pointee.userId), [write.pointee.metricChanges], limit: BehaviourRecord.metricHistoryLimit, to: &commands, pushes: &pushes) {
+            appendList(ProfileKeys.metricHistory(write.pointee.userId), [write.pointee.metricChanges], limit: BehaviourRecord.metricHistoryLimit, trim: .byAnswer, to: &commands, pushes: &pushes) {
                 BehaviourRecord.write(metricValues: $0, timeMs: write.pointee.timeMs, to: &$1)
             }
         }
@@ -160,20 +160,35 @@ enum ProfileFlushCommands {
         for member in members { commands.argument(member) }
     }
 
+    /// How a behaviour list is kept to its limit.
+    private enum ListTrim {
+        /// By an `LTRIM` in the same transaction, except on a user's first write (`isNew`: Redis
+        /// holds nothing of it) when it pushes no more than the limit. For the recent events:
+        /// the timeline reads up to 200 of them, more than their limit, so the list must never
+        /// be longer, not even between a crash and the user's next event.
+        case inTransaction(isNew: Bool)
+        /// Only once `LPUSH`'s answer shows the list grew past its limit (``ListPush``). For
+        /// the tag and metric histories, which readers read up to their limits only.
+        case byAnswer
+    }
+
     /// Entries are oldest first; `LPUSH` leaves the newest at the head, as readers expect. A
-    /// push of more than `limit` entries is trimmed at once; any other is trimmed only if its
-    /// answer shows the list grew past `limit` (``ListPush``). In a recompute every write is a
-    /// user's first, and the `LTRIM`s were a million commands per million users.
+    /// push of more than `limit` entries is trimmed in the same transaction either way.
     private static func appendList<Entry>(
-        _ key: String, _ entries: [Entry], limit: Int, to commands: inout RESPCommands, pushes: inout [ListPush], record: (Entry, inout [UInt8]) -> Void
+        _ key: String, _ entries: [Entry], limit: Int, trim: ListTrim, to commands: inout RESPCommands, pushes: inout [ListPush],
+        record: (Entry, inout [UInt8]) -> Void
     ) {
         guard !entries.isEmpty else { return }
-        if entries.count <= limit { pushes.append(ListPush(command: commands.count, key: key, limit: limit)) }
+        let trimsNow = switch trim {
+        case .inTransaction(let isNew): !isNew || entries.count > limit
+        case .byAnswer: entries.count > limit
+        }
+        if case .byAnswer = trim, !trimsNow { pushes.append(ListPush(command: commands.count, key: key, limit: limit)) }
         commands.command(arguments: 2 + entries.count)
         commands.argument("LPUSH")
         commands.argument(key)
         for entry in entries { commands.argument { record(entry, &$0) } }
-        if entries.count > limit { appendTrim(key, limit: limit, to: &commands) }
+        if trimsNow { appendTrim(key, limit: limit, to: &commands) }
     }
 
     /// `LTRIM key 0 limit-1`: keeps the newest `limit` entries.

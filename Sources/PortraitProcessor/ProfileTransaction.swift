@@ -23,12 +23,13 @@ struct SentTransaction {
     var pushes: [ListPush] = []
 }
 
-/// A behaviour list a transaction pushes to. `LPUSH` answers the list's length, so a list is
-/// trimmed to its limit only once it has grown past it (``RedisProfileStore/finish(_:generation:epochs:)``)
-/// rather than by an `LTRIM` after every push: most lists are short, and those `LTRIM`s were a
-/// quarter of a flush's commands. Readers read the first `limit` entries, so a list that is
-/// longer for a moment (or, after a crash between the push and the trim, until its next push)
-/// reads the same.
+/// A tag- or metric-history list a transaction pushes to. `LPUSH` answers the list's length,
+/// so the list is trimmed to its limit only once it has grown past it
+/// (``RedisProfileStore/finish(_:generation:epochs:)``) rather than by an `LTRIM` after every
+/// push: most lists are short, and those `LTRIM`s were two thirds of a live flush's. Readers
+/// read these lists up to their limits only, so a list that is longer for a moment (or, after a
+/// crash between the push and the trim, until its next push) reads the same. The recent events
+/// are trimmed in the transaction instead (``ProfileFlushCommands``).
 struct ListPush {
     /// The `LPUSH`'s position among the commands queued in the transaction.
     var command: Int

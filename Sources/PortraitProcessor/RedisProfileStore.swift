@@ -177,7 +177,8 @@ public struct RedisProfileStore: Sendable {
 
     /// Trims the lists a committed transaction's pushes grew past their limits (their
     /// `LPUSH`es answered `lengths`), in one round trip, none when there are none. Safe
-    /// whoever owns the user now: it only drops entries past the limit, which nobody reads.
+    /// whoever owns the user now: it only drops entries past the limit, which readers of these
+    /// lists never read (``ListPush``).
     private func trimOverlongLists(_ pushes: [ListPush], lengths: [Int64?]) throws {
         var commands = RESPCommands()
         for (push, length) in zip(pushes, lengths) where (length ?? 0) > Int64(push.limit) {

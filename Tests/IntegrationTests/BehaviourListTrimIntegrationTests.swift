@@ -3,10 +3,11 @@
 import Redis
 import Testing
 
-/// Behaviour lists are trimmed only once a push has grown them past their limit, and then hold
-/// exactly the newest entries (database 20 is this suite's).
+/// Behaviour lists hold exactly their newest entries: the recent events are trimmed in the
+/// push's transaction, the tag history only once a push has grown it past its limit (by
+/// `LPUSH`'s answer). Database 20 is this suite's.
 @Suite(.serialized) struct BehaviourListTrimIntegrationTests {
-    @Test func aListIsTrimmedOnceItsPushGrowsItPastTheLimit() throws {
+    @Test func listsHoldTheirNewestEntriesUpToTheirLimits() throws {
         let redis = try TestServices.emptiedRedis(database: 20)
         let store = RedisProfileStore(connection: redis)
         let limit = BehaviourRecord.eventLimit
@@ -40,5 +41,19 @@ import Testing
         try write(events: 1)
         #expect(try redis.command("LLEN", ProfileKeys.recentEvents("u1")).int == Int64(limit))
         #expect(try stamps().first == 1_000 + total)
+
+        // One tag-history entry per write that changes a tag: past its limit, trimmed by answer.
+        let tagLimit = BehaviourRecord.tagChangeLimit
+        let history = ProfileKeys.tagHistory("u1")
+        for step in 0..<(tagLimit + 3) {
+            held.state.tags = ["tier": .string("t\(step)")]
+            try write(events: 0)
+            if step == tagLimit - 1 { #expect(try redis.command("LLEN", history).int == Int64(tagLimit)) }
+        }
+        #expect(try redis.command("LLEN", history).int == Int64(tagLimit), "trimmed back to the limit after each push past it")
+        let newest = try redis.command("LRANGE", history, 0, 0).array?.first?.string ?? ""
+        let oldest = try redis.command("LRANGE", history, -1, -1).array?.first?.string ?? ""
+        #expect(newest.contains(#""t\#(tagLimit + 1)","t\#(tagLimit + 2)""#), "the newest change first: \(newest)")
+        #expect(oldest.contains(#""t2","t3""#), "the oldest kept is the limit-th newest: \(oldest)")
     }
 }
