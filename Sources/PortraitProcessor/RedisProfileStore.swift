@@ -185,8 +185,7 @@ public struct RedisProfileStore: Sendable {
             ProfileFlushCommands.appendTrim(push.key, limit: push.limit, to: &commands)
         }
         guard commands.count > 0 else { return }
-        let queued = try connection.send { pipe in pipe.append(encoded: commands) }
-        for reply in try connection.receive(queued) { _ = try reply.throwIfError() }
+        for reply in try connection.pipeline({ pipe in pipe.append(encoded: commands) }) { _ = try reply.throwIfError() }
     }
 
     /// Every timer of `partition` (a processor taking the partition over holds them in memory).

@@ -67,6 +67,11 @@ struct ByteWriter: ~Copyable {
         }
     }
 
+    /// ``compactDouble(_:)`` when `compact`, else ``double(_:)``.
+    mutating func double(_ value: Double, compact: Bool) {
+        if compact { compactDouble(value) } else { double(value) }
+    }
+
     /// Eight bytes, little-endian: for values as wide as their range (bit patterns, hashes).
     mutating func fixed64(_ value: UInt64) {
         reserve(8)
@@ -152,6 +157,11 @@ struct ByteReader {
         if tag & 1 == 0 { return Double(tag >> 1) }
         guard tag == 1 else { throw Corrupt() }
         return Double(bitPattern: try fixed64())
+    }
+
+    /// ``compactDouble()`` when `compact`, else ``double()``.
+    mutating func double(compact: Bool) throws(Corrupt) -> Double {
+        compact ? try compactDouble() : try double()
     }
 
     mutating func fixed64() throws(Corrupt) -> UInt64 {

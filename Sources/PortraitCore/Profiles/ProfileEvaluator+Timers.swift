@@ -52,14 +52,14 @@ extension ProfileEvaluator {
         state.nextTimerMs = expireWindows(&state)
     }
 
-    /// Expires every metric window at the profile's clock and returns the next timer, as
-    /// ``evaluate(_:)`` would set it, without computing values or tags.
     /// Drops the buckets of `metricState` that left `window` by `now`; returns its next expiry.
     static func expireBuckets(_ metricState: inout MetricState, window: MetricWindow, now: Int64) -> Int64? {
         metricState.expire(nowMs: now, window: window)
         return metricState.nextExpiry(window: window)
     }
 
+    /// Expires every metric window at the profile's clock and returns the next timer, as
+    /// ``evaluate(_:)`` would set it, without computing values or tags.
     func expireWindows(_ state: inout ProfileState) -> Int64? {
         let now = state.clockMs
         var next: Int64? = nil

@@ -233,19 +233,12 @@ public enum ProfileStateCodec {
         if keepsSet { fields.insert(.distinct) }
         writer.byte(fields.rawValue)
         if fields.contains(.count) { writer.int(accumulator.count) }
-        if let start {
-            if fields.contains(.sum) { writer.compactDouble(accumulator.sum) }
-            if fields.contains(.minimum) { writer.compactDouble(accumulator.minimum) }
-            if fields.contains(.maximum) { writer.compactDouble(accumulator.maximum) }
-            if fields.contains(.firstMs) { writer.int(accumulator.firstMs &- start) }
-            if fields.contains(.lastMs) { writer.int(accumulator.lastMs &- start) }
-        } else {
-            if fields.contains(.sum) { writer.double(accumulator.sum) }
-            if fields.contains(.minimum) { writer.double(accumulator.minimum) }
-            if fields.contains(.maximum) { writer.double(accumulator.maximum) }
-            if fields.contains(.firstMs) { writer.int(accumulator.firstMs) }
-            if fields.contains(.lastMs) { writer.int(accumulator.lastMs) }
-        }
+        let (compact, base) = (start != nil, start ?? 0)  // before format 7: absolute times, full doubles
+        if fields.contains(.sum) { writer.double(accumulator.sum, compact: compact) }
+        if fields.contains(.minimum) { writer.double(accumulator.minimum, compact: compact) }
+        if fields.contains(.maximum) { writer.double(accumulator.maximum, compact: compact) }
+        if fields.contains(.firstMs) { writer.int(accumulator.firstMs &- base) }
+        if fields.contains(.lastMs) { writer.int(accumulator.lastMs &- base) }
         if keepsValue { writer.value(metric.pointee.lastValues[bucket]) }
         if keepsSet {
             let values = metric.pointee.distinctValues[bucket]
@@ -262,19 +255,12 @@ public enum ProfileStateCodec {
         let fields = AccumulatorFields(rawValue: try reader.byte())
         var accumulator = MetricAccumulator()
         if fields.contains(.count) { accumulator.count = try reader.int() }
-        if let start {
-            if fields.contains(.sum) { accumulator.sum = try reader.compactDouble() }
-            if fields.contains(.minimum) { accumulator.minimum = try reader.compactDouble() }
-            if fields.contains(.maximum) { accumulator.maximum = try reader.compactDouble() }
-            if fields.contains(.firstMs) { accumulator.firstMs = start &+ (try reader.int()) }
-            if fields.contains(.lastMs) { accumulator.lastMs = start &+ (try reader.int()) }
-        } else {
-            if fields.contains(.sum) { accumulator.sum = try reader.double() }
-            if fields.contains(.minimum) { accumulator.minimum = try reader.double() }
-            if fields.contains(.maximum) { accumulator.maximum = try reader.double() }
-            if fields.contains(.firstMs) { accumulator.firstMs = try reader.int() }
-            if fields.contains(.lastMs) { accumulator.lastMs = try reader.int() }
-        }
+        let (compact, base) = (start != nil, start ?? 0)
+        if fields.contains(.sum) { accumulator.sum = try reader.double(compact: compact) }
+        if fields.contains(.minimum) { accumulator.minimum = try reader.double(compact: compact) }
+        if fields.contains(.maximum) { accumulator.maximum = try reader.double(compact: compact) }
+        if fields.contains(.firstMs) { accumulator.firstMs = base &+ (try reader.int()) }
+        if fields.contains(.lastMs) { accumulator.lastMs = base &+ (try reader.int()) }
         let lastValue = fields.contains(.lastValue) ? try reader.value() : .null
         var distinct: Set<Value> = []
         if fields.contains(.distinct) {
