@@ -14,6 +14,22 @@ extension JSONValue {
         parser.skipSpace()
         return parser.index == bytes.count ? value : nil
     }
+
+    /// The members of the object in `bytes` in name order, when it is an object of the shape
+    /// ``parseCommon(_:)`` takes (so no name twice); `nil` otherwise. For documents read field
+    /// by field, such as an event: no hash table is built for six fields.
+    public static func sortedMembers(_ bytes: UnsafeBufferPointer<UInt8>) -> [(name: String, value: JSONValue)]? {
+        var parser = BytesParser(bytes: bytes)
+        var members: [(name: String, value: JSONValue)] = []
+        parser.skipSpace()
+        guard parser.index < bytes.count, bytes[parser.index] == UInt8(ascii: "{"),
+              parser.eachMember(depth: 1, { members.append(($0, $1)); return true }) else { return nil }
+        parser.skipSpace()
+        guard parser.index == bytes.count else { return nil }
+        members.sort { $0.name < $1.name }
+        for index in members.indices.dropFirst() where members[index].name == members[index - 1].name { return nil }  // as ``parseCommon(_:)``
+        return members
+    }
 }
 
 private struct BytesParser {
@@ -41,19 +57,26 @@ private struct BytesParser {
     }
 
     private mutating func object(depth: Int) -> JSONValue? {
-        index += 1  // {
         var members: [String: JSONValue] = [:]
+        // A name twice: Foundation decides.
+        guard eachMember(depth: depth, { members.updateValue($1, forKey: $0) == nil }) else { return nil }
+        return .object(members)
+    }
+
+    /// Reads the object starting at `index` (at its `{`), handing each member to `add` in
+    /// order; false when the object is malformed or `add` refused a member.
+    mutating func eachMember(depth: Int, _ add: (String, JSONValue) -> Bool) -> Bool {
+        index += 1  // {
         skipSpace()
-        if take(UInt8(ascii: "}")) { return .object(members) }
+        if take(UInt8(ascii: "}")) { return true }
         while true {
             skipSpace()
-            guard let key = string() else { return nil }
+            guard let key = string() else { return false }
             skipSpace()
-            guard take(UInt8(ascii: ":")), let member = value(depth: depth) else { return nil }
-            guard members.updateValue(member, forKey: key) == nil else { return nil }  // duplicates: Foundation decides
+            guard take(UInt8(ascii: ":")), let member = value(depth: depth), add(key, member) else { return false }
             skipSpace()
             if take(UInt8(ascii: ",")) { continue }
-            return take(UInt8(ascii: "}")) ? .object(members) : nil
+            return take(UInt8(ascii: "}"))
         }
     }
 
@@ -76,13 +99,18 @@ private struct BytesParser {
         guard take(UInt8(ascii: "\"")) else { return nil }
         let start = index
         var plain = true
+        var ascii = true
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 defer { index += 1 }
                 let raw = UnsafeBufferPointer(rebasing: bytes[start..<index])
+                // ASCII is valid UTF-8: no validation, which for a generic call like
+                // `String(validating:as:)` also looked up type metadata on every string.
+                if plain, ascii { return String(decoding: raw, as: UTF8.self) }
                 return plain ? String(validating: raw, as: UTF8.self) : Self.unescape(raw)
             }
+            if byte >= 0x80 { ascii = false }
             if byte < 0x20 { return nil }
             if byte == UInt8(ascii: "\\") {
                 plain = false

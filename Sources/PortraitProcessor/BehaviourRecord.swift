@@ -1,5 +1,6 @@
 import JSON
 import PortraitCore
+import Redis
 import TagLang
 
 /// The entries of a user's behaviour lists (`ev:`, `th:`, `mh:` in ``ProfileKeys``), as compact
@@ -100,7 +101,7 @@ public enum BehaviourRecord {
     }
 
     private static func writeInteger(_ value: Int64, to json: inout [UInt8]) {
-        json.append(contentsOf: String(value).utf8)
+        DecimalDigits.append(value, to: &json)  // no `String` per number
     }
 }
 

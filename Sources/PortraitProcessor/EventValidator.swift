@@ -39,14 +39,23 @@ public struct EventValidator: Sendable {
 
     /// Parses the event's JSON bytes as the processor does, then checks it.
     public func validate(bytes: [UInt8]) -> Result<ProfileEvent, Problem> {
+        if let members = bytes.withUnsafeBufferPointer(JSONValue.sortedMembers) { return validate(sortedMembers: members) }
         guard case .object(let document)? = JSONValue(jsonBytes: bytes) else { return .failure(Problem(field: nil, reason: "must be a JSON object")) }
         return validate(document)
     }
 
     /// Checks a parsed event document and builds the profile event.
     public func validate(_ document: [String: JSONValue]) -> Result<ProfileEvent, Problem> {
+        validate(sortedMembers: document.map { ($0.key, $0.value) }.sorted { $0.name < $1.name })
+    }
+
+    /// Checks an event's members, in name order with no name twice, and builds the event.
+    public func validate(sortedMembers members: [(name: String, value: JSONValue)]) -> Result<ProfileEvent, Problem> {
+        func member(_ name: String) -> JSONValue? {  // a handful of members: a scan beats hashing
+            members.first { $0.name == name }?.value
+        }
         let userId: String
-        switch document["user_id"] {
+        switch member("user_id") {
         case nil, .null?: return .failure(Problem(field: "user_id", reason: "missing"))
         case .string(let text)?: userId = text
         case let other?:
@@ -59,25 +68,34 @@ public struct EventValidator: Sendable {
         guard userId.utf8.count <= Self.maxUserIdBytes else {
             return .failure(Problem(field: "user_id", reason: "is \(userId.utf8.count) bytes; the limit is \(Self.maxUserIdBytes) bytes (UTF-8)"))
         }
-        guard case .timestamp(let ms)? = JSONValueConversion.value(document["ts"], as: .timestamp), ProfileEvaluator.supportedTimes.contains(ms) else {
-            return .failure(Problem(field: "ts", reason: "must be epoch milliseconds or an ISO 8601 UTC time (2026-01-01T00:00:00Z) between 1970 and 2200, got \(JSONValueConversion.describe(document["ts"]))"))
+        let ts = member("ts")
+        guard case .timestamp(let ms)? = JSONValueConversion.value(ts, as: .timestamp), ProfileEvaluator.supportedTimes.contains(ms) else {
+            return .failure(Problem(field: "ts", reason: "must be epoch milliseconds or an ISO 8601 UTC time (2026-01-01T00:00:00Z) between 1970 and 2200, got \(JSONValueConversion.describe(ts))"))
         }
-        guard case .string(let type)? = document["type"], !type.isEmpty else {
-            let absent = switch document["type"] { case nil, .null?, .string?: true; default: false }  // a string here is empty
+        guard case .string(let type)? = member("type"), !type.isEmpty else {
+            let absent = switch member("type") { case nil, .null?, .string?: true; default: false }  // a string here is empty
             return .failure(Problem(field: "type", reason: absent ? "missing" : "must be a non-empty string"))
         }
-        if let problem = Self.eventIdProblem(document[EventIdentity.field]) { return .failure(problem) }
-        var fields: NamedValues = ["user_id": .string(userId), "type": .string(type), "ts": .timestamp(ms)]
+        let eventId = member(EventIdentity.field)
+        if let problem = Self.eventIdProblem(eventId) { return .failure(problem) }
+        var fields: [(name: String, value: Value)] = [("ts", .timestamp(ms)), ("type", .string(type)), ("user_id", .string(userId))]
         // Carried for EventDeduplication; no filter reads it.
-        if case .string(let id)? = document[EventIdentity.field] { fields[EventIdentity.field] = .string(id) }
-        for (name, raw) in document.sorted(by: { $0.key < $1.key }) where fields[name] == nil {
+        if case .string(let id)? = eventId { fields.append((EventIdentity.field, .string(id))) }
+        // In name order, so the first field refused is the first by name, as always.
+        for (name, raw) in members where !Self.hasOwnRule(name) {
             guard let fieldType = eventFieldTypes[name] else { continue }  // unknown fields are not read by any filter
             guard let value = JSONValueConversion.value(raw, as: fieldType) else {
                 return .failure(Problem(field: name, reason: "must be a \(fieldType), got \(JSONValueConversion.describe(raw))"))
             }
-            if value != .null { fields[name] = value }
+            if value != .null { fields.append((name, value)) }
         }
-        return .success(ProfileEvent(userId: userId, timestampMs: ms, fields: fields))
+        fields.sort { $0.name < $1.name }
+        return .success(ProfileEvent(userId: userId, timestampMs: ms, fields: NamedValues(sortedNames: fields.map(\.name), values: fields.map(\.value))))
+    }
+
+    /// The members every event has a rule of its own for (``validate(sortedMembers:)``).
+    private static func hasOwnRule(_ name: String) -> Bool {
+        name == "user_id" || name == "type" || name == "ts" || name == EventIdentity.field
     }
 
     private static func eventIdProblem(_ raw: JSONValue?) -> Problem? {

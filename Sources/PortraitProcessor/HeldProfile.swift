@@ -12,9 +12,9 @@ struct HeldProfile {
     /// Redis holds the user's hash in the flat layout (``ProfileHash``): the next write
     /// replaces it.
     var storedHashIsFlat: Bool
-    /// Events folded in since the last flush, for the behaviour list (the newest only, as the
-    /// stored list keeps).
-    var events: [ProfileEvent] = []
+    /// Events folded in since the last flush, as the behaviour list's entries (the newest
+    /// only, as the stored list keeps).
+    var events = EventRecords()
     /// The newest input time folded in since the last flush (times changes of a profile no
     /// event has clocked yet).
     var latestMs: Int64?
@@ -33,7 +33,7 @@ struct HeldProfile {
     /// Records a change and what it folded in.
     mutating func noteChange(folded: FoldedInputs) {
         events.append(contentsOf: folded.events)
-        if events.count > BehaviourRecord.eventLimit { events.removeFirst(events.count - BehaviourRecord.eventLimit) }
+        events.keepNewest(BehaviourRecord.eventLimit)
         if let time = folded.latestMs { latestMs = max(latestMs ?? time, time) }
         if let time = folded.latestEventMs { latestEventMs = max(latestEventMs ?? time, time) }
     }
@@ -46,7 +46,7 @@ struct HeldProfile {
         var old: WrittenValues?
         swap(&old, &stored)
         stored = WrittenValues(state)
-        var taken: [ProfileEvent] = []
+        var taken = EventRecords()
         swap(&taken, &events)
         defer {
             latestMs = nil
@@ -87,7 +87,7 @@ struct PendingProfileWrite: Sendable {
     var old: WrittenValues?
     var new: ProfileState
     var partition: Int32
-    var events: [ProfileEvent]
+    var events: EventRecords
     /// The newest input time folded in since the last flush.
     var inputMs: Int64?
     /// The newest event time folded in since the last flush (freshness is measured from it).
@@ -105,7 +105,7 @@ struct PendingProfileWrite: Sendable {
 /// What one update folded in: the events for the user's recent-events list, and the newest
 /// input time (timing the changes of a profile no event has clocked yet).
 struct FoldedInputs {
-    var events: [ProfileEvent] = []
+    var events = EventRecords()
     var latestMs: Int64?
     var latestEventMs: Int64?
 

@@ -22,6 +22,7 @@ public struct InputDecoder: Sendable {
 
     let routes: [String: Route]
     let eventFieldTypes: [String: ValueType]
+    let validator: EventValidator
 
     /// Topics this decoder understands, to subscribe to.
     public var topics: [String] { routes.keys.sorted() }
@@ -34,24 +35,29 @@ public struct InputDecoder: Sendable {
         for topic in mapping.eventTopics { routes["\(topicPrefix).\(topic)"] = .eventTopic }
         self.routes = routes
         self.eventFieldTypes = eventFieldTypes
+        validator = EventValidator(eventFieldTypes: eventFieldTypes)
     }
 
     public func decode(topic: String, value: [UInt8]?) -> Outcome {
         guard let route = routes[topic] else { return .deadLetter(reason: "no mapping for topic \(topic)") }
         guard let value, !value.isEmpty else { return .deadLetter(reason: "empty message") }
+        // An event is read member by member, in name order: no hash table of its fields.
+        if case .eventTopic = route, let members = value.withUnsafeBufferPointer(JSONValue.sortedMembers) {
+            return outcome(of: validator.validate(sortedMembers: members))
+        }
         guard case .object(let document)? = JSONValue(jsonBytes: value) else { return .deadLetter(reason: "not a JSON object") }
         switch route {
-        case .eventTopic: return decodeEvent(document)
+        case .eventTopic: return outcome(of: validator.validate(document))
         case .profileTable(let table): return decodeProfileRow(document, table: table)
         case .eventTable(let table): return decodeEventRow(document, table: table)
         }
     }
 
     /// Events are checked by `EventValidator`, the same rules the API applies before a 202.
-    private func decodeEvent(_ document: [String: JSONValue]) -> Outcome {
-        switch EventValidator(eventFieldTypes: eventFieldTypes).validate(document) {
-        case .success(let event): return .input(.event(event))
-        case .failure(let problem): return .deadLetter(reason: problem.text)
+    private func outcome(of validated: Result<ProfileEvent, EventValidator.Problem>) -> Outcome {
+        switch validated {
+        case .success(let event): .input(.event(event))
+        case .failure(let problem): .deadLetter(reason: problem.text)
         }
     }
 

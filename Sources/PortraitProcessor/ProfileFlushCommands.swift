@@ -137,17 +137,17 @@ enum ProfileFlushCommands {
         commands.argument("SET")
         commands.argument(ProfileKeys.state(write.pointee.userId))
         commands.argument(bytes: write.pointee.state)
-        appendList(ProfileKeys.recentEvents(write.pointee.userId), write.pointee.events, limit: BehaviourRecord.eventLimit, trim: .inTransaction(isNew: write.pointee.isFirstWrite), to: &commands, pushes: &pushes) {
-            BehaviourRecord.write(event: $0, to: &$1)
+        appendList(ProfileKeys.recentEvents(write.pointee.userId), entries: write.pointee.events.count, limit: BehaviourRecord.eventLimit, trim: .inTransaction(isNew: write.pointee.isFirstWrite), to: &commands, pushes: &pushes) { commands in
+            write.pointee.events.forEach { commands.argument(bytes: $0) }
         }
         if !write.pointee.tagChanges.isEmpty {
-            appendList(ProfileKeys.tagHistory(write.pointee.userId), [write.pointee.tagChanges], limit: BehaviourRecord.tagChangeLimit, trim: .byAnswer, to: &commands, pushes: &pushes) {
-                BehaviourRecord.write(tagChanges: $0, timeMs: write.pointee.timeMs, to: &$1)
+            appendList(ProfileKeys.tagHistory(write.pointee.userId), entries: 1, limit: BehaviourRecord.tagChangeLimit, trim: .byAnswer, to: &commands, pushes: &pushes) { commands in
+                commands.argument { BehaviourRecord.write(tagChanges: write.pointee.tagChanges, timeMs: write.pointee.timeMs, to: &$0) }
             }
         }
         if !write.pointee.metricChanges.isEmpty {
-            appendList(ProfileKeys.metricHistory(write.pointee.userId), [write.pointee.metricChanges], limit: BehaviourRecord.metricHistoryLimit, trim: .byAnswer, to: &commands, pushes: &pushes) {
-                BehaviourRecord.write(metricValues: $0, timeMs: write.pointee.timeMs, to: &$1)
+            appendList(ProfileKeys.metricHistory(write.pointee.userId), entries: 1, limit: BehaviourRecord.metricHistoryLimit, trim: .byAnswer, to: &commands, pushes: &pushes) { commands in
+                commands.argument { BehaviourRecord.write(metricValues: write.pointee.metricChanges, timeMs: write.pointee.timeMs, to: &$0) }
             }
         }
     }
@@ -172,22 +172,23 @@ enum ProfileFlushCommands {
         case byAnswer
     }
 
-    /// Entries are oldest first; `LPUSH` leaves the newest at the head, as readers expect. A
-    /// push of more than `limit` entries is trimmed in the same transaction either way.
-    private static func appendList<Entry>(
-        _ key: String, _ entries: [Entry], limit: Int, trim: ListTrim, to commands: inout RESPCommands, pushes: inout [ListPush],
-        record: (Entry, inout [UInt8]) -> Void
+    /// `LPUSH` of the `entries` arguments `append` adds, oldest first: `LPUSH` leaves the newest
+    /// at the head, as readers expect. A push of more than `limit` entries is trimmed in the
+    /// same transaction either way.
+    private static func appendList(
+        _ key: String, entries: Int, limit: Int, trim: ListTrim, to commands: inout RESPCommands, pushes: inout [ListPush],
+        append: (inout RESPCommands) -> Void
     ) {
-        guard !entries.isEmpty else { return }
+        guard entries > 0 else { return }
         let trimsNow = switch trim {
-        case .inTransaction(let isNew): !isNew || entries.count > limit
-        case .byAnswer: entries.count > limit
+        case .inTransaction(let isNew): !isNew || entries > limit
+        case .byAnswer: entries > limit
         }
         if case .byAnswer = trim, !trimsNow { pushes.append(ListPush(command: commands.count, key: key, limit: limit)) }
-        commands.command(arguments: 2 + entries.count)
+        commands.command(arguments: 2 + entries)
         commands.argument("LPUSH")
         commands.argument(key)
-        for entry in entries { commands.argument { record(entry, &$0) } }
+        append(&commands)
         if trimsNow { appendTrim(key, limit: limit, to: &commands) }
     }
 

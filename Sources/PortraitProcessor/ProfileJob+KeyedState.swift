@@ -56,12 +56,13 @@ extension ProfileJob {
     func timer(of held: HeldProfile) -> Int64? { held.state.nextTimerMs }
 
     /// About how many bytes a held profile takes, calibrated against `bench processor`'s peak
-    /// RSS (3.8 KB a profile with one event, 11 KB with ten: Benchmarks/README.md, fifth step):
-    /// the tables and fences, each metric bucket, each event waiting for the behaviour list.
+    /// RSS (3.8 KB a profile with one event, 11 KB with ten: Benchmarks/README.md, fifth step,
+    /// when an event waited as a parsed event, ~400 bytes; now as its list entry): the tables
+    /// and fences, each metric bucket, each event waiting for the behaviour list.
     func footprint(of held: HeldProfile) -> Int {
         var buckets = 0
         for metric in held.state.metricStates.values { buckets += metric.bucketStarts.count }
-        return 2_500 + 120 * buckets + 400 * held.events.count + 64 * held.state.recentEventIds.entries.count
+        return 2_500 + 120 * buckets + 2 * held.events.byteCount + 64 * held.state.recentEventIds.entries.count
     }
 
     /// Folds a user's inputs in, each once: an input at or below the profile's fence for its
@@ -72,17 +73,19 @@ extension ProfileJob {
         // every table it touches) and compared afterwards. An observer sees the state before.
         update(&held, userId: userId, isDirty: isDirty, takesState: options.onProfilesWritten == nil, lazily: evaluatesLazily) { state, folded in
             var admitted = false
-            for pending in inputs where state.admit(source: pending.source, offset: pending.offset) {
+            // By index, each input read in place: `for pending in inputs` copied every input out,
+            // retaining its strings and fields.
+            for index in inputs.indices where state.admit(source: inputs[index].source, offset: inputs[index].offset) {
                 // Issue 17 item 4 hook: a retried event (same event_id) is not folded twice;
                 // the fence still moved, so the state is written.
-                guard EventDeduplication.admit(pending.input, into: &state) else { admitted = true; continue }
+                guard EventDeduplication.admit(inputs[index].input, into: &state) else { admitted = true; continue }
                 if admitted, options.onProfilesWritten != nil {  // the step before this input
                     var step = state
                     evaluator.evaluate(&step)
                     steps[state.userId, default: []].append(step)
                 }
-                evaluator.apply(pending.input, to: &state)
-                folded.note(pending.input)
+                evaluator.apply(inputs[index].input, to: &state)
+                folded.note(inputs[index].input)
                 admitted = true
             }
             return admitted

@@ -26,8 +26,8 @@ struct ProfileWrite {
     var bits: [(key: String, offset: Int64, bit: Int)]
     /// Enumerated tag values newly set (their value sets gain them).
     var tagValues: [(tag: String, value: String)]
-    /// Behaviour list entries (written as ``BehaviourRecord``s), oldest first.
-    var events: [ProfileEvent]
+    /// The recent-events list's new entries, oldest first.
+    var events: EventRecords
     var tagChanges: [TagChange]
     /// The metric values that changed (`.null`: gone), if any.
     var metricChanges: NamedValues
@@ -41,7 +41,7 @@ struct ProfileWrite {
     /// `inputMs` (the newest input) while no event has set the clock.
     init(
         old: WrittenValues?, new: ProfileState, partition: Int32,
-        events: [ProfileEvent] = [], inputMs: Int64? = nil, tagVersions: [String: Int] = [:], storedHashIsFlat: Bool = false,
+        events: EventRecords = [], inputMs: Int64? = nil, tagVersions: [String: Int] = [:], storedHashIsFlat: Bool = false,
         stateKeys: StateKeys = .empty
     ) {
         let denseId = new.denseId ?? 0

@@ -74,4 +74,22 @@ import Testing
             Self.expectAgrees(text)
         }
     }
+
+    /// An object's members in name order, as the whole-document parse reads them; `nil` where
+    /// that parse steps aside or the document is no object.
+    @Test func sortedMembersAreTheObjectsMembersInNameOrder() {
+        func members(_ text: String) -> [(name: String, value: JSONValue)]? {
+            Array(text.utf8).withUnsafeBufferPointer(JSONValue.sortedMembers)
+        }
+        let text = #" {"ts":1,"user_id":"ü7","amount":-2.5,"extra":{"b":[1,null]},"a":"x\"y"} "#
+        let sorted = members(text)
+        #expect(sorted?.map(\.name) == ["a", "amount", "extra", "ts", "user_id"])
+        #expect(sorted.map { JSONValue.object(Dictionary(uniqueKeysWithValues: $0.map { ($0.name, $0.value) })) } == Self.common(text))
+        #expect(members("{}")?.isEmpty == true)
+        #expect(members(#"{"a":1,"b":2,"a":3}"#) == nil, "a name twice: the whole-document path decides")
+        #expect(members(#"[{"a":1}]"#) == nil)
+        #expect(members(#""a""#) == nil)
+        #expect(members(#"{"a":1} x"#) == nil)
+        #expect(members(#"{"a":"\u00e9"}"#) == nil, "what the byte parser does not take")
+    }
 }

@@ -1,3 +1,4 @@
+import JSON
 import PortraitCore
 @testable import PortraitProcessor
 import TagLang
@@ -123,6 +124,31 @@ func sampleMapping() throws -> ProfileMapping {
         #expect(outcome == .input(.event(ProfileEvent(userId: "u1", timestampMs: 0, fields: [
             "user_id": .string("u1"), "type": .string("view"), "ts": .timestamp(0),
         ]))))
+    }
+
+    /// An event read member by member gives what the parsed document gives, refusals included.
+    @Test func eventsReadByMembersAsByTheWholeDocument() throws {
+        let validator = EventValidator(eventFieldTypes: DefinitionValidator.standardEventFields)
+        let documents = [
+            #"{"ts":0,"user_id":"ü1","type":"view","item_id":"café","extra":[1,{"a":null}],"event_id":"e1"}"#,
+            #"{"user_id":"u","type":"view","ts":0,"note":"say \"hi\"","category":"books","amount":3}"#,
+            #"{"category":5,"amount":"lots","user_id":"u","type":"view","ts":0}"#,
+            #"{"user_id":"u","type":"view","ts":0,"type":"buy"}"#,
+            #"{"user_id":"u","type":"view","ts":0,"item_id":"caf\u00e9"}"#,
+            #"{"user_id":"u","type":"view","ts":0,"event_id":null}"#,
+        ]
+        for text in documents {
+            let bytes = Array(text.utf8)
+            let document = try #require(JSONValue(jsonBytes: bytes)?.object, "\(text)")
+            #expect(validator.validate(bytes: bytes) == validator.validate(document), "\(text)")
+        }
+        // The first field refused is the first by name, wherever it stands in the text.
+        #expect(reason(decode("portrait.events", documents[2]))?.hasPrefix("field amount must be a number") == true)
+        guard case .input(.event(let event)) = decode("portrait.events", documents[0]) else {
+            Issue.record("not an event")
+            return
+        }
+        #expect(event.fields.names == ["event_id", "item_id", "ts", "type", "user_id"])
     }
 
     @Test func deadLettersSayWhy() {

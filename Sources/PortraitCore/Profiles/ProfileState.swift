@@ -29,9 +29,12 @@ public struct ProfileState: Sendable, Equatable {
 
     /// Whether the message at `offset` of `source` is new to this profile; records it if so.
     public mutating func admit(source: String, offset: Int64) -> Bool {
-        if let fence = fences[source], offset <= fence { return false }
-        fences[source] = offset
-        return true
+        func admit(_ fence: inout Int64?) -> Bool {  // in place: one hash of the source, not two
+            if let fence, offset <= fence { return false }
+            fence = offset
+            return true
+        }
+        return admit(&fences[source])
     }
 
     /// The profile as stored in the Redis hash: `a.<attribute>`, `m.<metric>`, `t.<tag>`,

@@ -176,35 +176,59 @@ public final class LiveKeyedRunner<Job: LiveKeyedJob> {
 
     @inlinable func process(_ records: [Job.Record]) throws {
         let wall = clock.now()
+        // Each key's inputs in arrival order, and its keys in first-arrival order: one hash of
+        // the key per record (three lookups of three tables cost ~2 % of a recompute).
+        var slots: [Job.Key: Int] = [:]
         var order: [Job.Key] = []
-        var inputs: [Job.Key: [Job.Input]] = [:]
-        var keyGroupOf: [Job.Key: Int32] = [:]
+        var inputs: [[Job.Input]] = []
+        var keyGroups: [Int32] = []
         for record in records {
             let read = try job.read(record, watermarks: &watermarks)
             positions[read.split] = (read.keyGroup, read.resume)
             guard let (key, input) = read.keyed else { continue }
             if let eventMs = read.eventMs { watermarks.observe(split: read.split, eventMs: eventMs, wallMs: wall) }
-            if inputs[key] == nil {
+            let slot = Self.slot(of: key, in: &slots, next: order.count)
+            if slot == order.count {
                 order.append(key)
-                inputs[key] = [input]
+                inputs.append([input])
+                keyGroups.append(read.keyGroup)
             } else {
-                inputs[key]!.append(input)
+                inputs[slot].append(input)
+                keyGroups[slot] = read.keyGroup
             }
-            keyGroupOf[key] = read.keyGroup
         }
         inputsSinceCheckpoint += records.count
         // One round trip for every key the batch reads from the store.
-        try load(order, keyGroupOf: { keyGroupOf[$0] ?? 0 })
-        for key in order {
-            update(key) { value, isDirty in job.fold(inputs[key] ?? [], into: &value, key: key, isDirty: isDirty) }
+        try load(order, keyGroups: keyGroups)
+        for index in order.indices {
+            update(order[index]) { value, isDirty in job.fold(inputs[index], into: &value, key: order[index], isDirty: isDirty) }
         }
+    }
+
+    /// `key`'s slot, given `next` (inserted) when it has none: one hash, through the table's
+    /// in-place access.
+    @inlinable static func slot(of key: Job.Key, in slots: inout [Job.Key: Int], next: Int) -> Int {
+        func take(_ slot: inout Int) -> Int {
+            if slot < 0 { slot = next }
+            return slot
+        }
+        return take(&slots[key, default: -1])
     }
 
     /// Reads the stored values of those of `keys` not held yet into memory, in one call.
     @inlinable func load(_ wanted: [Job.Key], keyGroupOf: (Job.Key) -> Int32) throws {
-        let keys = wanted.filter { !held.contains($0) }
+        try load(wanted, keyGroups: wanted.map(keyGroupOf))
+    }
+
+    /// Reads the stored values of those of `wanted` (in key groups `keyGroups`, index by
+    /// index) not held yet into memory, in one call.
+    @inlinable func load(_ wanted: [Job.Key], keyGroups wantedKeyGroups: [Int32]) throws {
+        var (keys, keyGroups): ([Job.Key], [Int32]) = ([], [])
+        for index in wanted.indices where !held.contains(wanted[index]) {
+            keys.append(wanted[index])
+            keyGroups.append(wantedKeyGroups[index])
+        }
         guard !keys.isEmpty else { return }
-        let keyGroups = keys.map(keyGroupOf)
         let values = try job.load(keys, keyGroups: keyGroups)
         for index in keys.indices {
             held.hold(keys[index], value: values[index], keyGroup: keyGroups[index], footprint: measuresFootprints ? job.footprint(of: values[index]) : 0)

@@ -5,5 +5,5 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Run a benchmark and print one JSON line per measurement (use a release build).",
-        subcommands: [ClientsBenchCommand.self, EngineBenchCommand.self, MLBenchCommand.self, ProcessorBenchCommand.self, RecomputeBenchCommand.self])
+        subcommands: [ClientsBenchCommand.self, EngineBenchCommand.self, MLBenchCommand.self, ProcessorBenchCommand.self, RecomputeBenchCommand.self, HotPathBenchCommand.self])
 }

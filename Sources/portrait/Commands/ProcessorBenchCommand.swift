@@ -220,16 +220,12 @@ enum BenchEvents {
         let now = Int64(Date().timeIntervalSince1970 * 1_000)
         let startedAt = Date()
         let span: Int64 = 7 * 86_400_000
-        let types = ["view", "view", "view", "view", "cart", "purchase"]
-        let categories = ["books", "toys", "garden", "music", "food", "sport", "beauty", "home"]
         var archived = BenchArchive(archive)
         for index in 0..<events {
             let number = Int.random(in: 0..<users, using: &random)
             let user = String(number)
             let ts = rate == nil ? now - span + span * Int64(index) / Int64(events) : Int64(Date().timeIntervalSince1970 * 1_000)
-            let type = types[index % types.count]
-            let amount = type == "purchase" ? ",\"amount\":\(Int.random(in: 5...300, using: &random))" : ""
-            let json = "{\"user_id\":\"\(user)\",\"type\":\"\(type)\",\"ts\":\(ts),\"category\":\"\(categories[index % categories.count])\"\(amount)}"
+            let json = message(index: index, user: user, ts: ts, amount: Int.random(in: 5...300, using: &random))
             if archive == nil {
                 try producer.enqueue(topic: topic, key: Array(user.utf8), value: Array(json.utf8))
             } else {
@@ -244,6 +240,18 @@ enum BenchEvents {
         }
         try producer.flush(timeoutMs: 120_000)
         try archived.flush()
+    }
+}
+
+extension BenchEvents {
+    static let types = ["view", "view", "view", "view", "cart", "purchase"]
+    static let categories = ["books", "toys", "garden", "music", "food", "sport", "beauty", "home"]
+
+    /// The `index`th event's JSON text: a view, cart or purchase (with `amount`) of a category.
+    static func message(index: Int, user: String, ts: Int64, amount: Int) -> String {
+        let type = types[index % types.count]
+        let amount = type == "purchase" ? ",\"amount\":\(amount)" : ""
+        return "{\"user_id\":\"\(user)\",\"type\":\"\(type)\",\"ts\":\(ts),\"category\":\"\(categories[index % categories.count])\"\(amount)}"
     }
 }
 

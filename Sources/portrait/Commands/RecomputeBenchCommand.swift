@@ -59,11 +59,18 @@ struct RecomputeBenchCommand: ParsableCommand {
         var recompute = ProfileRecompute(options: options, live: live, scratchDatabase: scratchDb)
         recompute.archive = archive
         recompute.workers = max(1, workers)
+        // CPU seconds beside the wall time: on a shared 2-core machine the wall time moves with
+        // the neighbours and with whether Redis rewrote its append-only file inside the run.
+        let redis = try RedisConnection(configuration: live)
+        let (redisBefore, cpuBefore) = (try ProcessorBenchCommand.redisWork(redis), processCPUSeconds())
         let report = try recompute.run(catalog: catalog, logger: Logger(label: "portrait.bench"))
+        let (redisAfter, cpuAfter) = (try ProcessorBenchCommand.redisWork(redis), processCPUSeconds())
         printBenchmarkLine([
             ("bench", oneMetric ? "recompute_one_metric" : "recompute"), ("events", events), ("users", users), ("workers", workers),
             ("metrics", oneMetric ? 1 : metrics), ("tags", oneMetric ? 0 : tags), ("produce_events_per_s", Double(events) / produceSeconds),
             ("inputs", report.inputs), ("from_archive", report.fromArchive), ("profiles", report.profiles), ("compute_s", report.computeSeconds), ("wall_s", report.totalSeconds),
+            ("process_cpu_s", cpuAfter - cpuBefore), ("redis_cpu_s", redisAfter.cpuSeconds - redisBefore.cpuSeconds),
+            ("aof_rewrites", redisAfter.aofRewrites - redisBefore.aofRewrites),
             ("events_per_s", Double(report.inputs) / report.totalSeconds), ("peak_rss_mb", peakResidentMegabytes()),
         ])
         // A million profiles left behind would make the next synchronous FLUSHDB of these

@@ -8,6 +8,14 @@ func peakResidentMegabytes() -> Double {
     return (kilobytes / 1024 * 10).rounded() / 10
 }
 
+/// User and system CPU time of this process so far, every thread's, in seconds.
+func processCPUSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+}
+
 /// Prints one JSON line of benchmark figures, keys in the given order.
 func printBenchmarkLine(_ fields: [(String, Any)]) {
     let body = fields.map { key, value -> String in
