@@ -1,7 +1,8 @@
 import PortraitCore
 
 /// A user's events waiting for the recent-events list (`ev:`), already written as the list's
-/// entries (``BehaviourRecord``), one after the other in one buffer.
+/// entries (``BehaviourRecord``): their bytes one after the other in one buffer, and where each
+/// ends.
 ///
 /// Written when the event is folded in, while it is still in the cache, instead of at the
 /// flush: a recompute holds every user's events until its one write per user, and reading
@@ -21,8 +22,8 @@ struct EventRecords: Sendable, ExpressibleByArrayLiteral {
 
     var count: Int { ends.count }
     var isEmpty: Bool { ends.isEmpty }
-    /// The records' bytes, for a footprint.
-    var byteCount: Int { bytes.count }
+    /// About how many bytes the records take in memory, spare capacity included.
+    var footprint: Int { bytes.capacity + MemoryLayout<Int>.stride * ends.capacity }
 
     mutating func append(_ event: ProfileEvent) {
         BehaviourRecord.write(event: event, to: &bytes)
@@ -40,7 +41,9 @@ struct EventRecords: Sendable, ExpressibleByArrayLiteral {
         guard ends.count > limit else { return }
         let dropped = ends.count - limit
         let cut = ends[dropped - 1]
-        bytes.removeFirst(cut)
+        // Most of it gone (a user's long backlog folded at once): a buffer of the right size,
+        // as removing in place keeps the capacity.
+        if cut > bytes.count / 2 { bytes = Array(bytes[cut...]) } else { bytes.removeFirst(cut) }
         ends = ends[dropped...].map { $0 - cut }
     }
 

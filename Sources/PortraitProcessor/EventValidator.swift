@@ -27,7 +27,7 @@ public struct EventValidator: Sendable {
         public var text: String {
             guard let field else { return reason }
             if reason == "missing" { return "missing \(field)" }
-            return ["user_id", "type", "ts", EventIdentity.field].contains(field) ? "\(field) \(reason)" : "field \(field) \(reason)"
+            return EventValidator.hasOwnRule(field) ? "\(field) \(reason)" : "field \(field) \(reason)"
         }
     }
 
@@ -50,7 +50,7 @@ public struct EventValidator: Sendable {
     }
 
     /// Checks an event's members, in name order with no name twice, and builds the event.
-    public func validate(sortedMembers members: [(name: String, value: JSONValue)]) -> Result<ProfileEvent, Problem> {
+    func validate(sortedMembers members: [(name: String, value: JSONValue)]) -> Result<ProfileEvent, Problem> {
         func member(_ name: String) -> JSONValue? {  // a handful of members: a scan beats hashing
             members.first { $0.name == name }?.value
         }
@@ -72,8 +72,9 @@ public struct EventValidator: Sendable {
         guard case .timestamp(let ms)? = JSONValueConversion.value(ts, as: .timestamp), ProfileEvaluator.supportedTimes.contains(ms) else {
             return .failure(Problem(field: "ts", reason: "must be epoch milliseconds or an ISO 8601 UTC time (2026-01-01T00:00:00Z) between 1970 and 2200, got \(JSONValueConversion.describe(ts))"))
         }
-        guard case .string(let type)? = member("type"), !type.isEmpty else {
-            let absent = switch member("type") { case nil, .null?, .string?: true; default: false }  // a string here is empty
+        let rawType = member("type")
+        guard case .string(let type)? = rawType, !type.isEmpty else {
+            let absent = switch rawType { case nil, .null?, .string?: true; default: false }  // a string here is empty
             return .failure(Problem(field: "type", reason: absent ? "missing" : "must be a non-empty string"))
         }
         let eventId = member(EventIdentity.field)
@@ -93,8 +94,8 @@ public struct EventValidator: Sendable {
         return .success(ProfileEvent(userId: userId, timestampMs: ms, fields: NamedValues(sortedNames: fields.map(\.name), values: fields.map(\.value))))
     }
 
-    /// The members every event has a rule of its own for (``validate(sortedMembers:)``).
-    private static func hasOwnRule(_ name: String) -> Bool {
+    /// The members every event has a rule of its own for, not their declared types.
+    static func hasOwnRule(_ name: String) -> Bool {
         name == "user_id" || name == "type" || name == "ts" || name == EventIdentity.field
     }
 

@@ -41,22 +41,25 @@ public struct InputDecoder: Sendable {
     public func decode(topic: String, value: [UInt8]?) -> Outcome {
         guard let route = routes[topic] else { return .deadLetter(reason: "no mapping for topic \(topic)") }
         guard let value, !value.isEmpty else { return .deadLetter(reason: "empty message") }
-        // An event is read member by member, in name order: no hash table of its fields.
-        if case .eventTopic = route, let members = value.withUnsafeBufferPointer(JSONValue.sortedMembers) {
-            return outcome(of: validator.validate(sortedMembers: members))
-        }
-        guard case .object(let document)? = JSONValue(jsonBytes: value) else { return .deadLetter(reason: "not a JSON object") }
         switch route {
-        case .eventTopic: return outcome(of: validator.validate(document))
-        case .profileTable(let table): return decodeProfileRow(document, table: table)
-        case .eventTable(let table): return decodeEventRow(document, table: table)
+        case .eventTopic: return decodeEvent(value)
+        case .profileTable(let table): return decodeRow(value) { decodeProfileRow($0, table: table) }
+        case .eventTable(let table): return decodeRow(value) { decodeEventRow($0, table: table) }
         }
     }
 
-    /// Events are checked by `EventValidator`, the same rules the API applies before a 202.
-    private func outcome(of validated: Result<ProfileEvent, EventValidator.Problem>) -> Outcome {
-        switch validated {
+    /// A CDC message is read as a whole document (its envelope nests the row).
+    private func decodeRow(_ bytes: [UInt8], _ decode: ([String: JSONValue]) -> Outcome) -> Outcome {
+        guard case .object(let document)? = JSONValue(jsonBytes: bytes) else { return .deadLetter(reason: "not a JSON object") }
+        return decode(document)
+    }
+
+    /// Events are checked by `EventValidator`, from the bytes, the same rules the API applies
+    /// before a 202.
+    private func decodeEvent(_ bytes: [UInt8]) -> Outcome {
+        switch validator.validate(bytes: bytes) {
         case .success(let event): .input(.event(event))
+        case .failure(let problem) where problem.field == nil: .deadLetter(reason: "not a JSON object")  // the only whole-event problem
         case .failure(let problem): .deadLetter(reason: problem.text)
         }
     }

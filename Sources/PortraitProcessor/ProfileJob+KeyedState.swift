@@ -56,13 +56,13 @@ extension ProfileJob {
     func timer(of held: HeldProfile) -> Int64? { held.state.nextTimerMs }
 
     /// About how many bytes a held profile takes, calibrated against `bench processor`'s peak
-    /// RSS (3.8 KB a profile with one event, 11 KB with ten: Benchmarks/README.md, fifth step,
-    /// when an event waited as a parsed event, ~400 bytes; now as its list entry): the tables
-    /// and fences, each metric bucket, each event waiting for the behaviour list.
+    /// RSS (3.8 KB a profile with one event, 11 KB with ten: Benchmarks/README.md, fifth step):
+    /// the tables and fences, each metric bucket, and the events waiting for the behaviour list
+    /// by their records' bytes (a parsed event, as they waited then, took ~400 bytes).
     func footprint(of held: HeldProfile) -> Int {
         var buckets = 0
         for metric in held.state.metricStates.values { buckets += metric.bucketStarts.count }
-        return 2_500 + 120 * buckets + 2 * held.events.byteCount + 64 * held.state.recentEventIds.entries.count
+        return 2_500 + 120 * buckets + held.events.footprint + 64 * held.state.recentEventIds.entries.count
     }
 
     /// Folds a user's inputs in, each once: an input at or below the profile's fence for its

@@ -42,4 +42,20 @@ import Testing
         #expect(Self.texts(literal) == events.prefix(2).map(Self.record))
         #expect(EventRecords().isEmpty)
     }
+
+    /// A long backlog folded at once keeps only the newest, in a buffer of their size.
+    @Test func keepingFewOfManyRecords() {
+        let events = (0..<300).map { Self.event(Int64($0), "view") }
+        var records = EventRecords()
+        for event in events { records.append(event) }
+        let before = records.footprint
+        records.keepNewest(100)
+        #expect(Self.texts(records) == events.suffix(100).map(Self.record))
+        #expect(records.footprint < before / 2, "most of the buffer given back")
+        var more: EventRecords = [Self.event(500, "cart")]
+        more.append(contentsOf: records)
+        #expect(Self.texts(more) == ([Self.event(500, "cart")] + events.suffix(100)).map(Self.record))
+        records.keepNewest(0)
+        #expect(records.isEmpty && Self.texts(records).isEmpty)
+    }
 }
