@@ -49,8 +49,7 @@ public enum ProcessorHotPath {
         }
         let decodeNs = lap()
 
-        // As the job folds: the user's held profile found by id, the input fenced, folded in,
-        // and the event kept for the behaviour list.
+        // The user's held profile found by id, then the job's own fold of the input.
         var slots: [String: Int] = [:]
         var held: [HeldProfile] = []
         for (offset, input) in inputs.enumerated() {
@@ -61,10 +60,9 @@ public enum ProcessorHotPath {
                 state.denseId = Int64(slot)
                 held.append(HeldProfile(state: state, stored: nil))
             }
-            guard held[slot].state.admit(source: topic, offset: Int64(offset)) else { continue }
-            evaluator.apply(input, to: &held[slot].state)
             var folded = FoldedInputs()
-            folded.note(input)
+            let pending = [ProfileJob.Input(source: topic, offset: Int64(offset), input: input)]
+            guard ProfileJob.fold(pending, into: &held[slot].state, folded: &folded, evaluator: evaluator) else { continue }
             held[slot].noteChange(folded: folded)
         }
         let foldNs = lap()

@@ -30,7 +30,8 @@ struct RecomputeBenchCommand: ParsableCommand {
         let configuration = try global.bootstrap()
         var live = configuration.redis
         live.database = redisDb
-        _ = try RedisConnection(configuration: live).command("FLUSHDB")
+        let redis = try RedisConnection(configuration: live)
+        _ = try redis.command("FLUSHDB")
         var scratch = live
         scratch.database = scratchDb
         _ = try RedisConnection(configuration: scratch).command("FLUSHDB")  // as the help says: a bench owns both
@@ -61,7 +62,6 @@ struct RecomputeBenchCommand: ParsableCommand {
         recompute.workers = max(1, workers)
         // CPU seconds beside the wall time: on a shared 2-core machine the wall time moves with
         // the neighbours and with whether Redis rewrote its append-only file inside the run.
-        let redis = try RedisConnection(configuration: live)
         let (redisBefore, cpuBefore) = (try ProcessorBenchCommand.redisWork(redis), processCPUSeconds())
         let report = try recompute.run(catalog: catalog, logger: Logger(label: "portrait.bench"))
         let (redisAfter, cpuAfter) = (try ProcessorBenchCommand.redisWork(redis), processCPUSeconds())
@@ -75,7 +75,7 @@ struct RecomputeBenchCommand: ParsableCommand {
         ])
         // A million profiles left behind would make the next synchronous FLUSHDB of these
         // databases (a test's) block Redis for seconds.
-        _ = try RedisConnection(configuration: live).command("FLUSHDB", "ASYNC")
+        _ = try redis.command("FLUSHDB", "ASYNC")
         _ = try RedisConnection(configuration: scratch).command("FLUSHDB", "ASYNC")
         withExtendedLifetime(cluster) {}
     }
