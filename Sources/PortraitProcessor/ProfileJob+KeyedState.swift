@@ -61,7 +61,7 @@ extension ProfileJob {
     /// by their records' bytes (a parsed event, as they waited then, took ~400 bytes).
     func footprint(of held: HeldProfile) -> Int {
         var buckets = 0
-        for metric in held.state.metricStates.values { buckets += metric.bucketStarts.count }
+        for metric in held.state.metricStates.values { buckets += metric.buckets.count }
         return 2_500 + 120 * buckets + held.events.footprint + 64 * held.state.recentEventIds.entries.count
     }
 

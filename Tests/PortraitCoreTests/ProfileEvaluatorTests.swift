@@ -764,8 +764,7 @@ extension ProfileEvaluatorTests {
 private extension MetricState {
     init(bucketStarts: [Int64], accumulators: [MetricAccumulator], distinctValues: [Set<Value>] = []) {
         self.init()
-        self.bucketStarts = bucketStarts
-        self.accumulators = accumulators
+        buckets = zip(bucketStarts, accumulators).map { MetricBucket(start: $0, accumulator: $1) }
         self.distinctValues = distinctValues
     }
 }

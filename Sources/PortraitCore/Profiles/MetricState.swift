@@ -7,9 +7,13 @@ import TagLang
 /// At time `now` a sliding window of length L over buckets of size B covers the buckets whose
 /// start is after `bucketStart(now) − L`: the current bucket and the L/B − 1 before it. So the
 /// value changes with time alone exactly when the oldest bucket leaves, at `start + L`.
+///
+/// Each bucket's start and accumulator sit together in one array: folding an event, expiring
+/// and computing the value, and encoding the blob each read a metric's buckets, and with starts
+/// and accumulators in two arrays each of those reads missed the cache twice per metric
+/// (Benchmarks/README.md, "Issue 15, thirteenth step").
 public struct MetricState: Sendable, Equatable {
-    public var bucketStarts: [Int64] = []
-    public var accumulators: [MetricAccumulator] = []
+    public var buckets: [MetricBucket] = []
     /// `last_value`: each bucket's newest value (its time is the accumulator's `lastMs`), one
     /// per bucket; empty for the other aggregations.
     public var lastValues: [Value] = []
@@ -18,7 +22,10 @@ public struct MetricState: Sendable, Equatable {
 
     public init() {}
 
-    public var isEmpty: Bool { bucketStarts.isEmpty }
+    public var isEmpty: Bool { buckets.isEmpty }
+
+    /// The buckets' starts, oldest first.
+    public var bucketStarts: [Int64] { buckets.map(\.start) }
 
     /// Adds an event unless its bucket has already left the window at `nowMs`.
     public mutating func add(_ value: Value, at timestampMs: Int64, metric: CompiledMetric, nowMs: Int64) {
@@ -30,28 +37,27 @@ public struct MetricState: Sendable, Equatable {
             guard start > Self.floor(nowMs, bucket) - length else { return }
         }
         let aggregation = metric.aggregation
-        let buckets = bucketStarts.count
-        if aggregation == .lastValue { Self.pad(&lastValues, to: buckets, with: .null) }
-        if aggregation == .distinct { Self.pad(&distinctValues, to: buckets, with: []) }
+        let count = buckets.count
+        if aggregation == .lastValue { Self.pad(&lastValues, to: count, with: .null) }
+        if aggregation == .distinct { Self.pad(&distinctValues, to: count, with: []) }
         let index = insertionIndex(for: start)
-        if index == bucketStarts.count || bucketStarts[index] != start {
+        if index == buckets.count || buckets[index].start != start {
             guard Self.contributes(value, to: aggregation) else { return }  // e.g. a sum over a missing field
-            bucketStarts.insert(start, at: index)
-            accumulators.insert(MetricAccumulator(), at: index)
+            buckets.insert(MetricBucket(start: start), at: index)
             if aggregation == .lastValue { lastValues.insert(.null, at: index) }
             if aggregation == .distinct { distinctValues.insert([], at: index) }
         }
         switch aggregation {
         case .lastValue:
             // Equal times: the later arrival wins.
-            guard value != .null, timestampMs >= accumulators[index].lastMs else { return }
-            accumulators[index].lastMs = timestampMs
+            guard value != .null, timestampMs >= buckets[index].accumulator.lastMs else { return }
+            buckets[index].accumulator.lastMs = timestampMs
             lastValues[index] = value
         case .distinct:
             guard value != .null else { return }
             distinctValues[index].insert(value)
         default:
-            accumulators[index].add(value, at: timestampMs, aggregation: aggregation)
+            buckets[index].accumulator.add(value, at: timestampMs, aggregation: aggregation)
         }
     }
 
@@ -76,10 +82,9 @@ public struct MetricState: Sendable, Equatable {
         guard case .sliding(let length, let bucket) = window else { return }
         let oldestKept = Self.floor(nowMs, bucket) - length
         var dropped = 0
-        while dropped < bucketStarts.count, bucketStarts[dropped] <= oldestKept { dropped += 1 }
+        while dropped < buckets.count, buckets[dropped].start <= oldestKept { dropped += 1 }
         if dropped > 0 {
-            bucketStarts.removeFirst(dropped)
-            accumulators.removeFirst(dropped)
+            buckets.removeFirst(dropped)
             if !lastValues.isEmpty { lastValues.removeFirst(Swift.min(dropped, lastValues.count)) }
             if !distinctValues.isEmpty { distinctValues.removeFirst(Swift.min(dropped, distinctValues.count)) }
         }
@@ -96,27 +101,27 @@ public struct MetricState: Sendable, Equatable {
         case .lastValue:
             // The newest by event time; between buckets of equal times, the newer bucket.
             var newest: (ms: Int64, value: Value)? = nil
-            for index in lastValues.indices where index < accumulators.count && lastValues[index] != .null {
-                let ms = accumulators[index].lastMs
+            for index in lastValues.indices where index < buckets.count && lastValues[index] != .null {
+                let ms = buckets[index].accumulator.lastMs
                 if newest == nil || ms >= newest!.ms { newest = (ms, lastValues[index]) }
             }
             return newest?.value ?? .null
         default:
-            guard var total = accumulators.first else { return MetricAccumulator().result(aggregation) }
-            for index in accumulators.indices.dropFirst() { total.merge(accumulators[index]) }  // no slice (a retain) of the array
+            guard var total = buckets.first?.accumulator else { return MetricAccumulator().result(aggregation) }
+            for index in buckets.indices.dropFirst() { total.merge(buckets[index].accumulator) }  // no slice (a retain) of the array
             return total.result(aggregation)
         }
     }
 
     /// When the value next changes with time alone: the oldest bucket's departure.
     public func nextExpiry(window: MetricWindow) -> Int64? {
-        guard case .sliding(let length, _) = window, let oldest = bucketStarts.first else { return nil }
-        return oldest + length
+        guard case .sliding(let length, _) = window, let oldest = buckets.first else { return nil }
+        return oldest.start + length
     }
 
     private func insertionIndex(for start: Int64) -> Int {
-        var index = bucketStarts.count  // events mostly arrive in time order: search from the end
-        while index > 0, bucketStarts[index - 1] >= start { index -= 1 }
+        var index = buckets.count  // events mostly arrive in time order: search from the end
+        while index > 0, buckets[index - 1].start >= start { index -= 1 }
         return index
     }
 
@@ -124,5 +129,16 @@ public struct MetricState: Sendable, Equatable {
     static func floor(_ time: Int64, _ unit: Int64) -> Int64 {
         let quotient = time / unit
         return (time % unit != 0 && time < 0 ? quotient - 1 : quotient) * unit
+    }
+}
+
+/// One time bucket of a ``MetricState``: where it starts and what it has accumulated.
+public struct MetricBucket: Sendable, Equatable {
+    public var start: Int64
+    public var accumulator = MetricAccumulator()
+
+    public init(start: Int64, accumulator: MetricAccumulator = MetricAccumulator()) {
+        self.start = start
+        self.accumulator = accumulator
     }
 }

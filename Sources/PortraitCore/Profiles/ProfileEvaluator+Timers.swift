@@ -20,8 +20,8 @@ extension ProfileEvaluator {
         var departures: [Int64] = []
         for metric in definitions.metrics {
             guard case .sliding(let length, _) = metric.window, let index = state.metricStates.index(of: metric.stateKey) else { continue }
-            for start in state.metricStates[position: index].bucketStarts {
-                let departure = start + length
+            for bucket in state.metricStates[position: index].buckets {
+                let departure = bucket.start + length
                 if departure > after, departure <= watermark { departures.append(departure) }
             }
         }

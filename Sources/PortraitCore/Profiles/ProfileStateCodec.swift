@@ -75,12 +75,12 @@ public enum ProfileStateCodec {
         let names = state.metricStates.names
         writer.int(Int64(names.count))
         state.metricStates.values.withUnsafeBufferPointer { metrics in
-            // The buckets are two arrays per metric, apart in memory, and the profile was
-            // built on another thread: each array's first read missed the cache, one after
-            // the other (most of this function's time). Reading every header first, with
-            // nothing depending on the reads, lets those misses overlap.
+            // Each metric's buckets are an array of their own, and the profile was built on
+            // another thread: each array's first read missed the cache, one after the other
+            // (most of this function's time). Reading every header first, with nothing
+            // depending on the reads, lets those misses overlap.
             var buckets = 0
-            for index in metrics.indices { buckets &+= metrics[index].bucketStarts.count &+ metrics[index].accumulators.count }
+            for index in metrics.indices { buckets &+= metrics[index].buckets.count }
             writer.reserve(buckets &* 12)
             let known = keys.names
             var next = 0  // both lists are in name order: walked in step, nothing hashed
@@ -97,15 +97,14 @@ public enum ProfileStateCodec {
                     }
                 }
                 let metric = metrics.baseAddress! + index
-                writer.int(Int64(metric.pointee.bucketStarts.count))
-                metric.pointee.bucketStarts.withUnsafeBufferPointer { starts in
-                    metric.pointee.accumulators.withUnsafeBufferPointer { accumulators in
-                        var previous: Int64 = 0
-                        for bucket in starts.indices {
-                            writer.int(format < 7 ? starts[bucket] : starts[bucket] &- previous)
-                            write(accumulators[bucket], of: metric, bucket: bucket, compactSince: format < 7 ? nil : starts[bucket], to: &writer)
-                            previous = starts[bucket]
-                        }
+                writer.int(Int64(metric.pointee.buckets.count))
+                metric.pointee.buckets.withUnsafeBufferPointer { buckets in
+                    var previous: Int64 = 0
+                    for bucket in buckets.indices {
+                        let start = buckets[bucket].start
+                        writer.int(format < 7 ? start : start &- previous)
+                        write(buckets[bucket].accumulator, of: metric, bucket: bucket, compactSince: format < 7 ? nil : start, to: &writer)
+                        previous = start
                     }
                 }
             }
@@ -312,8 +311,7 @@ public enum ProfileStateCodec {
     /// when some bucket keeps one (as ``MetricState/add(_:at:metric:nowMs:)`` builds them).
     private static func metricState(_ buckets: [(start: Int64, bucket: Bucket)]) -> MetricState {
         var metric = MetricState()
-        metric.bucketStarts = buckets.map(\.start)
-        metric.accumulators = buckets.map(\.bucket.accumulator)
+        metric.buckets = buckets.map { MetricBucket(start: $0.start, accumulator: $0.bucket.accumulator) }
         if buckets.contains(where: { $0.bucket.lastValue != .null }) { metric.lastValues = buckets.map(\.bucket.lastValue) }
         if buckets.contains(where: { !$0.bucket.distinct.isEmpty }) { metric.distinctValues = buckets.map(\.bucket.distinct) }
         return metric
