@@ -16,9 +16,10 @@ struct HotPathBenchCommand: ParsableCommand {
     @Option(help: "Metrics defined (as bench processor).") var metrics = 20
     @Option(help: "Tags defined (as bench processor).") var tags = 50
     @Option(help: "Runs; each phase's fastest is printed.") var runs = 5
+    @Option(help: "Hours of event time the events span (168: a week's backlog; a live minute is 0.02).") var spanHours = 168.0
 
     func run() throws {
-        guard events > 0, users > 0, runs > 0 else { throw ValidationError("--events, --users and --runs must be positive") }
+        guard events > 0, users > 0, runs > 0, spanHours >= 0 else { throw ValidationError("--events, --users and --runs must be positive, --span-hours not negative") }
         let definitions = try BenchDefinitions.catalog(
             metrics: BenchDefinitions.metrics(metrics), tags: BenchDefinitions.tags(tags, metrics: metrics)).current.definitions
         // The same messages every run: a fixed sequence, not the system's random numbers.
@@ -27,7 +28,7 @@ struct HotPathBenchCommand: ParsableCommand {
             seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
             return Int((seed >> 33) % UInt64(bound))
         }
-        let span: Int64 = 7 * 86_400_000
+        let span = Int64(spanHours * 3_600_000)
         let start: Int64 = 1_767_225_600_000
         let messages = (0..<events).map { index in
             Array(BenchEvents.message(index: index, user: String(next(users)), ts: start + span * Int64(index) / Int64(events), amount: 5 + next(296)).utf8)
@@ -39,7 +40,7 @@ struct HotPathBenchCommand: ParsableCommand {
         }
         guard let best else { return }
         printBenchmarkLine([
-            ("bench", "hot_path"), ("events", events), ("users", users), ("metrics", metrics), ("tags", tags), ("runs", runs),
+            ("bench", "hot_path"), ("events", events), ("users", users), ("metrics", metrics), ("tags", tags), ("runs", runs), ("span_hours", spanHours),
             ("decode_ns_per_event", best.decodeNs), ("fold_ns_per_event", best.foldNs),
             ("evaluate_ns_per_user", best.evaluateNsPerUser), ("live_fold_ns_per_event", best.liveFoldNs), ("write_ns_per_event", best.writeNs), ("command_bytes_per_user", best.commandBytesPerUser),
         ])
