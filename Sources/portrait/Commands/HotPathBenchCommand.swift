@@ -16,7 +16,7 @@ struct HotPathBenchCommand: ParsableCommand {
     @Option(help: "Metrics defined (as bench processor).") var metrics = 20
     @Option(help: "Tags defined (as bench processor).") var tags = 50
     @Option(help: "Runs; each phase's fastest is printed.") var runs = 5
-    @Option(help: "Hours of event time the events span (168: a week's backlog; a live minute is 0.02).") var spanHours = 168.0
+    @Option(help: "Hours of event time the events span (168: a week's backlog; a live minute is about 0.017).") var spanHours = 168.0
 
     func run() throws {
         guard events > 0, users > 0, runs > 0, spanHours >= 0 else { throw ValidationError("--events, --users and --runs must be positive, --span-hours not negative") }
