@@ -13,15 +13,13 @@ struct HotPathBenchCommand: ParsableCommand {
 
     @Option(help: "Event messages.") var events = 1_000_000
     @Option(help: "Distinct users.") var users = 100_000
-    @Option(help: "Metrics defined (as bench processor).") var metrics = 20
-    @Option(help: "Tags defined (as bench processor).") var tags = 50
+    @OptionGroup var definitionOptions: BenchDefinitionOptions
     @Option(help: "Runs; each phase's fastest is printed.") var runs = 5
     @Option(help: "Hours of event time the events span (168: a week's backlog; a live minute is about 0.017).") var spanHours = 168.0
 
     func run() throws {
         guard events > 0, users > 0, runs > 0, spanHours >= 0 else { throw ValidationError("--events, --users and --runs must be positive, --span-hours not negative") }
-        let definitions = try BenchDefinitions.catalog(
-            metrics: BenchDefinitions.metrics(metrics), tags: BenchDefinitions.tags(tags, metrics: metrics)).current.definitions
+        let definitions = try definitionOptions.catalog().current.definitions
         // The same messages every run: a fixed sequence, not the system's random numbers.
         var seed: UInt64 = 7
         func next(_ bound: Int) -> Int {
@@ -40,7 +38,7 @@ struct HotPathBenchCommand: ParsableCommand {
         }
         guard let best else { return }
         printBenchmarkLine([
-            ("bench", "hot_path"), ("events", events), ("users", users), ("metrics", metrics), ("tags", tags), ("runs", runs), ("span_hours", spanHours),
+            ("bench", "hot_path"), ("events", events), ("users", users), ("metrics", definitionOptions.metrics), ("tags", definitionOptions.tags), ("runs", runs), ("span_hours", spanHours),
             ("decode_ns_per_event", best.decodeNs), ("fold_ns_per_event", best.foldNs),
             ("evaluate_ns_per_user", best.evaluateNsPerUser), ("live_fold_ns_per_event", best.liveFoldNs), ("write_ns_per_event", best.writeNs), ("command_bytes_per_user", best.commandBytesPerUser),
         ])

@@ -20,8 +20,7 @@ struct ProcessorBenchCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Option(help: "Events produced before the processor starts.") var events = 1_000_000
     @Option(help: "Distinct users.") var users = 1_000_000
-    @Option(help: "Active metrics.") var metrics = 20
-    @Option(help: "Active tags.") var tags = 50
+    @OptionGroup var definitions: BenchDefinitionOptions
     /// The mock cluster keeps about 5 MiB per partition and drops older data silently: 64
     /// partitions hold the default million events (≈110 MB) with room to spare.
     @Option(help: "Partitions of the events topic (the mock keeps about 5 MiB each).") var partitions = 64
@@ -62,7 +61,7 @@ struct ProcessorBenchCommand: ParsableCommand {
         let produceSeconds = Date().timeIntervalSince(produceStart)
         if rate == nil { try Self.requireNothingDropped(bootstrap: bootstrap, topic: "bench.events", partitions: partitions) }
 
-        let catalog = try BenchDefinitions.catalog(metrics: BenchDefinitions.metrics(metrics), tags: BenchDefinitions.tags(tags, metrics: metrics))
+        let catalog = try definitions.catalog()
 
         var mapping = ProfileMapping()
         mapping.eventTopics = ["events"]
@@ -118,7 +117,7 @@ struct ProcessorBenchCommand: ParsableCommand {
             ("bench", rate == nil ? "processor" : "processor_live"), ("rate", rate ?? 0),
             ("freshness_p50_ms", rate == nil ? -1 : percentile(0.5)), ("freshness_p99_ms", rate == nil ? -1 : percentile(0.99)),
             ("freshness_p99_ms_per_10s", rate == nil ? [] : Self.windowPercentiles(lagsByWindow.withLock { $0 }, 0.99)),
-            ("events", events), ("warm_events", warmEvents), ("users", users), ("metrics", metrics), ("tags", tags),
+            ("events", events), ("warm_events", warmEvents), ("users", users), ("metrics", definitions.metrics), ("tags", definitions.tags),
             ("produce_events_per_s", rate == nil ? Double(events) / produceSeconds : Double(rate!)), ("wall_s", seconds),
             ("events_per_s", Double(total) / seconds),
             ("after_join_events_per_s", finished.first.flatMap { first in
@@ -287,6 +286,17 @@ struct BenchArchive {
     private mutating func flush(_ partition: Int32) throws {
         guard let target, let batch = pending.removeValue(forKey: partition), let first = batch.records.first else { return }
         try target.store.write(topic: batch.topic, partition: partition, day: EventArchiveStore.day(ofMs: first.timestampMs ?? 0), records: batch.records)
+    }
+}
+
+/// `--metrics` and `--tags`: the benchmarks' definition set (``BenchDefinitions``).
+struct BenchDefinitionOptions: ParsableArguments {
+    @Option(help: "Active metrics.") var metrics = 20
+    @Option(help: "Active tags.") var tags = 50
+
+    /// A catalog holding that many metrics and tags of ``BenchDefinitions``' kinds.
+    func catalog() throws -> DefinitionCatalog {
+        try BenchDefinitions.catalog(metrics: BenchDefinitions.metrics(metrics), tags: BenchDefinitions.tags(tags, metrics: metrics))
     }
 }
 

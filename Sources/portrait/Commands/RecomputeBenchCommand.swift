@@ -18,8 +18,7 @@ struct RecomputeBenchCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Option(help: "Events of history.") var events = 1_000_000
     @Option(help: "Distinct users.") var users = 100_000
-    @Option(help: "Active metrics.") var metrics = 20
-    @Option(help: "Active tags.") var tags = 50
+    @OptionGroup var definitions: BenchDefinitionOptions
     @Flag(help: "Only one 30-day metric (the replay a backfill of one metric needs).") var oneMetric = false
     @Option(help: "Partitions of the events topic.") var partitions = 4
     @Option(help: "Redis database of the live generation (emptied).") var redisDb = 7
@@ -52,7 +51,7 @@ struct RecomputeBenchCommand: ParsableCommand {
             ? try BenchDefinitions.catalog(metrics: [MetricDefinition(
                 name: "spend_30d", filter: #"event.type == "purchase""#, aggregation: .sum, field: "amount",
                 window: try MetricWindow(parsing: "30d"), status: .active)], tags: [])
-            : try BenchDefinitions.catalog(metrics: BenchDefinitions.metrics(metrics), tags: BenchDefinitions.tags(tags, metrics: metrics))
+            : try definitions.catalog()
         var mapping = ProfileMapping()
         mapping.eventTopics = ["events"]
         var options = ProcessorOptions(bootstrapServers: cluster.bootstrapServers, mapping: mapping)
@@ -67,7 +66,7 @@ struct RecomputeBenchCommand: ParsableCommand {
         let (redisAfter, cpuAfter) = (try ProcessorBenchCommand.redisWork(redis), processCPUSeconds())
         printBenchmarkLine([
             ("bench", oneMetric ? "recompute_one_metric" : "recompute"), ("events", events), ("users", users), ("workers", workers),
-            ("metrics", oneMetric ? 1 : metrics), ("tags", oneMetric ? 0 : tags), ("produce_events_per_s", Double(events) / produceSeconds),
+            ("metrics", oneMetric ? 1 : definitions.metrics), ("tags", oneMetric ? 0 : definitions.tags), ("produce_events_per_s", Double(events) / produceSeconds),
             ("inputs", report.inputs), ("from_archive", report.fromArchive), ("profiles", report.profiles), ("compute_s", report.computeSeconds), ("wall_s", report.totalSeconds),
             ("process_cpu_s", cpuAfter - cpuBefore), ("redis_cpu_s", redisAfter.cpuSeconds - redisBefore.cpuSeconds),
             ("aof_rewrites", redisAfter.aofRewrites - redisBefore.aofRewrites),
